@@ -1,0 +1,72 @@
+// Packs otpkit as npm would publish it, installs the tarball into a scratch project, and checks that
+// `import('otpkit')` and `require('otpkit')` both load dist/ and give the RFC 6238 value 94287082, then
+// runs the README quick start exactly as written. Prints "N passed, M failed".
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'otpkit-smoke-'));
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+let passed = 0;
+let failed = 0;
+const check = (name, fn) => {
+  try {
+    const detail = fn();
+    passed++;
+    console.log(`ok   ${name}${detail ? `: ${detail}` : ''}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+try {
+  const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').pop();
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(scratch, tarball)], scratch);
+
+  const files = run('tar', ['-tzf', join(scratch, tarball)], scratch).split('\n').filter(Boolean).sort();
+  check('the tarball holds dist/ and no sources', () => {
+    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']) {
+      if (!files.includes(f)) throw new Error(`missing ${f}`);
+    }
+    const stray = files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'));
+    if (stray.length) throw new Error(`ships ${stray.join(', ')}`);
+    return `${files.length} files`;
+  });
+
+  const probe = "otp.generateTOTP({ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', time: 59000, digits: 8 }).then((c) => console.log(c, typeof otp.isOTPError))";
+  check("import('otpkit') (ESM, dist/index.js)", () => {
+    const out = run('node', ['--input-type=module', '-e', `const otp = await import('otpkit'); await ${probe}`], scratch).trim();
+    if (out !== '94287082 function') throw new Error(`got ${out}`);
+    const resolved = run('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('otpkit'))"], scratch).trim();
+    if (!resolved.endsWith('/dist/index.js')) throw new Error(`resolved ${resolved}`);
+    return out;
+  });
+  check("require('otpkit') (CJS, dist/index.cjs)", () => {
+    const out = run('node', ['--input-type=commonjs', '-e', `const otp = require('otpkit'); ${probe}`], scratch).trim();
+    if (out !== '94287082 function') throw new Error(`got ${out}`);
+    const resolved = run('node', ['--input-type=commonjs', '-e', "console.log(require.resolve('otpkit'))"], scratch).trim();
+    if (!resolved.endsWith('/dist/index.cjs')) throw new Error(`resolved ${resolved}`);
+    return out;
+  });
+
+  check('the README quick start runs as written', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /## Quick start[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (!block) throw new Error('no ```js block under "## Quick start"');
+    const lines = block.trimEnd().split('\n').length;
+    if (lines > 15) throw new Error(`the quick start has ${lines} lines (15 at most)`);
+    writeFileSync(join(scratch, 'quickstart.mjs'), block);
+    const out = run('node', ['quickstart.mjs'], scratch).trim();
+    if (!out.includes('logged in') || !out.includes('null')) throw new Error(`unexpected output: ${out}`);
+    return `${lines} lines`;
+  });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+console.log(`smoke: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,37 @@
+// The 2FA story in the terminal, run against the built package (npm run demo builds it first).
+import { generateSecret, generateTOTP, totpStep, verifyTOTP } from 'otpkit';
+
+const say = (label, value = '') => console.log(`${label.padEnd(34)} ${value}`);
+
+console.log('\notpkit demo: two-factor login with TOTP (RFC 6238)\n');
+
+// 1. Enrolment: the server makes a secret and stores it with the user (sealed, in a real app).
+const user = { name: 'alice@example.com', secret: generateSecret(), lastStep: undefined };
+say('1. new secret for', user.name);
+say('   secret (base32, 160 bits)', user.secret);
+
+// 2. The authenticator app computes the current code from the same secret and the clock.
+const now = Date.now();
+const token = await generateTOTP({ secret: user.secret, time: now });
+const { step, remainingMs } = totpStep({ time: now });
+say('2. code shown by the app', `${token}  (step ${step}, ${Math.ceil(remainingMs / 1000)} s left)`);
+
+// 3. Login: the server verifies the code and remembers the step it matched.
+const match = await verifyTOTP({ secret: user.secret, token, time: now, afterStep: user.lastStep });
+say('3. verify the code', match ? `accepted: ${JSON.stringify(match)}` : 'REFUSED (unexpected)');
+if (!match) process.exit(1);
+user.lastStep = match.step;
+
+// 4. The same code again (a replay, or a phished code used twice): refused through afterStep.
+const replay = await verifyTOTP({ secret: user.secret, token, time: now, afterStep: user.lastStep });
+say('4. the same code a second time', replay === null ? 'refused (already used)' : 'ACCEPTED (unexpected)');
+
+// 5. A wrong code: refused, never thrown; malformed input too.
+const wrong = String((Number(token) + 500_000) % 1_000_000).padStart(6, '0');
+const bad = await verifyTOTP({ secret: user.secret, token: wrong, time: now, afterStep: user.lastStep });
+say('5. a wrong code', `${wrong} -> ${bad === null ? 'refused' : 'ACCEPTED (unexpected)'}`);
+const typo = await verifyTOTP({ secret: user.secret, token: '12 34 5x', time: now });
+say('   a malformed code', `"12 34 5x" -> ${typo === null ? 'refused' : 'ACCEPTED (unexpected)'}`);
+
+if (replay !== null || bad !== null || typo !== null) process.exit(1);
+console.log('\nDone: enrol, verify once, refuse the replay, refuse wrong codes.\n');

@@ -1,0 +1,71 @@
+/**
+ * Every stable error code otpkit can raise. Match on `err.code`, never on message text.
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | `ERR_INVALID_OPTION` | an option is missing, of the wrong type or out of range |
+ * | `ERR_INVALID_SECRET` | the secret is not a non-empty base32 string or `Uint8Array` |
+ * | `ERR_BASE32_INVALID_CHARACTER` | base32 text holds a character outside `A-Z2-7` (RFC 4648 §6) |
+ * | `ERR_BASE32_INVALID_LENGTH` | base32 text is empty or of an impossible length (RFC 4648 §6) |
+ * | `ERR_BASE32_INVALID_PADDING` | `=` padding is misplaced, partial or excessive (RFC 4648 §3.2) |
+ * | `ERR_CRYPTO_UNAVAILABLE` | `crypto.subtle` / `crypto.getRandomValues` are missing (e.g. a plain-HTTP page) |
+ */
+export type OTPErrorCode =
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_SECRET'
+  | 'ERR_BASE32_INVALID_CHARACTER'
+  | 'ERR_BASE32_INVALID_LENGTH'
+  | 'ERR_BASE32_INVALID_PADDING'
+  | 'ERR_CRYPTO_UNAVAILABLE';
+
+// A registry-wide symbol, so an error thrown by the CJS copy of otpkit is recognised by the ESM copy.
+const BRAND: unique symbol = Symbol.for('otpkit.OTPError') as never;
+
+/**
+ * The one error class otpkit throws. `code` is stable across versions; `message` is for humans
+ * and never contains a secret, a one-time code or a full otpauth URI.
+ *
+ * @example
+ * ```ts
+ * try { decodeBase32('not base32!') } catch (err) {
+ *   if (isOTPError(err)) console.log(err.code) // 'ERR_BASE32_INVALID_CHARACTER'
+ * }
+ * ```
+ */
+export class OTPError extends Error {
+  /** Always `'OTPError'`. */
+  override readonly name: 'OTPError' = 'OTPError';
+  /** The stable machine-readable reason, one of {@link OTPErrorCode}. */
+  readonly code: OTPErrorCode;
+
+  /**
+   * @param code - the stable error code
+   * @param message - a human-readable explanation (must not contain secrets)
+   * @param options - `cause`: the underlying error, if any
+   */
+  constructor(code: OTPErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/**
+ * Tells whether `value` is an {@link OTPError}, including one thrown by another copy of otpkit
+ * (the ESM and CJS builds each hold their own class, so `instanceof` can be wrong).
+ *
+ * @param value - anything caught
+ * @returns `true` when `value` is an otpkit error with a `code`
+ * @example
+ * ```ts
+ * if (isOTPError(err) && err.code === 'ERR_INVALID_OPTION') showUsage()
+ * ```
+ */
+export function isOTPError(value: unknown): value is OTPError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [BRAND]?: unknown })[BRAND] === true &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}

@@ -1,0 +1,107 @@
+// HOTP, RFC 4226.
+import { counterOption, digitsOption, algorithmOption, assertOptions, intOption, isToken, tokenOption, MAX_COUNTER } from './internal/assert.js';
+import { importHmacKey } from './internal/hmac.js';
+import { computeOTP, findCounter } from './internal/otp.js';
+import { secretOption } from './internal/secret.js';
+import type { HashAlgorithm, SecretInput } from './types.js';
+
+/** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
+export interface GenerateHOTPOptions {
+  /** The shared secret K: base32 text or raw bytes. */
+  secret: SecretInput;
+  /** The moving factor C (RFC 4226 §5.1): a safe integer >= 0, or a bigint up to 2^64-1. */
+  counter: number | bigint;
+  /** HMAC hash. Default `'SHA1'`. */
+  algorithm?: HashAlgorithm | undefined;
+  /** Code length, 6..10. Default 6. */
+  digits?: number | undefined;
+}
+
+/** Options for {@link verifyHOTP}. */
+export interface VerifyHOTPOptions extends GenerateHOTPOptions {
+  /** The code the user typed. Anything but exactly `digits` ASCII digits gives `null`. */
+  token: string;
+  /** How many counters after `counter` to try as well (RFC 4226 §7.4 look-ahead s), 0..100. Default 0. */
+  lookAhead?: number | undefined;
+}
+
+/**
+ * A successful HOTP verification. `counter` has the type of the counter given (number or bigint).
+ */
+export interface HOTPMatch<C extends number | bigint = number | bigint> {
+  /** The counter whose code matched. */
+  counter: C;
+  /** `counter + 1`: what the application stores as the next expected counter (RFC 4226 §7.2). */
+  nextCounter: C;
+  /** `counter` minus the counter given: how far the token had run ahead. */
+  delta: C;
+}
+
+/**
+ * Computes the HOTP value for a counter: `Truncate(HMAC(K, C))`, RFC 4226 §5.3.
+ *
+ * @param options - `secret`, `counter`, and optionally `algorithm` (default SHA1) and `digits` (default 6)
+ * @returns the code: exactly `digits` digits, zero-padded
+ * @throws OTPError `ERR_INVALID_OPTION` (bad counter, digits or algorithm), `ERR_INVALID_SECRET` or a
+ *   `ERR_BASE32_*` code (bad secret), `ERR_CRYPTO_UNAVAILABLE` (no WebCrypto)
+ * @example
+ * ```ts
+ * await generateHOTP({ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', counter: 1 }) // '287082' (RFC 4226 App. D)
+ * ```
+ */
+export async function generateHOTP(options: GenerateHOTPOptions): Promise<string> {
+  assertOptions(options, 'generateHOTP options');
+  const keyBytes = secretOption(options.secret);
+  const counter = counterOption(options.counter);
+  const algorithm = algorithmOption(options.algorithm);
+  const digits = digitsOption(options.digits);
+  return computeOTP(await importHmacKey(keyBytes, algorithm), counter, digits);
+}
+
+/**
+ * Verifies an HOTP code against counters `counter .. counter + lookAhead` (RFC 4226 §7.2, Appendix A.3),
+ * never below `counter`. Every candidate is computed and compared in constant time.
+ *
+ * On success store `match.nextCounter`; on `null` leave the stored counter unchanged and count the
+ * failure for throttling (RFC 4226 §7.3).
+ *
+ * With a `number` counter, candidates stop at `Number.MAX_SAFE_INTEGER`; pass a bigint to go to 2^64-1.
+ * Should two candidates produce the same code, the lowest counter is the match.
+ *
+ * @param options - `secret`, `token`, `counter`, and optionally `lookAhead` (0..100, default 0),
+ *   `algorithm`, `digits`
+ * @returns the match, or `null` when the token is wrong or malformed (never throws for a bad token string)
+ * @throws OTPError `ERR_INVALID_OPTION` (a `token` that is not a string, bad options), `ERR_INVALID_SECRET`,
+ *   `ERR_BASE32_*`, `ERR_CRYPTO_UNAVAILABLE`
+ * @example
+ * ```ts
+ * const match = await verifyHOTP({ secret, token: '359152', counter: 1, lookAhead: 2 })
+ * if (match) await db.saveCounter(user, match.nextCounter) // { counter: 2, nextCounter: 3, delta: 1 }
+ * ```
+ */
+export function verifyHOTP(options: VerifyHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;
+export function verifyHOTP(options: VerifyHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
+export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
+export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
+  assertOptions(options, 'verifyHOTP options');
+  const keyBytes = secretOption(options.secret);
+  const token = tokenOption(options.token);
+  const counter = counterOption(options.counter);
+  const lookAhead = intOption('lookAhead', options.lookAhead, 0, 100, 0);
+  const algorithm = algorithmOption(options.algorithm);
+  const digits = digitsOption(options.digits);
+  if (!isToken(token, digits)) return null;
+
+  const counters: (number | bigint)[] = [];
+  if (typeof counter === 'bigint') {
+    for (let c = counter; c <= counter + BigInt(lookAhead) && c <= MAX_COUNTER; c++) counters.push(c);
+  } else {
+    for (let c = counter; c <= counter + lookAhead && c <= Number.MAX_SAFE_INTEGER; c++) counters.push(c);
+  }
+  const index = await findCounter(await importHmacKey(keyBytes, algorithm), counters, token, digits);
+  if (index < 0) return null;
+  const matched = counters[index] as number | bigint;
+  return typeof matched === 'bigint'
+    ? { counter: matched, nextCounter: matched + 1n, delta: matched - (counter as bigint) }
+    : { counter: matched, nextCounter: matched + 1, delta: matched - (counter as number) };
+}

@@ -1,0 +1,48 @@
+// Docs are part of the feature: every name exported from src/index.ts has TSDoc where it is declared
+// and an entry in docs/.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
+const index = read('../src/index.ts');
+
+/** [name, module path] for every `export { a, b } from './x.js'` and `export type { ... }` line. */
+function exportsOf(source: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of source.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.js'/g)) {
+    for (const name of (m[1] as string).split(',')) out.push([name.trim().replace(/^type /, ''), `${m[2]}.ts`]);
+  }
+  return out;
+}
+
+const docs = readdirSync(new URL('../docs/', import.meta.url))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => read(`../docs/${f}`))
+  .join('\n');
+
+describe('documentation', () => {
+  const exported = exportsOf(index);
+
+  it('finds the exports of src/index.ts', () => {
+    expect(exported.length).toBeGreaterThan(10);
+  });
+
+  it.each(exported)('%s has a TSDoc block where it is declared (%s)', (name, file) => {
+    const source = read(`../src/${file}`);
+    const declaration = new RegExp(`(?:^|\\n)((?:/\\*\\*[\\s\\S]*?\\*/\\n)?)export (?:async )?(?:function|class|interface|type|const) ${name}\\b`).exec(source);
+    expect(declaration, `${name} is not declared in src/${file}`).not.toBeNull();
+    expect(declaration?.[1], `${name} has no TSDoc`).toMatch(/^\/\*\*/);
+  });
+
+  it.each(exported)('%s is documented in docs/', (name) => {
+    expect(docs).toContain(`\`${name}\``.replace(/`$/, ''));
+  });
+
+  it('gives every exported function an @example in its TSDoc', () => {
+    for (const [name, file] of exported) {
+      const source = read(`../src/${file}`);
+      const fn = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\n(?:export function ${name}\\b[^\\n]*\\n)*export (?:async )?function ${name}\\b`).exec(source);
+      if (fn) expect(fn[1], name).toContain('@example');
+    }
+  });
+});
