@@ -56,3 +56,8 @@ export function seededRandom(): Random {
     },
   };
 }
+
+/** A random HMAC setup for cross-checks: any of the three hashes, 6-10 digits, a key of 1-200 bytes. */
+export function randomOTPSetup(rng: Random): { algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; key: Uint8Array<ArrayBuffer> } {
+  return { algorithm: rng.pick(['SHA1', 'SHA256', 'SHA512'] as const), digits: rng.int(6, 10), key: rng.bytes(rng.int(1, 200)) };
+}
