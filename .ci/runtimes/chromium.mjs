@@ -1,0 +1,143 @@
+// Chromium runner: a node:http server on 127.0.0.1 serves the stage (the built package, the suite, the
+// vectors module and page.html/page.js); headless Chromium opens the pages, which POST their results
+// back to /report. Three pages, each in its own browser:
+//   suite     http://127.0.0.1:PORT/page.html?mode=suite     the conformance suite (a secure context:
+//             browsers treat 127.0.0.1 as potentially trustworthy, so crypto.subtle is there)
+//   insecure  http://otpkit.test:PORT/page.html?mode=insecure  a NON-secure origin: --host-resolver-rules
+//             maps the name to 127.0.0.1, so nothing leaves the machine, but the origin is not trustworthy
+//             and Chromium hides crypto.subtle, as on any plain-HTTP site
+//   nosubtle  http://127.0.0.1:PORT/page.html?mode=nosubtle  crypto.subtle deleted before importing otpkit
+// The runner kills the browser when all reports are in, or fails at the timeout: it can never hang CI.
+import { spawn, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox', // required as root; the page is our own
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const INSECURE_HOST = 'otpkit.test';
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.cjs': 'text/javascript; charset=utf-8', '.json': 'application/json' };
+
+/** The chromium binary: $CHROMIUM, else the first of chromium / chromium-browser on PATH; null if none. */
+export function findChromium() {
+  const candidates = process.env.CHROMIUM ? [process.env.CHROMIUM] : [];
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    for (const name of ['chromium', 'chromium-browser']) candidates.push(join(dir, name));
+  }
+  return candidates.find((p) => p && existsSync(p)) ?? null;
+}
+
+/** Installs Debian's chromium when missing and we are root with apt-get; returns the binary or null. */
+export async function ensureChromium(log = console.log) {
+  const found = findChromium();
+  if (found) return found;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return null;
+  log('installing chromium from Debian (apt-get install -y --no-install-recommends chromium)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update', '-qq'], { env, maxBuffer: 16 << 20 });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env, maxBuffer: 64 << 20 });
+  return findChromium();
+}
+
+export async function chromiumVersion(bin) {
+  const { stdout } = await run(bin, ['--version'], { timeout: 30_000 });
+  return stdout.trim();
+}
+
+function serve(stage, onReport) {
+  const root = normalize(stage + sep);
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/report') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        res.writeHead(204).end();
+        try {
+          onReport(url.searchParams.get('mode') ?? '?', JSON.parse(body));
+        } catch (error) {
+          onReport(url.searchParams.get('mode') ?? '?', { error: `unreadable report: ${error}` });
+        }
+      });
+      return;
+    }
+    const path = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (req.method !== 'GET' || !path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(path));
+  });
+}
+
+/**
+ * Runs each page in its own headless Chromium (headless mode takes one URL per browser), one after the
+ * other, with a fresh profile each. Resolves to { reports: { mode: report }, runs: [{ mode, url, stderr,
+ * timedOut, earlyExit }] } where a report is { lines, result?: { passed, failed, total }, error? }.
+ */
+export async function runChromium({ bin, stage, modes = ['suite', 'insecure', 'nosubtle'], timeoutMs = 60_000 }) {
+  const reports = {};
+  const waiting = new Map();
+  const server = serve(stage, (mode, report) => {
+    if (!(mode in reports)) reports[mode] = report;
+    waiting.get(mode)?.();
+  });
+  await new Promise((resolve, reject) => server.listen(0, '127.0.0.1', resolve).on('error', reject));
+  const { port } = server.address();
+  const runs = [];
+  try {
+    for (const mode of modes) {
+      const url = `http://${mode === 'insecure' ? INSECURE_HOST : '127.0.0.1'}:${port}/page.html?mode=${mode}`;
+      const reported = new Promise((resolve) => waiting.set(mode, resolve));
+      runs.push({ mode, url, ...(await openPage(bin, url, reported, timeoutMs)) });
+    }
+  } finally {
+    server.close();
+  }
+  return { reports, runs };
+}
+
+async function openPage(bin, url, reported, timeoutMs) {
+  const profile = mkdtempSync(join(tmpdir(), 'otpkit-chromium-'));
+  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`, url];
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })).on('error', (error) => resolve({ error: String(error) })));
+  let timer;
+  const outcome = await Promise.race([
+    reported.then(() => 'reported'),
+    exited.then((exit) => ({ exit })),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // its own process group: the browser, renderers and zygote
+  } catch {
+    // already gone
+  }
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  rmSync(profile, { recursive: true, force: true });
+  return { stderr, timedOut: outcome === 'timeout', earlyExit: typeof outcome === 'object' ? outcome.exit : null };
+}

@@ -1,0 +1,49 @@
+// The Chromium page: ?mode=suite runs the conformance suite; ?mode=insecure (served from a non-secure
+// origin) and ?mode=nosubtle (crypto.subtle deleted before otpkit is imported) run the no-WebCrypto
+// cases. Results go back to the runner's server with POST /report?mode=...; nothing else leaves the page.
+const mode = new URLSearchParams(location.search).get('mode') ?? 'suite';
+const lines = [];
+const out = document.getElementById('out');
+const log = (line) => {
+  lines.push(line);
+  out.textContent = lines.join('\n');
+};
+let reported = false;
+const report = async (body) => {
+  if (reported) return;
+  reported = true;
+  await fetch(`/report?mode=${encodeURIComponent(mode)}`, { method: 'POST', body: JSON.stringify({ mode, lines, ...body }) });
+};
+addEventListener('error', (event) => report({ error: `uncaught: ${event.message}` }));
+addEventListener('unhandledrejection', (event) => report({ error: `unhandled rejection: ${event.reason?.stack ?? event.reason}` }));
+
+try {
+  log(`runtime: ${navigator.userAgent}`);
+  log(`origin: ${location.origin} (isSecureContext ${isSecureContext})`);
+  if (mode === 'nosubtle') {
+    // As if the platform had no WebCrypto: remove the accessor before otpkit is even imported.
+    delete Crypto.prototype.subtle;
+  }
+  const otp = await import('otpkit');
+  log(`otpkit: ${import.meta.resolve('otpkit')}`);
+  const { runConformance, runCases, unavailableCases } = await import('/suite/index.js');
+  let result;
+  if (mode === 'suite') {
+    const { default: vectors } = await import('/vectors.js');
+    result = await runConformance({ otp, vectors, label: 'chromium', log, verbose: false });
+  } else {
+    const cases = unavailableCases({ otp });
+    if (mode === 'insecure') {
+      cases.unshift({
+        name: 'no-webcrypto: the page is on a non-secure origin',
+        run: () => {
+          if (isSecureContext !== false) throw new Error(`isSecureContext is ${isSecureContext}`);
+        },
+      });
+    }
+    result = await runCases(cases, { label: `chromium-${mode}`, log });
+  }
+  await report({ result });
+} catch (error) {
+  await report({ error: `the page failed: ${error?.stack ?? error}` });
+}

@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+// `npm run test:runtimes`: runs the conformance suite (test/conformance/) against the BUILT package in
+// every runtime otpkit claims, installing the runtimes into .ci/tools when missing, and prints one table.
+//
+//   node .ci/runtimes/run.mjs [--only deno,workerd] [--dist DIR] [--stage DIR] [--jobs N] [--verbose]
+//
+// --stage DIR keeps the staged consumer project (see stage.mjs) in DIR instead of a temporary one.
+//
+// Every row must report exactly the number of cases the suite holds (counted here, in the host Node,
+// before any runtime starts): a runtime that cannot start, crashes, loads the wrong build or runs fewer
+// cases is a failure, never "0 passed". Exit code 0 only when every row is green.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromiumVersion, ensureChromium, runChromium } from './chromium.mjs';
+import { buildStage, loadVectors } from './stage.mjs';
+import { ensureTool, ROOT, TOOLS, TOOLS_DIR } from './tools.mjs';
+
+const TIMEOUT_MS = 120_000;
+
+/**
+ * The rows. `tool`: a runtime from tools.mjs, 'host' (this Node) or 'chromium'; `entry`: the staged
+ * script it runs; `label`: the word before the final "N passed, M failed"; `loaded`: what the entry's
+ * "otpkit:" line must match, proving which build was loaded (workerd's is fixed by the generated config).
+ */
+function targets() {
+  const node = (name, tool) => [
+    { name: `${name} (esm)`, tool, kind: 'node', entry: 'esm.mjs', label: `${name}-esm`, loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
+    { name: `${name} (cjs)`, tool, kind: 'node', entry: 'cjs.cjs', label: `${name}-cjs`, loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/ },
+  ];
+  return [
+    ...node('node20', 'host'),
+    ...node('node22', 'node22'),
+    ...node('node24', 'node24'),
+    { name: 'deno (path)', tool: 'deno', kind: 'deno', entry: 'deno-path.mjs', label: 'deno-path', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
+    { name: 'deno (npm:)', tool: 'deno', kind: 'deno', entry: 'deno-npm.mjs', label: 'deno-npm', loaded: /^npm:otpkit -> file:.*\/node_modules\/otpkit\/dist\/index\.js$/ },
+    { name: 'bun (esm)', tool: 'bun', kind: 'bun', entry: 'esm.mjs', label: 'bun-esm', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
+    { name: 'bun (cjs)', tool: 'bun', kind: 'bun', entry: 'cjs.cjs', label: 'bun-cjs', loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/ },
+    { name: 'workerd', tool: 'workerd', kind: 'workerd', label: 'workerd', loaded: /dist\/index\.js$/ },
+    { name: 'chromium', tool: 'chromium', kind: 'chromium', label: 'chromium', loaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/index\.js$/ },
+  ];
+}
+
+function parseArgs(argv) {
+  const options = { only: null, dist: join(ROOT, 'dist'), stage: null, jobs: 2, verbose: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--only') options.only = value().split(',');
+    else if (arg === '--dist') options.dist = resolve(value());
+    else if (arg === '--stage') options.stage = resolve(value());
+    else if (arg === '--jobs') options.jobs = Math.max(1, Number(value()) || 1);
+    else if (arg === '--verbose') options.verbose = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return options;
+}
+
+/** Runs a process with a timeout, in its own process group (killed whole on timeout). */
+function exec(bin, args, { cwd, env, timeoutMs = TIMEOUT_MS }) {
+  return new Promise((done) => {
+    const child = spawn(bin, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+      stderr += c;
+    });
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${timeoutMs / 1000} s]`;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      done({ code: null, stdout, stderr: `${stderr}\n${error.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code: code ?? (signal ? 128 : null), stdout, stderr });
+    });
+  });
+}
+
+/** The workerd config: one test worker, every staged module embedded by name (the suite's files listed, not hard-coded). */
+function writeWorkerdConfig(stage, suiteFiles) {
+  const modules = [
+    ['worker.mjs', 'worker.mjs'],
+    ['otpkit', 'node_modules/otpkit/dist/index.js'],
+    ['vectors.js', 'vectors.js'],
+    ...suiteFiles.filter((f) => f.endsWith('.js')).map((f) => [f, f]),
+  ];
+  const config = `# Generated by .ci/runtimes/run.mjs: otpkit's conformance suite as a workerd test worker.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [ (name = "conformance", worker = .conformanceWorker) ],
+);
+
+const conformanceWorker :Workerd.Worker = (
+  modules = [
+${modules.map(([name, path]) => `    (name = ${JSON.stringify(name)}, esModule = embed ${JSON.stringify(path)}),`).join('\n')}
+  ],
+  # No nodejs_compat flag: the worker gets web-standard APIs only.
+  compatibilityDate = "2025-01-01",
+);
+`;
+  writeFileSync(join(stage, 'config.capnp'), config);
+}
+
+/** Reads the entry's output: `runtime:` and `otpkit:` lines, FAIL lines, and the final `label: N passed, M failed`. */
+function parseOutput(text, label) {
+  const lines = text.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+  const final = new RegExp(`^${label.replace(/[()]/g, '\\$&')}: (\\d+) passed, (\\d+) failed$`);
+  const last = [...lines].reverse().find((l) => final.test(l));
+  const m = last ? final.exec(last) : null;
+  return {
+    lines,
+    passed: m ? Number(m[1]) : null,
+    failed: m ? Number(m[2]) : null,
+    runtime: lines.find((l) => l.startsWith('runtime: '))?.slice(9) ?? '',
+    loadedFrom: lines.find((l) => l.startsWith('otpkit: '))?.slice(8) ?? '',
+  };
+}
+
+async function runTarget(target, ctx) {
+  const started = Date.now();
+  const row = { name: target.name, version: '', cases: null, passed: null, failed: null, exitCode: null, ok: false, problems: [], output: [] };
+  try {
+    const tool = ctx.tools[target.tool];
+    if (!tool || tool.error) throw new Error(`cannot start: ${tool?.error ?? 'not installed'}`);
+    row.version = tool.version;
+    let parsed;
+    let exitCode;
+    if (target.kind === 'chromium') {
+      const { reports, runs } = await runChromium({ bin: tool.bin, stage: ctx.stage });
+      const suite = reports.suite;
+      const lines = suite?.lines ?? [];
+      if (suite?.error) lines.push(`FAIL ${suite.error}`);
+      parsed = parseOutput(lines.join('\n'), target.label);
+      exitCode = suite?.result && suite.result.failed === 0 ? 0 : 1;
+      for (const r of runs) {
+        if (r.timedOut) row.problems.push(`${r.mode}: no report within the timeout (${r.url})`);
+        if (r.earlyExit) row.problems.push(`${r.mode}: chromium exited before reporting ${JSON.stringify(r.earlyExit)}\n${r.stderr.slice(-2000)}`);
+      }
+      ctx.extraRows.push(...['insecure', 'nosubtle'].map((mode) => unavailableRow(mode, reports[mode], tool.version)));
+    } else {
+      const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+      let bin = tool.bin;
+      let args = [target.entry, target.label];
+      if (target.kind === 'node') {
+        env.PATH = `${tool.bin.slice(0, tool.bin.lastIndexOf('/'))}:${process.env.PATH}`; // that node first on PATH
+        bin = 'node';
+      } else if (target.kind === 'deno') {
+        Object.assign(env, { DENO_DIR: join(TOOLS_DIR, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' });
+        // npm: resolves from the stage's node_modules (manual mode), never from the registry.
+        args = ['run', '--no-prompt', '--cached-only', '--node-modules-dir=manual', target.entry, target.label];
+      } else if (target.kind === 'bun') {
+        env.DO_NOT_TRACK = '1';
+        args = ['--no-install', target.entry, target.label];
+      } else if (target.kind === 'workerd') {
+        args = ['test', 'config.capnp'];
+      }
+      if (ctx.verbose && target.kind !== 'workerd') args.push('--verbose');
+      const result = await exec(bin, args, { cwd: ctx.stage, env });
+      exitCode = result.code;
+      parsed = parseOutput(result.stdout, target.label);
+      if (exitCode !== 0 || parsed.failed !== 0) row.output.push(...result.stderr.split('\n').filter(Boolean).slice(-30).map((l) => `stderr: ${l}`));
+    }
+    row.exitCode = exitCode;
+    row.passed = parsed.passed;
+    row.failed = parsed.failed;
+    row.cases = parsed.passed === null ? null : parsed.passed + parsed.failed;
+    row.output.unshift(...parsed.lines.filter((l) => ctx.verbose || !l.startsWith('ok ')));
+    if (parsed.passed === null) row.problems.push(`no final "${target.label}: N passed, M failed" line (the runtime did not run the suite)`);
+    if (exitCode !== 0 && parsed.failed === 0) row.problems.push(`exit code ${exitCode} although every case passed`);
+    if (exitCode === 0 && parsed.failed !== 0) row.problems.push(`exit code 0 although ${parsed.failed} cases failed`);
+    if (row.cases !== null && row.cases !== ctx.expected) row.problems.push(`ran ${row.cases} cases, the suite has ${ctx.expected}`);
+    if (!target.loaded.test(parsed.loadedFrom)) row.problems.push(`otpkit was loaded from "${parsed.loadedFrom}", expected ${target.loaded}`);
+    row.ok = row.problems.length === 0 && parsed.failed === 0 && row.cases === ctx.expected;
+  } catch (error) {
+    row.problems.push(error instanceof Error ? error.message : String(error));
+  }
+  row.seconds = (Date.now() - started) / 1000;
+  return row;
+}
+
+function unavailableRow(mode, report, version) {
+  const what = mode === 'insecure' ? 'chromium non-secure origin' : 'chromium no crypto.subtle';
+  const row = { name: what, version, cases: null, passed: null, failed: null, ok: false, problems: [], output: report?.lines ?? [], seconds: null, extra: true };
+  if (!report) row.problems.push('no report');
+  else if (report.error) row.problems.push(report.error);
+  else {
+    Object.assign(row, { cases: report.result.total, passed: report.result.passed, failed: report.result.failed });
+    row.ok = report.result.failed === 0 && report.result.passed === report.result.total && report.result.total > 0;
+  }
+  return row;
+}
+
+async function pool(items, size, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
+function table(rows) {
+  const head = ['runtime', 'version', 'cases', 'passed', 'seconds', 'result'];
+  const body = rows.map((r) => [r.name, r.version, r.cases ?? '-', r.passed ?? '-', r.seconds === null ? '' : r.seconds.toFixed(1), r.ok ? 'ok' : 'FAIL']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const fmt = (cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
+}
+
+/**
+ * Runs the matrix. Returns { rows, expected, ok }. `log` receives every line printed.
+ * Exported for mutation-check.mjs.
+ */
+export async function runMatrix(options, log = console.log) {
+  const started = Date.now();
+  const all = targets();
+  const selected = options.only ? all.filter((t) => options.only.some((o) => t.name.startsWith(o) || t.tool === o)) : all;
+  if (selected.length === 0) throw new Error(`--only ${options.only} matches no runtime (${all.map((t) => t.name).join(', ')})`);
+
+  // A fresh stage per run, so that runs in parallel (CI and a developer, or the mutation check) cannot
+  // collide; removed when every row is green, kept for a look when something failed.
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  const { stage, suiteFiles, pkgDir } = buildStage({ stage: options.stage ?? mkdtempSync(join(TOOLS_DIR, 'stage-')), dist: options.dist });
+  writeWorkerdConfig(stage, suiteFiles);
+  const { collectCases } = await import(pathToFileURL(join(stage, 'suite', 'index.js')).href);
+  const otp = await import(pathToFileURL(join(pkgDir, 'dist', 'index.js')).href);
+  const expected = collectCases({ otp, vectors: loadVectors() }).length;
+  log(`== conformance: ${expected} cases against ${options.dist}, staged in ${stage}`);
+
+  // Install (or find) every runtime needed, in parallel; a failure marks that runtime, not the run.
+  const needed = [...new Set(selected.map((t) => t.tool))];
+  const tools = {};
+  await Promise.all(
+    needed.map(async (name) => {
+      try {
+        if (name === 'host') tools.host = { bin: process.execPath, version: process.version };
+        else if (name === 'chromium') {
+          const bin = await ensureChromium(log);
+          tools.chromium = bin ? { bin, version: (await chromiumVersion(bin)).replace(/ built on .*/, '') } : { error: 'chromium not found: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=/path)' };
+        } else {
+          const tool = await ensureTool(name, log);
+          tools[name] = { ...tool, version: tool.version.replace(/^(deno|workerd) /, '').replace(/ \(.*$/, '') };
+        }
+      } catch (error) {
+        tools[name] = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  for (const name of needed) {
+    const t = tools[name];
+    log(`   ${name.padEnd(8)} ${t.error ? `UNAVAILABLE: ${t.error}` : `${t.version}  (${name in TOOLS ? TOOLS[name].spec : t.bin})`}`);
+  }
+
+  const ctx = { tools, stage, expected, verbose: options.verbose, extraRows: [] };
+  const rows = await pool(selected, options.jobs, async (target) => {
+    const row = await runTarget(target, ctx);
+    log(`-- ${row.name}: ${row.ok ? 'ok' : 'FAIL'} (${row.passed ?? '-'} passed, ${row.failed ?? '-'} failed, ${row.seconds.toFixed(1)} s)`);
+    for (const line of row.output) if (!row.ok || line.startsWith('FAIL') || options.verbose) log(`   ${line}`);
+    for (const p of row.problems) log(`   PROBLEM: ${p}`);
+    return row;
+  });
+  for (const extra of ctx.extraRows) {
+    log(`-- ${extra.name}: ${extra.ok ? 'ok' : 'FAIL'}`);
+    for (const line of extra.output) if (!extra.ok || line.startsWith('FAIL') || options.verbose) log(`   ${line}`);
+    for (const p of extra.problems) log(`   PROBLEM: ${p}`);
+  }
+  const allRows = [...rows, ...ctx.extraRows];
+  const seconds = (Date.now() - started) / 1000;
+  log('');
+  log(table(allRows));
+  const note = ctx.extraRows.length ? '; the "chromium non-secure origin" and "no crypto.subtle" rows are the ERR_CRYPTO_UNAVAILABLE checks' : '';
+  log(`(${expected} suite cases in every runtime${note}; ${seconds.toFixed(1)} s in all)`);
+  const green = allRows.filter((r) => r.ok).length;
+  const ok = green === allRows.length;
+  if (ok && !options.stage) rmSync(stage, { recursive: true, force: true });
+  else if (!ok) log(`(the stage is kept for inspection: ${stage})`);
+  log(`runtimes: ${green} passed, ${allRows.length - green} failed`);
+  return { rows: allRows, expected, ok, seconds };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+  runMatrix(options).then(
+    ({ ok }) => {
+      process.exitCode = ok ? 0 : 1;
+    },
+    (error) => {
+      console.error(`test:runtimes could not run: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

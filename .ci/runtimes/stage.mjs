@@ -1,0 +1,53 @@
+// Builds the directory every runtime runs from: the package under test installed as a user would have it
+// (node_modules/otpkit = package.json + dist/), the suite, the vectors as an ES module, and the entries.
+//
+//   <stage>/package.json                 { "type": "module" }: a consumer project
+//   <stage>/node_modules/otpkit/         package.json + dist/ (the repo's, or a patched copy)
+//   <stage>/suite/                       a copy of test/conformance/
+//   <stage>/vectors.js                   export default { rfc4226: {...}, ... } from vectors/*.json
+//   <stage>/*.mjs, *.cjs, *.html         the runtime entries from .ci/runtimes/entries/
+//
+// Why vectors.js and not JSON imports: a generated ES module loads the same way everywhere. JSON import
+// attributes (`with { type: 'json' }`) are not uniform across the matrix (workerd takes JSON only as a
+// module declared in its config, and a browser needs the server to send the right MIME type), while a
+// plain module needs nothing but `import`.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './tools.mjs';
+
+/** Parses vectors/*.json into { name: data } (name = file name without .json). */
+export function loadVectors() {
+  const dir = join(ROOT, 'vectors');
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+  );
+}
+
+/** Creates `stage` afresh from `dist` (a built dist/ directory). Returns the stage's layout. */
+export function buildStage({ stage, dist }) {
+  for (const file of ['index.js', 'index.cjs']) {
+    if (!existsSync(join(dist, file))) throw new Error(`${join(dist, file)} is missing: run \`npm run build\` first`);
+  }
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({ name: 'otpkit-conformance-stage', private: true, type: 'module' }, null, 2)}\n`);
+
+  const pkgDir = join(stage, 'node_modules', 'otpkit');
+  mkdirSync(pkgDir, { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(pkgDir, 'package.json'));
+  cpSync(dist, join(pkgDir, 'dist'), { recursive: true });
+
+  cpSync(join(ROOT, 'test', 'conformance'), join(stage, 'suite'), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  writeFileSync(join(stage, 'vectors.js'), `// Generated from vectors/*.json by .ci/runtimes/stage.mjs.\nexport default ${JSON.stringify(loadVectors())};\n`);
+  cpSync(join(ROOT, '.ci', 'runtimes', 'entries'), stage, { recursive: true });
+  return { stage, pkgDir, suiteFiles: listFiles(join(stage, 'suite')).map((f) => `suite/${f}`) };
+}
+
+function listFiles(dir, prefix = '') {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}

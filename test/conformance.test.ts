@@ -1,0 +1,70 @@
+// The runtime-neutral conformance suite (test/conformance/), run here against src/ so that a failure
+// shows in `npm test` before `npm run test:runtimes` runs the same cases against dist/ in Node 20/22/24,
+// Deno, Bun, workerd and Chromium (docs/runtimes.md).
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as otp from '../src/index.js';
+import { CASE_FILES, collectCases, runCases, runConformance, unavailableCases } from './conformance/index.js';
+
+const dir = new URL('../vectors/', import.meta.url);
+const vectors: Record<string, unknown> = Object.fromEntries(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown]),
+);
+const cases = collectCases({ otp, vectors });
+
+describe('conformance suite (against src/)', () => {
+  for (const { name, run } of cases) it(name, run);
+});
+
+// The no-WebCrypto cases that Chromium runs on a non-secure origin, here with the global stubbed.
+describe('without WebCrypto (as on a plain-HTTP page or in React Native)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('rejects with ERR_CRYPTO_UNAVAILABLE when there is no crypto at all', async () => {
+    vi.stubGlobal('crypto', undefined);
+    const result = await runCases(unavailableCases({ otp }), { label: 'no-crypto', log: () => {} });
+    expect(result.failures).toEqual([]);
+    expect(result.passed).toBe(result.total);
+  });
+
+  it('rejects with ERR_CRYPTO_UNAVAILABLE when only getRandomValues is left (a non-secure browser origin)', async () => {
+    const { getRandomValues } = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: getRandomValues.bind(globalThis.crypto) });
+    const result = await runCases(unavailableCases({ otp }), { label: 'no-subtle', log: () => {} });
+    expect(result.failures).toEqual([]);
+    expect(result.passed).toBe(result.total);
+  });
+
+  it('fails its first case when crypto.subtle is in fact there', async () => {
+    const result = await runCases(unavailableCases({ otp }), { label: 'with-crypto', log: () => {} });
+    expect(result.failures.map((f) => f.name)).toContain('no-webcrypto: the environment really lacks crypto.subtle');
+  });
+});
+
+describe('conformance suite itself', () => {
+  it('builds the same list twice (no case depends on time or randomness) with every case file contributing', () => {
+    const again = collectCases({ otp, vectors });
+    expect(again.map((c) => c.name)).toEqual(cases.map((c) => c.name));
+    for (const [area] of CASE_FILES) expect(cases.some((c) => c.name.startsWith(`${area}: `)), area).toBe(true);
+    expect(cases.length).toBeGreaterThan(200);
+  });
+
+  it('reports a failing case as failed, with the final "N passed, M failed" line, instead of throwing', async () => {
+    const lines: string[] = [];
+    // A copy of otpkit whose HOTP is off by one digit: the vectors must catch it.
+    const broken = { ...otp, generateHOTP: async (o: Parameters<typeof otp.generateHOTP>[0]) => (await otp.generateHOTP(o)).replace(/^./, (d) => String((Number(d) + 1) % 10)) };
+    const result = await runConformance({ otp: broken, vectors, label: 'broken', log: (line) => lines.push(line) });
+    expect(result.failed).toBeGreaterThan(50);
+    expect(result.passed + result.failed).toBe(cases.length);
+    expect(lines.at(-1)).toBe(`broken: ${result.passed} passed, ${result.failed} failed`);
+    expect(lines.some((l) => l.startsWith('FAIL hotp: RFC 4226 App. D: counter 1, 6 digits gives 287082: '))).toBe(true);
+  });
+
+  it('refuses to build cases without the otpkit namespace', () => {
+    expect(() => collectCases({ otp: {} as typeof otp, vectors })).toThrow(/module namespace/);
+  });
+});

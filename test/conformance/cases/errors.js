@@ -1,0 +1,46 @@
+// OTPError and isOTPError: the one error class, its stable `code`, and recognition across copies.
+
+/** @param {import('../index.js').ConformanceContext} ctx */
+export default function errorCases({ otp, assert }) {
+  const cases = [];
+  const add = (name, run) => cases.push({ name, run });
+
+  add('OTPError is an Error with name "OTPError", a code, a message and a cause', () => {
+    const cause = new Error('inner');
+    const error = new otp.OTPError('ERR_INVALID_OPTION', 'a message', { cause });
+    assert.ok(error instanceof Error, 'instanceof Error');
+    assert.equal(error.name, 'OTPError');
+    assert.equal(error.code, 'ERR_INVALID_OPTION');
+    assert.equal(error.message, 'a message');
+    assert.equal(error.cause, cause);
+    assert.equal(otp.isOTPError(error), true);
+  });
+  add('isOTPError refuses look-alikes: plain errors, objects with a code, null, strings', () => {
+    const lookAlike = new Error('x');
+    lookAlike.name = 'OTPError';
+    lookAlike.code = 'ERR_INVALID_OPTION';
+    for (const value of [new Error('x'), new TypeError('x'), lookAlike, { name: 'OTPError', code: 'ERR_INVALID_OPTION' }, null, undefined, 'ERR_INVALID_OPTION', 0]) {
+      assert.equal(otp.isOTPError(value), false, typeof value);
+    }
+  });
+  add('errors thrown by the library are recognised by isOTPError and carry a code', async () => {
+    let caught;
+    try {
+      await otp.generateTOTP({ secret: 'JBSWY3DP', digits: 12 });
+    } catch (error) {
+      caught = error;
+    }
+    assert.equal(otp.isOTPError(caught), true);
+    assert.equal(caught.code, 'ERR_INVALID_OPTION');
+  });
+  // No secret or token in messages (SPEC: errors never echo them).
+  add('error messages name the problem without echoing the secret or the token', async () => {
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP-HPK3PXP';
+    const error = await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret }), 'ERR_BASE32_INVALID_CHARACTER');
+    assert.ok(!error.message.includes('JBSWY3DP'), 'message holds part of the secret');
+    const tokenError = await assert.rejectsOTPError(otp, () => otp.verifyTOTP({ secret: 'JBSWY3DPEHPK3PXP', token: 123456 }), 'ERR_INVALID_OPTION');
+    assert.ok(!tokenError.message.includes('123456'), 'message holds the token');
+  });
+
+  return cases;
+}

@@ -1,0 +1,143 @@
+// TOTP, RFC 6238: Appendix B for SHA1, SHA256 and SHA512 at 6-10 digits, the time step, the window,
+// afterStep (replay), malformed tokens and option errors.
+
+/** @param {import('../index.js').ConformanceContext} ctx */
+export default function totpCases({ otp, vectors, assert, ref }) {
+  const v = vectors.rfc6238;
+  const secretOf = (algorithm) => v.seeds[algorithm].base32;
+  const bytesOf = (algorithm) => ref.fromHex(v.seeds[algorithm].hex);
+  const cases = [];
+  const add = (name, run) => cases.push({ name, run });
+
+  // Appendix B publishes 8-digit codes: the 6- and 7-digit codes are their last digits (Snum mod 10^d,
+  // RFC 4226 §5.3). 9 and 10 digits have no published value: those come from the independent reference,
+  // which is first checked against every published 8-digit code.
+  add('reference: the independent HOTP reproduces every RFC 6238 App. B code (all three hashes)', async () => {
+    for (const row of v.valid) {
+      assert.equal(await ref.referenceHOTP(bytesOf(row.algorithm), BigInt(row.step), row.digits, row.algorithm), row.code, `${row.algorithm} at ${row.time}`);
+    }
+  });
+  for (const row of v.valid) {
+    add(`RFC 6238 App. B: ${row.algorithm} at ${row.time} s (step ${row.step}) gives ${row.code}, and 6-10 digits`, async () => {
+      const time = row.time * 1000;
+      const base = { secret: secretOf(row.algorithm), algorithm: row.algorithm };
+      assert.equal(await otp.generateTOTP({ ...base, time, digits: 8 }), row.code, '8 digits');
+      assert.equal(await otp.generateTOTP({ ...base, time: new Date(time), digits: 8 }), row.code, 'time as a Date');
+      assert.equal(await otp.generateTOTP({ secret: bytesOf(row.algorithm), algorithm: row.algorithm, time, digits: 8 }), row.code, 'byte secret');
+      assert.equal(await otp.generateTOTP({ ...base, time }), row.code.slice(2), 'default 6 digits');
+      assert.equal(await otp.generateTOTP({ ...base, time, digits: 7 }), row.code.slice(1), '7 digits');
+      for (const digits of [9, 10]) {
+        const expected = await ref.referenceHOTP(bytesOf(row.algorithm), BigInt(row.step), digits, row.algorithm);
+        assert.equal(await otp.generateTOTP({ ...base, time, digits }), expected, `${digits} digits`);
+      }
+      assert.equal(otp.totpStep({ time }).step, row.step, 'totpStep');
+    });
+  }
+  add('the SHA1 default: no algorithm option gives the SHA1 vector', async () => {
+    const row = v.valid.find((r) => r.algorithm === 'SHA1');
+    assert.equal(await otp.generateTOTP({ secret: secretOf('SHA1'), time: row.time * 1000, digits: 8 }), row.code);
+  });
+
+  for (const row of v.extra) {
+    add(`key "${row.secretLoose}" at ${row.time} s, period ${row.period} gives ${row.code}`, async () => {
+      const secret = otp.decodeBase32(row.secretLoose, { loose: true });
+      assert.equal(await otp.generateTOTP({ secret, time: row.time * 1000, period: row.period, digits: row.digits }), row.code);
+    });
+  }
+
+  // RFC 6238 §4.2: T = floor((time - T0) / X).
+  add('totpStep reports the step, its bounds and the time left', () => {
+    assert.deepEqual(otp.totpStep({ time: 59_000 }), { step: 1, startsAt: 30_000, expiresAt: 60_000, remainingMs: 1_000 });
+    assert.deepEqual(otp.totpStep({ time: 60_000 }), { step: 2, startsAt: 60_000, expiresAt: 90_000, remainingMs: 30_000 });
+    assert.deepEqual(otp.totpStep({ time: 100_000, period: 60, epoch: 10_000 }), { step: 1, startsAt: 70_000, expiresAt: 130_000, remainingMs: 30_000 });
+  });
+  add('a time step past 2^32 matches the reference (64-bit T)', async () => {
+    const key = bytesOf('SHA512');
+    const step = 2n ** 32n + 5n;
+    const time = Number(step) * 30_000 + 29_999;
+    assert.equal(otp.totpStep({ time }).step, Number(step), 'step');
+    assert.equal(await otp.generateTOTP({ secret: key, time, algorithm: 'SHA512', digits: 8 }), await ref.referenceHOTP(key, step, 8, 'SHA512'));
+  });
+
+  // RFC 6238 §5.2 / §6: the window, and afterStep so that a code is accepted once.
+  const sha1 = v.valid.filter((r) => r.algorithm === 'SHA1');
+  const at = sha1.find((r) => r.time === 1111111109); // step 37037036
+  const next = sha1.find((r) => r.time === 1111111111); // step 37037037
+  const S = secretOf('SHA1');
+  const verify = (options) => otp.verifyTOTP({ secret: S, digits: 8, ...options });
+  add('verifyTOTP accepts the current step and reports { step, delta: 0 }', async () => {
+    assert.deepEqual(await verify({ token: at.code, time: at.time * 1000 }), { step: at.step, delta: 0 });
+    assert.deepEqual(await verify({ token: next.code, time: next.time * 1000 }), { step: next.step, delta: 0 });
+  });
+  add('verifyTOTP window 1 (the default) accepts the previous step with delta -1; window 0 does not', async () => {
+    const time = next.time * 1000;
+    assert.deepEqual(await verify({ token: at.code, time }), { step: at.step, delta: -1 });
+    assert.equal(await verify({ token: at.code, time, window: 0 }), null);
+  });
+  add('verifyTOTP accepts a code from a fast clock: window 1 (the default) and { future: 1 }, not { future: 0 }', async () => {
+    const time = at.time * 1000;
+    assert.deepEqual(await verify({ token: next.code, time }), { step: next.step, delta: 1 }, 'default window');
+    assert.deepEqual(await verify({ token: next.code, time, window: { past: 0, future: 1 } }), { step: next.step, delta: 1 });
+    assert.equal(await verify({ token: next.code, time, window: { past: 1, future: 0 } }), null);
+  });
+  add('verifyTOTP window 2 reaches two steps back, window 1 does not', async () => {
+    const time = (next.step + 1) * 30_000 + 5_000;
+    assert.deepEqual(await verify({ token: at.code, time, window: 2 }), { step: at.step, delta: -2 });
+    assert.equal(await verify({ token: at.code, time, window: 1 }), null);
+  });
+  add('verifyTOTP with afterStep refuses a replay of the same step and accepts a later one', async () => {
+    const time = next.time * 1000;
+    assert.equal(await verify({ token: at.code, time, afterStep: at.step }), null, 'replay of the matched step');
+    assert.equal(await verify({ token: at.code, time, afterStep: next.step }), null, 'an older step than the last accepted');
+    assert.deepEqual(await verify({ token: next.code, time, afterStep: at.step }), { step: next.step, delta: 0 });
+    assert.deepEqual(await verify({ token: at.code, time, afterStep: at.step - 1 }), { step: at.step, delta: -1 });
+  });
+  add('verifyTOTP honours period and epoch', async () => {
+    const row = sha1[0]; // step 1 at 59 s with X = 30
+    assert.deepEqual(await verify({ token: row.code, time: 119_000, period: 60 }), { step: 1, delta: 0 }, 'X = 60 at 119 s is step 1');
+    assert.deepEqual(await verify({ token: row.code, time: 59_000 + 1_000_000, epoch: 1_000_000 }), { step: 1, delta: 0 }, 'T0 shifted');
+  });
+
+  const good = at.code;
+  const tokens = {
+    'a leading space': ` ${good}`,
+    'a trailing newline': `${good}\n`,
+    'a space inside': `${good.slice(0, 4)} ${good.slice(4)}`,
+    'a plus sign': `+${good}`,
+    'fullwidth digits': Array.from(good, (d) => String.fromCharCode(0xff10 + Number(d))).join(''),
+    '6 of the 8 digits': good.slice(2),
+    'no digits at all': '',
+  };
+  for (const [what, token] of Object.entries(tokens)) {
+    add(`verifyTOTP returns null for a token with ${what}`, async () => {
+      assert.equal(await verify({ token, time: at.time * 1000 }), null);
+    });
+  }
+
+  for (const bad of v.invalid) {
+    add(`generateTOTP refuses ${bad.description} with ${bad.code}`, async () => {
+      await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret: S, time: 59_000, ...bad.options }), bad.code);
+    });
+  }
+  const verifyErrors = [
+    ['a token that is a number', { token: 94287082 }],
+    ['window 11', { window: 11 }],
+    ['window -1', { window: -1 }],
+    ['window { past } without future', { window: { past: 1 } }],
+    ['window as a string', { window: '1' }],
+    ['afterStep 1.5', { afterStep: 1.5 }],
+    ['afterStep as a string', { afterStep: '1' }],
+    ['time NaN', { time: Number.NaN }],
+    ['an invalid Date', { time: new Date(Number.NaN) }],
+  ];
+  for (const [what, options] of verifyErrors) {
+    add(`verifyTOTP refuses ${what} with ERR_INVALID_OPTION`, async () => {
+      await assert.rejectsOTPError(otp, () => verify({ token: good, time: 59_000, ...options }), 'ERR_INVALID_OPTION');
+    });
+  }
+  add('totpStep refuses a period of 0 synchronously with ERR_INVALID_OPTION', () => {
+    assert.throwsOTPError(otp, () => otp.totpStep({ period: 0 }), 'ERR_INVALID_OPTION');
+  });
+
+  return cases;
+}
