@@ -1,6 +1,6 @@
 // RFC 4648 §6 base32, strict by default (RFC 4648 §3.3: reject characters outside the alphabet).
 import { OTPError } from './errors.js';
-import { boolOption, describe, fail, isBytes, optionalOptions } from './internal/assert.js';
+import { boolOption, describe, fail, invalid, isBytes, optionalOptions } from './internal/assert.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -49,16 +49,47 @@ export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): s
   return out;
 }
 
-// Symbol value of a character code, or -1. Arithmetic instead of a table: nothing to build at import.
-function symbolValue(c: number): number {
-  if (c >= 65 && c <= 90) return c - 65; // A-Z
-  if (c >= 97 && c <= 122) return c - 97; // a-z (RFC 4648 §6: the encoding is case-insensitive)
-  if (c >= 50 && c <= 55) return c - 24; // 2-7
-  return -1;
-}
+// Padding needed after n data characters in the final quantum (RFC 4648 §6 table), indexed by n mod 8:
+// '0 6 43 1'.charCodeAt(n % 8) - 48 is 0, 6, 4, 3 or 1, and negative where n is impossible. A string
+// constant rather than an array, so that nothing is built at import.
+const PAD_FOR_REMAINDER = '0 6 43 1';
 
-// Padding needed after n data characters in the final quantum (RFC 4648 §6 table); -1 if n is impossible.
-const PAD_FOR_REMAINDER = [0, -1, 6, -1, 4, 3, -1, 1] as const;
+/**
+ * The decoder behind {@link decodeBase32}, for internal callers that pass a string (string secrets).
+ * Same rules and codes; not part of the public API.
+ */
+export function decodeBase32Text(text: string, loose: boolean): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  let length = 0; // data characters seen
+  let pads = 0; // '=' seen
+  let buffer = 0;
+  let bits = 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 32;
+    // A-Z and a-z (RFC 4648 §6: case-insensitive) are 0-25, 2-7 are 26-31.
+    const v = lower > 96 && lower < 123 ? lower - 97 : c > 49 && c < 56 ? c - 24 : -1;
+    if (c === 61) pads++;
+    else if (c !== 32 || !loose) {
+      if (v < 0) throw new OTPError('ERR_BASE32_INVALID_CHARACTER', `base32 allows only A-Z, 2-7 and final "=", got another character at index ${i}`);
+      if (pads > 0) throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 "=" may only end the text, got a character after it at index ${i}`);
+      length++;
+      // At most 7 leftover bits plus 5 new ones: 12 bits, well inside 32-bit operators.
+      buffer = ((buffer << 5) | v) & 0xfff;
+      bits += 5;
+      if (bits > 7) out[n++] = buffer >>> (bits -= 8);
+    }
+  }
+  const expectedPads = PAD_FOR_REMAINDER.charCodeAt(length % 8) - 48;
+  if (expectedPads < 0 || length + pads === 0) {
+    throw new OTPError('ERR_BASE32_INVALID_LENGTH', `base32 text must have 2, 4, 5, 7 or 8 (mod 8) characters, got ${length}`);
+  }
+  if (pads > 0 && pads !== expectedPads) {
+    throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 text of ${length} characters needs ${expectedPads} "=", got ${pads}`);
+  }
+  return n === out.length ? out : out.slice(0, n);
+}
 
 /**
  * Decodes RFC 4648 §6 base32 text, strictly: case-insensitive `A-Z2-7`, `=` padding only when exactly
@@ -79,45 +110,6 @@ const PAD_FOR_REMAINDER = [0, -1, 6, -1, 4, 3, -1, 1] as const;
  * ```
  */
 export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
-  if (typeof text !== 'string') fail('ERR_INVALID_OPTION', `"text" must be a string, got ${describe(text)}`);
-  const loose = boolOption('loose', optionalOptions(options, 'decodeBase32 options').loose);
-  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
-  let length = 0; // data characters seen
-  let pads = 0; // '=' seen
-  let buffer = 0;
-  let bits = 0;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 && loose) continue;
-    if (c === 61) {
-      pads++;
-      continue;
-    }
-    const v = symbolValue(c);
-    if (v < 0) {
-      throw new OTPError('ERR_BASE32_INVALID_CHARACTER', `base32 text holds a character outside A-Z and 2-7 at index ${i}`);
-    }
-    if (pads > 0) throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 padding "=" must only appear at the end (index ${i})`);
-    length++;
-    // At most 7 leftover bits plus 5 new ones: 12 bits, well inside 32-bit operators.
-    buffer = ((buffer << 5) | v) & 0xfff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (buffer >>> bits) & 0xff;
-    }
-  }
-  if (length === 0) {
-    if (pads > 0) throw new OTPError('ERR_BASE32_INVALID_PADDING', 'base32 text is only padding');
-    throw new OTPError('ERR_BASE32_INVALID_LENGTH', 'base32 text must not be empty');
-  }
-  const expectedPads = PAD_FOR_REMAINDER[length % 8] as number;
-  if (expectedPads < 0) {
-    throw new OTPError('ERR_BASE32_INVALID_LENGTH', `base32 text cannot have ${length} characters (length mod 8 must be 0, 2, 4, 5 or 7)`);
-  }
-  if (pads > 0 && pads !== expectedPads) {
-    throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 text of ${length} characters needs ${expectedPads} "=", got ${pads}`);
-  }
-  return n === out.length ? out : out.slice(0, n);
+  if (typeof text !== 'string') invalid('text', 'a string', text);
+  return decodeBase32Text(text, boolOption('loose', optionalOptions(options, 'decodeBase32 options').loose));
 }

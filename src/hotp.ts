@@ -1,8 +1,7 @@
 // HOTP, RFC 4226.
 import { counterOption, digitsOption, algorithmOption, assertOptions, intOption, isToken, tokenOption, MAX_COUNTER } from './internal/assert.js';
-import { importHmacKey } from './internal/hmac.js';
+import { hmacKey, keySource } from './internal/hmac.js';
 import { computeOTP, findCounter } from './internal/otp.js';
-import { secretOption } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
@@ -51,11 +50,11 @@ export interface HOTPMatch<C extends number | bigint = number | bigint> {
  */
 export async function generateHOTP(options: GenerateHOTPOptions): Promise<string> {
   assertOptions(options, 'generateHOTP options');
-  const keyBytes = secretOption(options.secret);
+  const source = keySource(options.secret, options.algorithm);
   const counter = counterOption(options.counter);
-  const algorithm = algorithmOption(options.algorithm);
+  const algorithm = algorithmOption(source.algorithm);
   const digits = digitsOption(options.digits);
-  return computeOTP(await importHmacKey(keyBytes, algorithm), counter, digits);
+  return computeOTP(await hmacKey(source, algorithm), counter, digits);
 }
 
 /**
@@ -84,11 +83,11 @@ export function verifyHOTP(options: VerifyHOTPOptions & { counter: bigint }): Pr
 export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
 export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
   assertOptions(options, 'verifyHOTP options');
-  const keyBytes = secretOption(options.secret);
+  const source = keySource(options.secret, options.algorithm);
   const token = tokenOption(options.token);
   const counter = counterOption(options.counter);
   const lookAhead = intOption('lookAhead', options.lookAhead, 0, 100, 0);
-  const algorithm = algorithmOption(options.algorithm);
+  const algorithm = algorithmOption(source.algorithm);
   const digits = digitsOption(options.digits);
   if (!isToken(token, digits)) return null;
 
@@ -98,7 +97,7 @@ export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch 
   } else {
     for (let c = counter; c <= counter + lookAhead && c <= Number.MAX_SAFE_INTEGER; c++) counters.push(c);
   }
-  const index = await findCounter(await importHmacKey(keyBytes, algorithm), counters, token, digits);
+  const index = await findCounter(await hmacKey(source, algorithm), counters, token, digits);
   if (index < 0) return null;
   const matched = counters[index] as number | bigint;
   return typeof matched === 'bigint'

@@ -2,19 +2,18 @@
 import {
   algorithmOption,
   assertOptions,
-  describe,
   digitsOption,
   fail,
   intOption,
+  invalid,
   isToken,
   optionalOptions,
   periodOption,
   timeOption,
   tokenOption,
 } from './internal/assert.js';
-import { importHmacKey } from './internal/hmac.js';
+import { hmacKey, keySource } from './internal/hmac.js';
 import { computeOTP, findCounter } from './internal/otp.js';
-import { secretOption } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** The clock options shared by every TOTP function. */
@@ -84,7 +83,7 @@ function clockOf(options: Record<string, unknown>): Clock {
   const periodMs = periodOption(options.period) * 1000;
   const epoch = timeOption('epoch', options.epoch, 0);
   const time = options.time === undefined ? Date.now() : timeOption('time', options.time, 0);
-  if (time < epoch) fail('ERR_INVALID_OPTION', `"time" must not be before "epoch" (T0), got time ${time} < epoch ${epoch}`);
+  if (time < epoch) fail('ERR_INVALID_OPTION', `"time" must not be before "epoch" (T0), got ${time} < ${epoch}`);
   // RFC 6238 §4.2 floor division; both operands stay far below 2^53, so it is exact.
   return { time, epoch, periodMs, step: Math.floor((time - epoch) / periodMs) };
 }
@@ -120,11 +119,11 @@ export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
  */
 export async function generateTOTP(options: GenerateTOTPOptions): Promise<string> {
   assertOptions(options, 'generateTOTP options');
-  const keyBytes = secretOption(options.secret);
+  const source = keySource(options.secret, options.algorithm);
   const { step } = clockOf(options as Record<string, unknown>);
-  const algorithm = algorithmOption(options.algorithm);
+  const algorithm = algorithmOption(source.algorithm);
   const digits = digitsOption(options.digits);
-  return computeOTP(await importHmacKey(keyBytes, algorithm), step, digits);
+  return computeOTP(await hmacKey(source, algorithm), step, digits);
 }
 
 function windowOption(value: unknown): { past: number; future: number } {
@@ -132,12 +131,9 @@ function windowOption(value: unknown): { past: number; future: number } {
     const w = intOption('window', value, 0, 10, 1);
     return { past: w, future: w };
   }
-  if (typeof value !== 'object' || value === null) {
-    fail('ERR_INVALID_OPTION', `"window" must be an integer from 0 to 10 or { past, future }, got ${describe(value)}`);
-  }
-  const w = value as { past?: unknown; future?: unknown };
-  if (w.past === undefined || w.future === undefined) {
-    fail('ERR_INVALID_OPTION', '"window" as an object needs both "past" and "future"');
+  const w = value as { past?: unknown; future?: unknown } | null;
+  if (typeof w !== 'object' || w === null || w.past === undefined || w.future === undefined) {
+    invalid('window', 'an integer from 0 to 10 or { past, future }', value);
   }
   return { past: intOption('window.past', w.past, 0, 10, 0), future: intOption('window.future', w.future, 0, 10, 0) };
 }
@@ -160,23 +156,21 @@ function windowOption(value: unknown): { past: number; future: number } {
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {
   assertOptions(options, 'verifyTOTP options');
-  const keyBytes = secretOption(options.secret);
+  const source = keySource(options.secret, options.algorithm);
   const token = tokenOption(options.token);
   const { step: current } = clockOf(options as Record<string, unknown>);
-  const algorithm = algorithmOption(options.algorithm);
+  const algorithm = algorithmOption(source.algorithm);
   const digits = digitsOption(options.digits);
   const { past, future } = windowOption(options.window);
   const afterStep = options.afterStep;
-  if (afterStep !== undefined && !Number.isSafeInteger(afterStep)) {
-    fail('ERR_INVALID_OPTION', `"afterStep" must be a safe integer, got ${describe(afterStep)}`);
-  }
+  if (afterStep !== undefined && !Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer', afterStep);
   if (!isToken(token, digits)) return null;
 
   const steps: number[] = [];
   const lowest = afterStep === undefined ? 0 : Math.max(0, afterStep + 1);
   for (let s = Math.max(lowest, current - past); s <= current + future; s++) steps.push(s);
   if (steps.length === 0) return null;
-  const index = await findCounter(await importHmacKey(keyBytes, algorithm), steps, token, digits);
+  const index = await findCounter(await hmacKey(source, algorithm), steps, token, digits);
   if (index < 0) return null;
   const step = steps[index] as number;
   return { step, delta: step - current };

@@ -13,28 +13,20 @@ export function fail(code: OTPErrorCode, message: string): never {
   throw new OTPError(code, message);
 }
 
+/** `ERR_INVALID_OPTION`: `"name" must be <expected>, got <safe description of value>`. */
+export function invalid(name: string, expected: string, value: unknown): never {
+  return fail('ERR_INVALID_OPTION', `"${name}" must be ${expected}, got ${describe(value)}`);
+}
+
 /** Describes a value for an error message without ever echoing a secret or a token. */
 export function describe(value: unknown): string {
-  switch (typeof value) {
-    case 'number':
-      return String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-    case 'undefined':
-      return String(value);
-    case 'string':
-      // Short words such as "MD5" or "sha-1" help; anything that could be a code or a key is hidden.
-      return /^[A-Za-z][A-Za-z0-9-]{0,6}$/.test(value) ? `"${value}"` : 'a string';
-    case 'function':
-      return 'a function';
-    default:
-      if (value === null) return 'null';
-      if (Array.isArray(value)) return 'an array';
-      if (isBytes(value)) return 'a Uint8Array';
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
-      return 'an object';
-  }
+  const type = typeof value;
+  // Short words such as "MD5" or "sha-1" help; anything that could be a code or a key is hidden.
+  if (type === 'string') return /^[A-Za-z][\w-]{0,6}$/.test(value as string) ? `"${value as string}"` : 'a string';
+  if (value === null || (type !== 'object' && type !== 'function')) return type === 'bigint' ? `${value as bigint}n` : String(value);
+  if (isBytes(value)) return 'a Uint8Array';
+  if (Array.isArray(value)) return 'an array';
+  return value instanceof Date ? (Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date') : `a ${type}`;
 }
 
 /** True for any Uint8Array (Node Buffers included, being a subclass), also one created in another realm. */
@@ -58,7 +50,7 @@ export function optionalOptions(value: unknown, name: string): Record<string, un
 /** A boolean option; `undefined` gives `false`. */
 export function boolOption(name: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') fail('ERR_INVALID_OPTION', `"${name}" must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean') invalid(name, 'a boolean', value);
   return value;
 }
 
@@ -66,7 +58,7 @@ export function boolOption(name: string, value: unknown): boolean {
 export function intOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail('ERR_INVALID_OPTION', `"${name}" must be an integer from ${min} to ${max}, got ${describe(value)}`);
+    invalid(name, `an integer from ${min} to ${max}`, value);
   }
   return value;
 }
@@ -85,7 +77,7 @@ export function periodOption(value: unknown): number {
 export function algorithmOption(value: unknown): HashAlgorithm {
   if (value === undefined) return 'SHA1';
   if (value !== 'SHA1' && value !== 'SHA256' && value !== 'SHA512') {
-    fail('ERR_INVALID_OPTION', `"algorithm" must be one of "SHA1", "SHA256", "SHA512", got ${describe(value)}`);
+    invalid('algorithm', 'SHA1, SHA256 or SHA512', value);
   }
   return value;
 }
@@ -95,7 +87,7 @@ export function timeOption(name: string, value: unknown, fallback: number): numb
   if (value === undefined) return fallback;
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || Math.abs(ms) > MAX_TIME) {
-    fail('ERR_INVALID_OPTION', `"${name}" must be Unix milliseconds (a finite number within the Date range) or a valid Date, got ${describe(value)}`);
+    invalid(name, 'a valid Date or Unix ms in its range', value);
   }
   return ms;
 }
@@ -107,7 +99,7 @@ export function counterOption(value: unknown): number | bigint {
   } else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
     return value;
   }
-  return fail('ERR_INVALID_OPTION', `"counter" must be a safe integer >= 0 or a bigint from 0 to 2^64-1, got ${describe(value)}`);
+  return invalid('counter', 'a safe integer >= 0 or a bigint up to 2^64-1', value);
 }
 
 /** `token` must be a string (anything else is a programming error); its content is judged by {@link isToken}. */

@@ -10,10 +10,8 @@ function webCrypto(): Crypto | undefined {
 export function subtle(): SubtleCrypto {
   const s = webCrypto()?.subtle;
   if (s === undefined || s === null) {
-    throw new OTPError(
-      'ERR_CRYPTO_UNAVAILABLE',
-      'WebCrypto crypto.subtle is not available (browsers expose it only on secure origins: https:// or localhost)',
-    );
+    // Browsers expose it only on secure origins (docs/runtimes.md).
+    throw new OTPError('ERR_CRYPTO_UNAVAILABLE', 'crypto.subtle is missing (use https or localhost)');
   }
   return s;
 }
