@@ -1,0 +1,320 @@
+// QR Code model 2 encoder (ISO/IEC 18004:2015): versions 1-40, levels L/M/Q/H, numeric, alphanumeric or
+// byte (UTF-8) mode, Reed-Solomon over GF(256), the eight masks scored with the four penalty rules.
+// Written for size: no tables are built at import, and the two block tables are packed into strings.
+import { fail, intOption, invalid, optionalOptions } from '../internal/assert.js';
+
+/** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords can be restored (ISO/IEC 18004 §5.3.8). */
+export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H';
+
+/** An encoded QR Code symbol: a square of `size` x `size` modules (`size = 17 + 4 * version`). */
+export interface QRMatrix {
+  /** Modules per side, without the quiet zone: 21 (version 1) to 177 (version 40). */
+  readonly size: number;
+  /** The symbol version, 1 to 40 (ISO/IEC 18004 §5.3.1). */
+  readonly version: number;
+  /** The error-correction level used. */
+  readonly ecc: QRErrorCorrection;
+  /** The data mask applied, 0 to 7 (ISO/IEC 18004 §7.8.2), the one with the lowest penalty. */
+  readonly mask: number;
+  /** Whether the module in column `x`, row `y` (0-based, from the top left) is dark; anything outside the symbol is light. */
+  isDark(x: number, y: number): boolean;
+}
+
+/** Options for {@link encodeQR}. */
+export interface EncodeQROptions {
+  /** The error-correction level. Default `'M'`. */
+  ecc?: QRErrorCorrection | undefined;
+  /** The smallest version to use, 1 to 40 (a larger one is chosen when the text needs it). Default 1. */
+  minVersion?: number | undefined;
+}
+
+const LEVELS: readonly QRErrorCorrection[] = ['L', 'M', 'Q', 'H'];
+// ISO/IEC 18004 Table 9, for L, M, Q, H and versions 1..40 (charCode - 35): EC codewords per block...
+const EC_PER_BLOCK = '*-27=57;A57;=A9;?A????AA=?AAAAAAAAAAAAAA-3=5;3599=A99;;??====???????????????????095=5;597;?=;7A;??=A?AAAA?AAAAAAAAAAAAAA4?939?==;?;?9;;A??=?A;AAAAAAAAAAAAAAAAAA';
+// ...and the number of blocks.
+const BLOCKS = "$$$$$%%%%'''''))))*++,,-///01234566789;<$$$%%'''(((+,,--.01344578:<=?@BDFHIKNPRT$$%%''))+++-/3/43587::<>@EEFIKNPSVX[^adg$$%'''()++..335368<<<EACFHKMPSVY\\_beimpt";
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+const table = (packed: string, level: number, version: number): number => packed.charCodeAt(level * 40 + version - 1) - 35;
+
+/** Appends the `n` low bits of `value` to `bits`, most significant first. */
+function push(bits: number[], value: number, n: number): void {
+  for (let i = n - 1; i >= 0; i--) bits.push((value >>> i) & 1);
+}
+
+/** GF(256) product modulo x^8 + x^4 + x^3 + x^2 + 1 (ISO/IEC 18004 §7.5.2), by shift and add: no tables. */
+function multiply(x: number, y: number): number {
+  let z = 0;
+  for (let i = 7; i >= 0; i--) {
+    z = (z << 1) ^ ((z >>> 7) * 0x11d);
+    z ^= ((y >>> i) & 1) * x;
+  }
+  return z;
+}
+
+/**
+ * The `degree` Reed-Solomon error-correction codewords of `data` (ISO/IEC 18004 §7.5.2): the remainder of
+ * data(x)·x^degree divided by the generator (x - α^0)(x - α^1)…(x - α^(degree-1)), α = 2. Internal.
+ */
+export function ecCodewords(data: ArrayLike<number>, degree: number): number[] {
+  // Generator coefficients below the leading 1, highest power first.
+  const generator = new Array<number>(degree).fill(0);
+  generator[degree - 1] = 1;
+  for (let i = 0, root = 1; i < degree; i++, root = multiply(root, 2)) {
+    for (let j = 0; j < degree; j++) generator[j] = multiply(generator[j] as number, root) ^ (generator[j + 1] ?? 0);
+  }
+  const remainder = new Array<number>(degree).fill(0);
+  for (let i = 0; i < data.length; i++) {
+    const factor = (data[i] as number) ^ (remainder.shift() as number);
+    remainder.push(0);
+    for (let j = 0; j < degree; j++) remainder[j] = (remainder[j] as number) ^ multiply(generator[j] as number, factor);
+  }
+  return remainder;
+}
+
+/** Modules left for data and EC codewords in a version, remainder bits included (ISO/IEC 18004 Table 1). */
+function rawModules(version: number): number {
+  const n = Math.floor(version / 7) + 2; // alignment patterns per row
+  return (16 * version + 128) * version + 64 - (version > 1 ? (25 * n - 10) * n - 55 + (version > 6 ? 36 : 0) : 0);
+}
+
+/** Data codewords of a version at a level (ISO/IEC 18004 Table 7). */
+function dataCodewords(version: number, level: number): number {
+  return (rawModules(version) >> 3) - table(EC_PER_BLOCK, level, version) * table(BLOCKS, level, version);
+}
+
+/** Row/column centres of the alignment patterns (ISO/IEC 18004 Annex E): evenly spaced back from the far edge. */
+function alignmentCentres(version: number): number[] {
+  if (version < 2) return [];
+  const n = Math.floor(version / 7) + 2;
+  const step = version === 32 ? 26 : Math.ceil((version * 4 + 4) / (n * 2 - 2)) * 2;
+  const out = [6];
+  for (let p = version * 4 + 10; out.length < n; p -= step) out.splice(1, 0, p);
+  return out;
+}
+
+/** Whether data mask `m` (ISO/IEC 18004 Table 10) inverts the module in column x, row y. */
+function inverts(m: number, x: number, y: number): boolean {
+  const p = x * y;
+  return !(m === 0 ? (x + y) % 2
+    : m === 1 ? y % 2
+    : m === 2 ? x % 3
+    : m === 3 ? (x + y) % 3
+    : m === 4 ? (Math.floor(x / 3) + Math.floor(y / 2)) % 2
+    : m === 5 ? (p % 2) + (p % 3)
+    : m === 6 ? ((p % 2) + (p % 3)) % 2
+    : ((x + y) % 2 + (p % 3)) % 2);
+}
+
+/** The penalty score of a masked symbol (ISO/IEC 18004 §7.8.3.1, rules N1 to N4 = 3, 3, 40, 10). */
+function penalty(dark: Uint8Array, size: number): number {
+  let score = 0;
+  let darkCount = 0;
+  for (let line = 0; line < size; line++) {
+    for (let column = 0; column < 2; column++) {
+      // N1 (a run of 5 + i of one colour: 3 + i) and N3 (1:1:3:1:1 with 4 light modules on either
+      // side; outside the symbol is light), over a row, then over a column.
+      let run = 0;
+      let previous = -1;
+      let window = 0; // the last 15 modules: 4 before, the 7 of the pattern, 4 after
+      for (let i = 0; i < size + 4; i++) {
+        const c = i < size ? (dark[column ? i * size + line : line * size + i] as number) : 0;
+        window = ((window << 1) | c) & 0x7fff;
+        if (((window >> 4) & 0x7f) === 0x5d && (window < 0x800 || (window & 15) === 0)) score += 40;
+        if (i < size) {
+          run = c === previous ? run + 1 : 1;
+          previous = c;
+          if (run > 4) score += run > 5 ? 1 : 3;
+        }
+      }
+    }
+    // N2: each 2x2 block of one colour scores 3; then count the dark modules for N4.
+    for (let x = 0; x < size; x++) {
+      const k = line * size + x;
+      const c = dark[k] as number;
+      darkCount += c;
+      if (x > 0 && line > 0 && c === dark[k - 1] && c === dark[k - size] && c === dark[k - size - 1]) score += 3;
+    }
+  }
+  // N4: 10 for each full 5 % the dark share is away from 50 %.
+  return score + 10 * Math.floor(Math.abs(darkCount * 20 - size * size * 10) / (size * size));
+}
+
+/**
+ * Encodes text as a QR Code symbol (ISO/IEC 18004:2015, model 2): numeric mode for digits only,
+ * alphanumeric mode for text within `0-9 A-Z space $ % * + - . / :` (an upper-case URL fits it),
+ * byte mode with UTF-8 otherwise; the smallest version from `minVersion` up that holds the text, and
+ * the data mask with the lowest penalty.
+ *
+ * @param text - the text to encode, e.g. an otpauth:// URI from `buildKeyURI`
+ * @param options - `ecc` (default `'M'`), `minVersion` (default 1)
+ * @returns the symbol; draw it with `qrToSVG` or `qrToTerminal`
+ * @throws {OTPError} `ERR_INVALID_OPTION` when `text` is not a well-formed string or an option is out of range;
+ *   `ERR_QR_TOO_LONG` when the text does not fit in version 40 at the chosen level
+ * @example
+ * ```ts
+ * const qr = encodeQR('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example')
+ * document.body.innerHTML = qrToSVG(qr)
+ * ```
+ */
+export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
+  if (typeof text !== 'string') invalid('text', 'a string', text);
+  // A lone surrogate cannot be written as UTF-8: the decoded text would differ from the input.
+  if (/\p{Surrogate}/u.test(text)) fail('ERR_INVALID_OPTION', '"text" must be well-formed Unicode (it holds a lone surrogate)');
+  const o = optionalOptions(options, 'encodeQR options');
+  const level = o.ecc === undefined ? 1 : LEVELS.indexOf(o.ecc as QRErrorCorrection);
+  if (level < 0) invalid('ecc', "'L', 'M', 'Q' or 'H'", o.ecc);
+  return buildQR(text, level, intOption('minVersion', o.minVersion, 1, 40, 1));
+}
+
+/** {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests). Internal. */
+export function buildQR(text: string, level: number, minVersion: number, forcedMask?: number): QRMatrix {
+  // 1. Data bits without the header (ISO/IEC 18004 §7.4.3 to §7.4.5).
+  const data: number[] = [];
+  let mode = 2;
+  let count = text.length;
+  if (/^\d*$/.test(text)) {
+    mode = 0;
+    for (let i = 0; i < count; i += 3) push(data, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
+  } else if (/^[\dA-Z $%*+\-./:]*$/.test(text)) {
+    mode = 1;
+    for (let i = 0; i < count; i += 2) {
+      const a = ALPHANUMERIC.indexOf(text[i] as string);
+      if (i + 1 < count) push(data, a * 45 + ALPHANUMERIC.indexOf(text[i + 1] as string), 11);
+      else push(data, a, 6);
+    }
+  } else {
+    const bytes = new TextEncoder().encode(text);
+    count = bytes.length;
+    for (const b of bytes) push(data, b, 8);
+  }
+
+  // 2. The smallest version that holds mode indicator + character count + data (§7.4.1, Table 3).
+  let version = minVersion;
+  let countBits = 0;
+  let capacity = 0;
+  for (;; version++) {
+    if (version > 40) fail('ERR_QR_TOO_LONG', `the text needs ${data.length + 4 + countBits} bits, more than a version 40 symbol at level ${LEVELS[level] as string} holds (${capacity})`);
+    const range = version < 10 ? 0 : version < 27 ? 1 : 2;
+    countBits = mode === 2 ? (range ? 16 : 8) : 10 - mode + 2 * range;
+    capacity = dataCodewords(version, level) * 8;
+    if (4 + countBits + data.length <= capacity) break;
+  }
+  const bits: number[] = [];
+  push(bits, 1 << mode, 4);
+  push(bits, count, countBits);
+  for (const b of data) bits.push(b);
+  push(bits, 0, Math.min(4, capacity - bits.length)); // terminator (§7.4.9)
+  push(bits, 0, -bits.length & 7);
+  for (let pad = 0xec; bits.length < capacity; pad ^= 0xfd) push(bits, pad, 8); // 0xEC, 0x11, ... (§7.4.10)
+
+  // 3. Blocks, their EC codewords, interleaved (§7.5.2, §7.6).
+  const ecLength = table(EC_PER_BLOCK, level, version);
+  const blockCount = table(BLOCKS, level, version);
+  const total = rawModules(version) >> 3;
+  const shortData = Math.floor(total / blockCount) - ecLength;
+  const shortBlocks = blockCount - (total % blockCount);
+  const blocks: number[][] = [];
+  for (let b = 0, at = 0; b < blockCount; b++) {
+    const block: number[] = [];
+    for (const end = at + shortData + (b < shortBlocks ? 0 : 1); at < end; at++) {
+      let byte = 0;
+      for (let i = 0; i < 8; i++) byte = (byte << 1) | (bits[at * 8 + i] as number);
+      block.push(byte);
+    }
+    blocks.push(block);
+  }
+  const ec = blocks.map((block) => ecCodewords(block, ecLength));
+  const stream: number[] = [];
+  for (let i = 0; i <= shortData; i++) for (const block of blocks) if (i < block.length) push(stream, block[i] as number, 8);
+  for (let i = 0; i < ecLength; i++) for (const block of ec) push(stream, block[i] as number, 8);
+
+  // 4. Function patterns (§6.3): finders with separators, alignment, timing, format and version areas.
+  const size = version * 4 + 17;
+  const dark = new Uint8Array(size * size);
+  const fixed = new Uint8Array(size * size);
+  const set = (x: number, y: number, on: number | boolean): void => {
+    dark[y * size + x] = on ? 1 : 0;
+    fixed[y * size + x] = 1;
+  };
+  for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]] as const) {
+    for (let dy = -4; dy <= 4; dy++) {
+      for (let dx = -4; dx <= 4; dx++) {
+        const ring = Math.max(Math.abs(dx), Math.abs(dy));
+        if (cx + dx >= 0 && cx + dx < size && cy + dy >= 0 && cy + dy < size) set(cx + dx, cy + dy, ring !== 2 && ring !== 4);
+      }
+    }
+  }
+  const centres = alignmentCentres(version);
+  for (const ay of centres) {
+    for (const ax of centres) {
+      if (fixed[ay * size + ax]) continue; // the three corners taken by finders
+      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) set(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+    }
+  }
+  for (let i = 8; i < size - 8; i++) {
+    set(6, i, !(i & 1));
+    set(i, 6, !(i & 1));
+  }
+  // Format information: 5 bits (level, mask) + BCH(15,5) remainder, XOR 101010000010010 (§7.9.1).
+  const drawFormat = (mask: number): void => {
+    const value = ([1, 0, 3, 2][level] as number) * 8 + mask;
+    let r = value;
+    for (let i = 0; i < 10; i++) r = (r << 1) ^ ((r >>> 9) * 0x537);
+    const format = ((value << 10) | r) ^ 0x5412;
+    for (let i = 0; i < 15; i++) {
+      const on = (format >>> i) & 1;
+      set(i < 8 ? 8 : i === 8 ? 7 : 14 - i, i < 6 ? i : i < 8 ? i + 1 : 8, on);
+      if (i < 8) set(size - 1 - i, 8, on);
+      else set(8, size - 15 + i, on);
+    }
+    set(8, size - 8, 1); // the dark module
+  };
+  drawFormat(0);
+  // Version information (versions 7+): 6 bits + BCH(18,6) remainder, twice (§7.10).
+  if (version > 6) {
+    let r = version;
+    for (let i = 0; i < 12; i++) r = (r << 1) ^ ((r >>> 11) * 0x1f25);
+    const info = (version << 12) | r;
+    for (let i = 0; i < 18; i++) {
+      const on = (info >>> i) & 1;
+      set(size - 11 + (i % 3), Math.floor(i / 3), on);
+      set(Math.floor(i / 3), size - 11 + (i % 3), on);
+    }
+  }
+
+  // 5. Codewords in two-module columns, zigzagging up and down from the bottom right (§7.7.3).
+  for (let right = size - 1, i = 0; right > 0; right -= 2) {
+    if (right === 6) right = 5; // skip the vertical timing pattern
+    const upward = ((right + 1) & 2) === 0;
+    for (let step = 0; step < size; step++) {
+      const y = upward ? size - 1 - step : step;
+      for (let x = right; x > right - 2; x--) {
+        if (!fixed[y * size + x] && i < stream.length) dark[y * size + x] = stream[i++] as number;
+      }
+    }
+  }
+
+  // 6. The mask with the lowest penalty (§7.8.3); XOR twice undoes a trial.
+  const applyMask = (mask: number): void => {
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (!fixed[y * size + x] && inverts(mask, x, y)) dark[y * size + x] = 1 - (dark[y * size + x] as number);
+  };
+  let mask = forcedMask ?? 0;
+  for (let m = 0, best = Infinity; forcedMask === undefined && m < 8; m++) {
+    applyMask(m);
+    drawFormat(m);
+    const score = penalty(dark, size);
+    if (score < best) [best, mask] = [score, m];
+    applyMask(m);
+  }
+  applyMask(mask);
+  drawFormat(mask);
+
+  return {
+    size,
+    version,
+    ecc: LEVELS[level] as QRErrorCorrection,
+    mask,
+    isDark: (x: number, y: number): boolean => Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < size && y < size && dark[y * size + x] === 1,
+  };
+}

@@ -1,0 +1,107 @@
+// Drawing a QRMatrix: an SVG document (one path) and Unicode half blocks for a terminal.
+import { boolOption, intOption, invalid, optionalOptions } from '../internal/assert.js';
+import type { QRMatrix } from './encode.js';
+
+/** Options for {@link qrToSVG}. */
+export interface QRSVGOptions {
+  /** The quiet zone around the symbol, in modules, 0 to 64. Default 4 (ISO/IEC 18004 §6.3.8). */
+  margin?: number | undefined;
+  /** The fill of the dark modules: any SVG paint (`'#000'`, `'currentColor'`, ...). Default `'#000'`. */
+  dark?: string | undefined;
+  /** The background, quiet zone included; `null` leaves it transparent. Default `'#fff'`. */
+  light?: string | null | undefined;
+}
+
+/** Options for {@link qrToTerminal}. */
+export interface QRTerminalOptions {
+  /** The quiet zone around the symbol, in modules, 0 to 64. Default 4 (ISO/IEC 18004 §6.3.8). */
+  margin?: number | undefined;
+  /**
+   * `false` (default) draws the light modules and the quiet zone with block characters, for light text on a
+   * dark terminal; `true` draws the dark modules instead, for dark text on a light background.
+   */
+  invert?: boolean | undefined;
+}
+
+/** Validates a matrix argument and returns its size. */
+function matrixSize(matrix: unknown): number {
+  const m = matrix as Partial<QRMatrix> | null;
+  if (typeof m !== 'object' || m === null || typeof m.isDark !== 'function' || !Number.isInteger(m.size) || (m.size as number) < 21 || (m.size as number) > 177) {
+    invalid('matrix', 'a QRMatrix from encodeQR', matrix);
+  }
+  return m.size as number;
+}
+
+/** Whether the module at (x, y) of the picture, quiet zone included, is dark. */
+const darkAt = (matrix: QRMatrix, size: number, margin: number, x: number, y: number): boolean =>
+  x >= margin && y >= margin && x < size + margin && y < size + margin && matrix.isDark(x - margin, y - margin);
+
+function paint(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') invalid(name, 'a non-empty string', value);
+  // An attribute value cannot end early or open markup once these five are escaped.
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Draws a QR symbol as a standalone SVG document: one `<path>` for all dark modules, a `viewBox` in
+ * modules (scale it with CSS or width/height), `shape-rendering="crispEdges"`, no script.
+ *
+ * @param matrix - what `encodeQR` returned
+ * @param options - `margin` (default 4), `dark` (default `'#000'`), `light` (default `'#fff'`, `null` for transparent)
+ * @returns the SVG markup
+ * @throws {OTPError} `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
+ * @example
+ * ```ts
+ * const svg = qrToSVG(encodeQR(uri), { light: null, dark: 'currentColor' })
+ * ```
+ */
+export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
+  const size = matrixSize(matrix);
+  const o = optionalOptions(options, 'qrToSVG options');
+  const margin = intOption('margin', o.margin, 0, 64, 4);
+  const dark = paint('dark', o.dark, '#000');
+  const light = o.light === null ? null : paint('light', o.light, '#fff');
+  const side = size + 2 * margin;
+  let d = '';
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (!matrix.isDark(x, y)) continue;
+      let n = 1;
+      while (x + n < size && matrix.isDark(x + n, y)) n++;
+      d += `M${x + margin} ${y + margin}h${n}v1h-${n}z`;
+      x += n;
+    }
+  }
+  const background = light === null ? '' : `<rect width="${side}" height="${side}" fill="${light}"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges">${background}<path fill="${dark}" d="${d}"/></svg>`;
+}
+
+/**
+ * Draws a QR symbol with Unicode half blocks (`▀ ▄ █`), two module rows per line of text, for a terminal.
+ *
+ * @param matrix - what `encodeQR` returned
+ * @param options - `margin` (default 4), `invert` (default `false`: blocks are the light modules)
+ * @returns the lines, joined with `\n` (no final newline)
+ * @throws {OTPError} `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
+ * @example
+ * ```ts
+ * console.log(qrToTerminal(encodeQR(uri)))
+ * ```
+ */
+export function qrToTerminal(matrix: QRMatrix, options?: QRTerminalOptions): string {
+  const size = matrixSize(matrix);
+  const o = optionalOptions(options, 'qrToTerminal options');
+  const margin = intOption('margin', o.margin, 0, 64, 4);
+  const invert = boolOption('invert', o.invert);
+  const side = size + 2 * margin;
+  // Painted with a block: the light modules (or the dark ones when inverted); below the picture, nothing.
+  const ink = (x: number, y: number): number => (y < side && darkAt(matrix, size, margin, x, y) === invert ? 1 : 0);
+  const lines: string[] = [];
+  for (let y = 0; y < side; y += 2) {
+    let line = '';
+    for (let x = 0; x < side; x++) line += ' ▄▀█'[ink(x, y) * 2 + ink(x, y + 1)];
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
