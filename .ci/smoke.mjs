@@ -29,7 +29,7 @@ try {
 
   const files = run('tar', ['-tzf', join(scratch, tarball)], scratch).split('\n').filter(Boolean).sort();
   check('the tarball holds dist/ and no sources', () => {
-    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']) {
+    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts', 'package/dist/qr.js', 'package/dist/qr.cjs', 'package/dist/qr.d.ts', 'package/dist/qr.d.cts']) {
       if (!files.includes(f)) throw new Error(`missing ${f}`);
     }
     const stray = files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'));
@@ -50,6 +50,21 @@ try {
     if (out !== '94287082 function') throw new Error(`got ${out}`);
     const resolved = run('node', ['--input-type=commonjs', '-e', "console.log(require.resolve('otpkit'))"], scratch).trim();
     if (!resolved.endsWith('/dist/index.cjs')) throw new Error(`resolved ${resolved}`);
+    return out;
+  });
+
+  // otpkit/qr (issue 6): its own entry, ESM and CJS; the README's QR example shape, qrToSVG(encodeQR(...)).
+  const qrProbe = "const q = qr.encodeQR('01234567', { ecc: 'M' }); console.log(q.version, q.mask, qr.qrToSVG(q).startsWith('<svg'))";
+  check("import('otpkit/qr') (ESM, dist/qr.js)", () => {
+    const out = run('node', ['--input-type=module', '-e', `const qr = await import('otpkit/qr'); ${qrProbe}`], scratch).trim();
+    if (out !== '1 2 true') throw new Error(`got ${out}`);
+    const resolved = run('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('otpkit/qr'))"], scratch).trim();
+    if (!resolved.endsWith('/dist/qr.js')) throw new Error(`resolved ${resolved}`);
+    return out;
+  });
+  check("require('otpkit/qr') (CJS, dist/qr.cjs)", () => {
+    const out = run('node', ['--input-type=commonjs', '-e', `const qr = require('otpkit/qr'); ${qrProbe}`], scratch).trim();
+    if (out !== '1 2 true') throw new Error(`got ${out}`);
     return out;
   });
 

@@ -9,6 +9,9 @@
  * | `ERR_BASE32_INVALID_LENGTH` | base32 text is empty or of an impossible length (RFC 4648 §6) |
  * | `ERR_BASE32_INVALID_PADDING` | `=` padding is misplaced, partial or excessive (RFC 4648 §3.2) |
  * | `ERR_CRYPTO_UNAVAILABLE` | `crypto.subtle` / `crypto.getRandomValues` are missing (e.g. a plain-HTTP page) |
+ * | `ERR_SEAL_INVALID` | a sealed secret does not open: tampered, malformed, wrong key or wrong context |
+ * | `ERR_RECOVERY_CODE_INVALID` | `hashRecoveryCode` got text that is not a recovery code (16 Crockford base32 symbols) |
+ * | `ERR_QR_TOO_LONG` | `encodeQR` got more text than a version 40 QR Code holds at the chosen level (ISO/IEC 18004 Table 7) |
  */
 export type OTPErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -16,7 +19,10 @@ export type OTPErrorCode =
   | 'ERR_BASE32_INVALID_CHARACTER'
   | 'ERR_BASE32_INVALID_LENGTH'
   | 'ERR_BASE32_INVALID_PADDING'
-  | 'ERR_CRYPTO_UNAVAILABLE';
+  | 'ERR_CRYPTO_UNAVAILABLE'
+  | 'ERR_SEAL_INVALID'
+  | 'ERR_RECOVERY_CODE_INVALID'
+  | 'ERR_QR_TOO_LONG';
 
 // A registry-wide symbol, so an error thrown by the CJS copy of otpkit is recognised by the ESM copy.
 const BRAND: unique symbol = Symbol.for('otpkit.OTPError') as never;

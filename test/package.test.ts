@@ -1,5 +1,5 @@
 // The package's shape is part of its contract: zero dependencies, the three devDependencies, the exports map.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as otpkit from '../src/index.js';
 
@@ -23,6 +23,10 @@ describe('package.json', () => {
         import: { types: './dist/index.d.ts', default: './dist/index.js' },
         require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
       },
+      './qr': {
+        import: { types: './dist/qr.d.ts', default: './dist/qr.js' },
+        require: { types: './dist/qr.d.cts', default: './dist/qr.cjs' },
+      },
       './package.json': './package.json',
     });
     expect(pkg).toMatchObject({ main: './dist/index.cjs', module: './dist/index.js', types: './dist/index.d.ts' });
@@ -32,14 +36,23 @@ describe('package.json', () => {
 describe('public API', () => {
   it('exports exactly the core functions and classes by name (no default export)', () => {
     expect(Object.keys(otpkit).sort()).toEqual(
-      ['OTPError', 'decodeBase32', 'encodeBase32', 'generateHOTP', 'generateSecret', 'generateTOTP', 'isOTPError', 'totpStep', 'verifyHOTP', 'verifyTOTP'].sort(),
+      ['OTPError', 'decodeBase32', 'encodeBase32', 'generateHOTP', 'generateSecret', 'generateTOTP', 'isOTPError', 'totpStep', 'verifyHOTP', 'verifyTOTP', 'findRecoveryCode', 'generateRecoveryCodes', 'hashRecoveryCode', 'openSecret', 'resyncHOTP', 'sealSecret', 'clearKeyCache', 'configureKeyCache'].sort(),
     );
   });
 });
 
 describe('src/ portability', () => {
   it('has no node: import and no Node global in src/ (WebCrypto only)', async () => {
-    const files = ['index.ts', 'base32.ts', 'errors.ts', 'hotp.ts', 'totp.ts', 'secret.ts', 'types.ts', 'internal/assert.ts', 'internal/crypto.ts', 'internal/hmac.ts', 'internal/otp.ts', 'internal/secret.ts'];
+    const files = ['index.ts', 'base32.ts', 'errors.ts', 'hotp.ts', 'totp.ts', 'secret.ts', 'types.ts', 'internal/assert.ts', 'internal/crypto.ts', 'internal/hmac.ts', 'internal/otp.ts', 'internal/secret.ts', 'recovery.ts', 'seal.ts', 'resync.ts', 'internal/base64url.ts', 'cache.ts', 'qr/index.ts', 'qr/encode.ts', 'qr/render.ts'];
+    for (const file of files) {
+      const text = readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8');
+      expect(text, file).not.toMatch(/from ['"]node:|require\(|\bBuffer\.|\bprocess\./);
+    }
+  });
+
+  it('holds for every file in src/ except src/cli.ts, the Node-only command line', () => {
+    const files = readdirSync(new URL('../src/', import.meta.url), { recursive: true }).filter((f) => f.endsWith('.ts') && f !== 'cli.ts');
+    expect(files).toContain('qr/encode.ts');
     for (const file of files) {
       const text = readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8');
       expect(text, file).not.toMatch(/from ['"]node:|require\(|\bBuffer\.|\bprocess\./);

@@ -1,5 +1,5 @@
 // The 2FA story in the terminal, run against the built package (npm run demo builds it first).
-import { generateSecret, generateTOTP, totpStep, verifyTOTP } from 'otpkit';
+import { findRecoveryCode, generateRecoveryCodes, generateSecret, generateTOTP, hashRecoveryCode, totpStep, verifyTOTP } from 'otpkit';
 
 const say = (label, value = '') => console.log(`${label.padEnd(34)} ${value}`);
 
@@ -34,4 +34,19 @@ const typo = await verifyTOTP({ secret: user.secret, token: '12 34 5x', time: no
 say('   a malformed code', `"12 34 5x" -> ${typo === null ? 'refused' : 'ACCEPTED (unexpected)'}`);
 
 if (replay !== null || bad !== null || typo !== null) process.exit(1);
-console.log('\nDone: enrol, verify once, refuse the replay, refuse wrong codes.\n');
+
+// 6. Recovery codes: shown to the user once; the server keeps only their hashes.
+const codes = generateRecoveryCodes();
+user.recoveryHashes = await Promise.all(codes.map(hashRecoveryCode));
+say('6. recovery codes (shown once)', `${codes.slice(0, 2).join(', ')}, ... (${codes.length}; only hashes kept)`);
+
+// 7. The phone is lost: log in once with a recovery code, typed sloppily; its hash is then deleted.
+const typed = codes[0].toUpperCase().replace(/-/g, ' ');
+const used = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes });
+if (used >= 0) user.recoveryHashes.splice(used, 1);
+say('7. log in with a recovery code', used >= 0 ? `accepted ("${typed}"), ${user.recoveryHashes.length} left` : 'REFUSED (unexpected)');
+const usedAgain = await findRecoveryCode({ code: codes[0], hashes: user.recoveryHashes });
+say('   the same recovery code again', usedAgain === -1 ? 'refused (already used)' : 'ACCEPTED (unexpected)');
+
+if (used !== 0 || usedAgain !== -1) process.exit(1);
+console.log('\nDone: enrol, verify once, refuse the replay, refuse wrong codes, recover once with a recovery code.\n');

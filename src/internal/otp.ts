@@ -1,18 +1,12 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
+import type { HOTPMatch } from '../hotp.js';
+import { MAX_COUNTER } from './assert.js';
 import { hmac } from './hmac.js';
 
-const TWO_32 = 4_294_967_296;
-
-/** C as 8 bytes, big-endian (RFC 4226 §5.2). Numbers are split arithmetically: `>>`/`|0` would cut them to 32 bits. */
+/** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer, so `BigInt` is exact. */
 export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(8);
-  const view = new DataView(bytes.buffer);
-  if (typeof counter === 'bigint') {
-    view.setBigUint64(0, counter);
-  } else {
-    view.setUint32(0, Math.floor(counter / TWO_32));
-    view.setUint32(4, counter % TWO_32);
-  }
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(counter));
   return bytes;
 }
 
@@ -22,17 +16,19 @@ export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> 
  */
 export function truncate(mac: Uint8Array, digits: number): string {
   const offset = (mac[mac.length - 1] as number) & 0x0f;
-  const binary = new DataView(mac.buffer, mac.byteOffset, mac.byteLength).getUint32(offset) & 0x7fff_ffff;
+  // With the top bit cleared first, `<< 24` stays a positive 32-bit integer.
+  const binary =
+    (((mac[offset] as number) & 0x7f) << 24) | ((mac[offset + 1] as number) << 16) | ((mac[offset + 2] as number) << 8) | (mac[offset + 3] as number);
   return String(binary % 10 ** digits).padStart(digits, '0');
 }
 
 /** HOTP(K, C) with an imported key (RFC 4226 §5.3). */
 export async function computeOTP(key: CryptoKey, counter: number | bigint, digits: number): Promise<string> {
-  return truncate(await hmac(key, counterBytes(counter)), digits);
+  return truncate(new Uint8Array(await hmac(key, counterBytes(counter))), digits);
 }
 
 /** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
-function equalBit(a: string, b: string): number {
+export function equalBit(a: string, b: string): number {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return ((diff - 1) >>> 31) & 1;
@@ -40,8 +36,9 @@ function equalBit(a: string, b: string): number {
 
 /**
  * Index of the first candidate counter whose code equals `token`, or -1. All HMACs are started together
- * and every candidate is compared, with no early exit and no branch on the result, so the time taken does
- * not reveal which candidate (if any) matched. `token` must already be exactly `digits` ASCII digits.
+ * (one `sign` each, no wrapper per candidate) and every candidate is compared, with no early exit and no
+ * branch on the result, so the time taken does not reveal which candidate (if any) matched. `token` must
+ * already be exactly `digits` ASCII digits.
  */
 export async function findCounter(
   key: CryptoKey,
@@ -49,13 +46,42 @@ export async function findCounter(
   token: string,
   digits: number,
 ): Promise<number> {
-  const codes = await Promise.all(counters.map((c) => computeOTP(key, c, digits)));
-  let matched = 0;
-  let indexPlusOne = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const hit = equalBit(codes[i] as string, token);
-    indexPlusOne += (hit & (matched ^ 1)) * (i + 1);
-    matched |= hit;
+  const signing: Promise<ArrayBuffer>[] = [];
+  for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
+  const macs = await Promise.all(signing);
+  const bits: number[] = [];
+  for (const mac of macs) bits.push(equalBit(truncate(new Uint8Array(mac), digits), token));
+  return firstHit(bits);
+}
+
+/**
+ * Index of the first 1 in a list of 0/1 bits, or -1, reading every bit with no early exit and no branch
+ * on the bits, so the time does not depend on which (if any) is set.
+ */
+export function firstHit(bits: readonly number[]): number {
+  // Downwards, so the lowest hit is written last; `found += (i - found) * hit` moves only on a hit.
+  let found = -1;
+  for (let i = bits.length; i-- > 0; ) found += (i - found) * ((bits[i] as number) & 1);
+  return found;
+}
+
+/**
+ * Up to `size` consecutive counters from `counter`, in its type, stopping at the largest exact value
+ * (2^64-1 for a bigint, `Number.MAX_SAFE_INTEGER` for a number).
+ */
+export function counterRange(counter: number | bigint, size: number): (number | bigint)[] {
+  const counters: (number | bigint)[] = [];
+  if (typeof counter === 'bigint') {
+    for (let c = counter; c < counter + BigInt(size) && c <= MAX_COUNTER; c++) counters.push(c);
+  } else {
+    for (let c = counter; c < counter + size && c <= Number.MAX_SAFE_INTEGER; c++) counters.push(c);
   }
-  return indexPlusOne - 1;
+  return counters;
+}
+
+/** The HOTP match for counter `matched` found from the stored `counter` (RFC 4226 §7.2: store `nextCounter`). */
+export function hotpMatch(matched: number | bigint, counter: number | bigint): HOTPMatch {
+  return typeof matched === 'bigint'
+    ? { counter: matched, nextCounter: matched + 1n, delta: matched - (counter as bigint) }
+    : { counter: matched, nextCounter: matched + 1, delta: matched - (counter as number) };
 }

@@ -15,3 +15,47 @@ declare const process: { env: Record<string, string | undefined> };
 declare module 'node:fs' {
   export function readdirSync(path: string | URL): string[];
 }
+declare module 'node:crypto' {
+  interface Hash {
+    update(data: string | Uint8Array): Hash;
+    digest(encoding: 'hex'): string;
+  }
+  export function createHash(algorithm: string): Hash;
+}
+declare module 'node:zlib' {
+  export function gzipSync(data: Uint8Array, options?: { level?: number }): Uint8Array;
+}
+// The QR decoding test (zbarimg) and the CLI test run child processes and write temporary files.
+declare module 'node:child_process' {
+  interface SpawnSyncOutput {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    error?: Error;
+  }
+  export function spawnSync(
+    command: string,
+    args: readonly string[],
+    options: { encoding: 'utf8'; input?: string; env?: Record<string, string | undefined>; timeout?: number; maxBuffer?: number },
+  ): SpawnSyncOutput;
+  export function execFile(
+    file: string,
+    args: readonly string[],
+    options: { encoding: 'buffer'; maxBuffer?: number },
+    callback: (error: Error | null, stdout: Uint8Array, stderr: Uint8Array) => void,
+  ): unknown;
+}
+declare module 'node:fs' {
+  export function writeFileSync(path: string, data: string | Uint8Array): void;
+  export function mkdtempSync(prefix: string): string;
+  export function rmSync(path: string, options: { recursive: boolean; force: boolean }): void;
+}
+declare module 'node:os' {
+  export function tmpdir(): string;
+}
+declare module 'node:path' {
+  export function join(...parts: string[]): string;
+}
+declare module 'node:fs' {
+  export function readdirSync(path: string | URL, options: { recursive: true }): string[];
+}

@@ -1,0 +1,4 @@
+// Types for passwords.mjs, for the end-to-end test.
+export declare const PBKDF2_ITERATIONS: number;
+export declare function hashPassword(password: string): Promise<string>;
+export declare function verifyPassword(password: string, stored: string | null): Promise<boolean>;

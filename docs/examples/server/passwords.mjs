@@ -1,0 +1,38 @@
+// Password hashing with PBKDF2-HMAC-SHA256 through WebCrypto: a per-user random salt and at least
+// 600,000 iterations (OWASP's figure for PBKDF2-SHA256). Stored as 'pbkdf2-sha256$<iterations>$<salt>$<hash>'.
+import { timingSafeEqual } from 'node:crypto';
+
+export const PBKDF2_ITERATIONS = 600_000;
+const SALT_BYTES = 16;
+const HASH_BITS = 256;
+
+const toB64 = (bytes) => Buffer.from(bytes).toString('base64url');
+const fromB64 = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
+
+async function derive(password, salt, iterations) {
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, HASH_BITS));
+}
+
+/** Hashes a new password with a fresh salt. */
+export async function hashPassword(password) {
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const hash = await derive(password, salt, PBKDF2_ITERATIONS);
+  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toB64(salt)}$${toB64(hash)}`;
+}
+
+// A real stored hash to check against when the user does not exist, so that an unknown name takes as
+// long as a wrong password and the login form does not reveal which names are registered.
+const dummy = hashPassword('not the password of anyone');
+
+/**
+ * True when `password` matches `stored`; `stored` null means "no such user" (still costs one PBKDF2).
+ * The comparison is constant-time.
+ */
+export async function verifyPassword(password, stored) {
+  const [scheme, iterations, salt, hash] = (stored ?? (await dummy)).split('$');
+  if (scheme !== 'pbkdf2-sha256' || !(Number(iterations) >= PBKDF2_ITERATIONS)) return false;
+  const expected = fromB64(hash);
+  const actual = await derive(password, fromB64(salt), Number(iterations));
+  return stored !== null && expected.length === actual.length && timingSafeEqual(expected, actual);
+}

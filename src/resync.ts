@@ -1,0 +1,83 @@
+// HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
+import type { HOTPMatch } from './hotp.js';
+import { algorithmOption, assertOptions, counterOption, digitsOption, fail, intOption, isToken, tokenOption } from './internal/assert.js';
+import { importHmacKey } from './internal/hmac.js';
+import { computeOTP, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';
+import { secretOption } from './internal/secret.js';
+import type { HashAlgorithm, SecretInput } from './types.js';
+
+/** Options for {@link resyncHOTP}. */
+export interface ResyncHOTPOptions {
+  /** The shared secret K: base32 text or raw bytes. */
+  secret: SecretInput;
+  /** Two or three codes the token showed one after another, oldest first. */
+  tokens: [string, string] | [string, string, string];
+  /** The stored counter: the run may start at it or up to `lookAhead` after it, never before. */
+  counter: number | bigint;
+  /** How far after `counter` the run may start (RFC 4226 §7.4 look-ahead), 0..1000. Default 100. */
+  lookAhead?: number | undefined;
+  /** HMAC hash. Default `'SHA1'`. */
+  algorithm?: HashAlgorithm | undefined;
+  /** Code length, 6..10. Default 6. */
+  digits?: number | undefined;
+}
+
+function tokensOption(value: unknown): string[] {
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) {
+    fail('ERR_INVALID_OPTION', `"tokens" must be an array of 2 or 3 codes, got ${Array.isArray(value) ? `${value.length} codes` : typeof value}`);
+  }
+  return (value as unknown[]).map(tokenOption);
+}
+
+/**
+ * Resynchronises an HOTP counter that has drifted too far for {@link verifyHOTP}'s look-ahead
+ * (RFC 4226 §7.4): the user presses the button two or three times and sends the codes in order.
+ * They are accepted only as a run of consecutive counters starting anywhere in
+ * `counter .. counter + lookAhead`, which is far harder to hit by guessing than one code in a window
+ * that wide.
+ *
+ * Cost: one HMAC for each counter in `counter .. counter + lookAhead + tokens.length - 1` (at most
+ * 1,003), computed once; every run start is then compared in constant time, with no early exit. Count a
+ * `null` as a failed attempt for throttling (RFC 4226 §7.3).
+ *
+ * @param options - `secret`, `tokens` (2 or 3, oldest first), `counter`, and optionally `lookAhead`
+ *   (0..1000, default 100), `algorithm`, `digits`
+ * @returns the match of the LAST token (store its `nextCounter`), or `null` when the codes are wrong,
+ *   not consecutive, or malformed (never throws for bad code strings). Should two runs match, the one
+ *   starting at the lowest counter is taken.
+ * @throws OTPError `ERR_INVALID_OPTION` (`tokens` not 2 or 3 strings, bad options), `ERR_INVALID_SECRET`,
+ *   `ERR_BASE32_*`, `ERR_CRYPTO_UNAVAILABLE`
+ * @example
+ * ```ts
+ * const match = await resyncHOTP({ secret, tokens: ['755224', '287082'], counter: 0 }) // RFC 4226 App. D, C = 0, 1
+ * if (match) await db.setCounter(user.id, match.nextCounter) // { counter: 1, nextCounter: 2, delta: 1 }
+ * ```
+ */
+export function resyncHOTP(options: ResyncHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;
+export function resyncHOTP(options: ResyncHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
+export function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null>;
+export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null> {
+  assertOptions(options, 'resyncHOTP options');
+  const keyBytes = secretOption(options.secret);
+  const tokens = tokensOption(options.tokens);
+  const counter = counterOption(options.counter);
+  const lookAhead = intOption('lookAhead', options.lookAhead, 0, 1000, 100);
+  const algorithm = algorithmOption(options.algorithm);
+  const digits = digitsOption(options.digits);
+  if (!tokens.every((token) => isToken(token, digits))) return null;
+
+  // Every counter a run can touch, each computed once.
+  const counters = counterRange(counter, lookAhead + tokens.length);
+  const key = await importHmacKey(keyBytes, algorithm);
+  const codes = await Promise.all(counters.map((c) => computeOTP(key, c, digits)));
+
+  const starts: number[] = [];
+  for (let start = 0; start + tokens.length <= codes.length; start++) {
+    let run = 1;
+    for (let j = 0; j < tokens.length; j++) run &= equalBit(codes[start + j] as string, tokens[j] as string);
+    starts.push(run);
+  }
+  const start = firstHit(starts);
+  if (start < 0) return null;
+  return hotpMatch(counters[start + tokens.length - 1] as number | bigint, counter);
+}
