@@ -12,6 +12,19 @@
  * | `ERR_SEAL_INVALID` | a sealed secret does not open: tampered, malformed, wrong key or wrong context |
  * | `ERR_RECOVERY_CODE_INVALID` | `hashRecoveryCode` got text that is not a recovery code (16 Crockford base32 symbols) |
  * | `ERR_QR_TOO_LONG` | `encodeQR` got more text than a version 40 QR Code holds at the chosen level (ISO/IEC 18004 Table 7) |
+ * | `ERR_URI_TOO_LONG` | a URI is longer than 4,096 characters, more than any QR code holds |
+ * | `ERR_URI_INVALID_SCHEME` | the URI does not start with `otpauth://` (or `otpauth-migration://` for `parseMigrationURI`) |
+ * | `ERR_URI_INVALID_TYPE` | the URI authority is not `totp` / `hotp` (`offline` for migration), or has a port or user info |
+ * | `ERR_URI_INVALID_ENCODING` | invalid percent-encoding, percent-encoded bytes that are not UTF-8, or a lone surrogate (RFC 3986 §2.1) |
+ * | `ERR_URI_INVALID_CHARACTER` | a control character (U+0000-U+001F, U+007F) anywhere, or a raw `#` (fragment) |
+ * | `ERR_URI_INVALID_LABEL` | a decoded label issuer or account contains `:` (SPEC.md §4.2) |
+ * | `ERR_URI_MISSING_SECRET` | the `secret` parameter is absent |
+ * | `ERR_URI_INVALID_SECRET` | the `secret` parameter is empty or not valid base32 (RFC 4648 §6) |
+ * | `ERR_URI_DUPLICATE_PARAMETER` | a parameter is given twice with different values (draft-andesco-otpauth-uri-00 §3.4) |
+ * | `ERR_URI_INVALID_PARAMETER` | `algorithm`, `digits`, `period` or `counter` is not an allowed value in ASCII decimal |
+ * | `ERR_URI_MISSING_COUNTER` | an hotp URI has no `counter` parameter |
+ * | `ERR_MIGRATION_INVALID` | an otpauth-migration payload is missing, not base64, or not a well-formed MigrationPayload protobuf (SPEC.md §4.7) |
+ * | `ERR_MIGRATION_UNSUPPORTED` | an otpauth-migration entry uses what otpkit cannot represent (MD5, an unknown enum value) |
  */
 export type OTPErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -22,7 +35,20 @@ export type OTPErrorCode =
   | 'ERR_CRYPTO_UNAVAILABLE'
   | 'ERR_SEAL_INVALID'
   | 'ERR_RECOVERY_CODE_INVALID'
-  | 'ERR_QR_TOO_LONG';
+  | 'ERR_QR_TOO_LONG'
+  | 'ERR_URI_TOO_LONG'
+  | 'ERR_URI_INVALID_SCHEME'
+  | 'ERR_URI_INVALID_TYPE'
+  | 'ERR_URI_INVALID_ENCODING'
+  | 'ERR_URI_INVALID_CHARACTER'
+  | 'ERR_URI_INVALID_LABEL'
+  | 'ERR_URI_MISSING_SECRET'
+  | 'ERR_URI_INVALID_SECRET'
+  | 'ERR_URI_DUPLICATE_PARAMETER'
+  | 'ERR_URI_INVALID_PARAMETER'
+  | 'ERR_URI_MISSING_COUNTER'
+  | 'ERR_MIGRATION_INVALID'
+  | 'ERR_MIGRATION_UNSUPPORTED';
 
 // A registry-wide symbol, so an error thrown by the CJS copy of otpkit is recognised by the ESM copy.
 const BRAND: unique symbol = Symbol.for('otpkit.OTPError') as never;

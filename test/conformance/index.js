@@ -22,6 +22,7 @@ import errors from './cases/errors.js';
 import hotp from './cases/hotp.js';
 import secret from './cases/secret.js';
 import totp from './cases/totp.js';
+import uri from './cases/uri.js';
 
 /** The case files, in run order: [area, factory]. Case names are prefixed with the area. */
 export const CASE_FILES = [
@@ -30,6 +31,7 @@ export const CASE_FILES = [
   ['totp', totp],
   ['secret', secret],
   ['errors', errors],
+  ['uri', uri],
 ];
 
 /** Every case, built from the package namespace `otp` and the parsed vectors. Names are unique. */

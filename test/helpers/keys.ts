@@ -1,0 +1,51 @@
+// Random key URIs for property tests, and the JSON form of KeyURI used by vectors/otpauth-*.json.
+import type { KeyURI } from '../../src/index.js';
+import { referenceBase32 } from './reference.js';
+import type { Random } from './random.js';
+
+// Characters a label or issuer may hold: ASCII that URIs treat specially, Latin-1, RTL (Hebrew, Arabic),
+// CJK, emoji (astral, surrogate pairs) and combining marks. Never ':' nor a control character.
+const SPECIAL = [...' &?#%+/=@.,;!$\'()*[]~_-"<>\\^`{|}'];
+const RANGES: readonly [number, number][] = [[0x41, 0x5a], [0x61, 0x7a], [0x30, 0x39], [0xa0, 0xff], [0x5d0, 0x5ea], [0x627, 0x64a], [0x4e00, 0x4fff], [0x1f300, 0x1f64f], [0x300, 0x36f]];
+
+/** A random string of 0..max characters that can round-trip through a key URI label (no ':' or controls). */
+export function randomLabelText(rng: Random, max: number): string {
+  let out = '';
+  for (let i = rng.int(0, max); i > 0; i--) {
+    if (rng.int(0, 2) === 0) out += rng.pick(SPECIAL);
+    else {
+      const [lo, hi] = rng.pick(RANGES);
+      out += String.fromCodePoint(rng.int(lo, hi));
+    }
+  }
+  return out;
+}
+
+/** A random KeyURI as parseKeyURI would return it (labelIssuer present exactly when issuer is, possibly different). */
+export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI {
+  const hotp = rng.int(0, 2) === 0;
+  const key = { type: hotp ? 'hotp' : 'totp', secret: referenceBase32(rng.bytes(rng.int(1, 64))) } as KeyURI;
+  key.account = randomLabelText(rng, 20).replace(/^ +/, '');
+  if (rng.int(0, 3) > 0) {
+    key.issuer = randomLabelText(rng, 16) || 'x';
+    key.labelIssuer = rng.int(0, 3) === 0 ? randomLabelText(rng, 10) : key.issuer;
+  }
+  key.algorithm = rng.pick(['SHA1', 'SHA256', 'SHA512'] as const);
+  key.digits = o.migration ? rng.pick([6, 8]) : rng.int(6, 10);
+  if (hotp) {
+    const c = rng.counter64();
+    key.counter = c <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(c) : c;
+  } else key.period = o.migration ? 30 : rng.pick([30, 30, 60, 1, 86_400, rng.int(1, 86_400)]);
+  key.params = {};
+  if (!o.migration) {
+    for (let i = rng.int(0, 2); i > 0; i--) key.params[rng.pick(['image', 'icon', 'x-Color', 'lock_', 'a1'])] = randomLabelText(rng, 12) + rng.pick(['', ':', 'https://e.com/a?b=c&d']);
+  }
+  return key;
+}
+
+/** A KeyURI from its JSON form, where a counter written "<digits>n" is a bigint. */
+export function keyFromJSON(json: Record<string, unknown>): KeyURI {
+  const key = { ...json };
+  if (typeof key.counter === 'string') key.counter = BigInt(key.counter.slice(0, -1));
+  return key as unknown as KeyURI;
+}
