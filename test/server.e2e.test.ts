@@ -6,11 +6,13 @@
 // fresh clone before any build, and tests the same code as the unit tests.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findRecoveryCode, generateTOTP, hashRecoveryCode, openSecret } from '../src/index.js';
+import { encodeQR, qrToSVG } from '../src/qr/index.js';
 import { LOCK_STEP_MS, MAX_FAILURES, startServer } from '../docs/examples/server/app.mjs';
 import { PBKDF2_ITERATIONS } from '../docs/examples/server/passwords.mjs';
 import { createMemoryStore, type Store, type User } from '../docs/examples/server/store.mjs';
 
 vi.mock('otpkit', async () => await import('../src/index.js'));
+vi.mock('otpkit/qr', async () => await import('../src/qr/index.js'));
 
 const PERIOD_MS = 30_000;
 const START = 63_333_334 * PERIOD_MS + 1_000; // 1 s into a step, in 2030
@@ -194,6 +196,11 @@ describe('reference server, end to end', () => {
     const secret = uri.searchParams.get('secret')!;
     secretsSeen.push(secret);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    // The QR code is drawn in the page (no third-party chart service) and carries exactly the link's URI.
+    const svg = /<svg[^]*?<\/svg>/.exec(first.text)?.[0] ?? '';
+    const path = (text: string): string | undefined => /<path[^>]* d="([^"]+)"/.exec(text)?.[1];
+    expect(path(svg)).toBeDefined();
+    expect(path(svg)).toBe(path(qrToSVG(encodeQR(uri.href))));
     // A reload shows the same pending secret; it is stored sealed, never in the clear.
     expect((await b.get('/2fa/enrol')).text).toContain(secret.slice(0, 4));
     let user = await userNamed('enrol');
