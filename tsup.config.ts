@@ -15,6 +15,22 @@ const config: Options[] = [
     sourcemap: false,
     treeshake: true,
   },
+  {
+    // The `otpkit` command line (package.json "bin"): Node only, ESM, one file with a shebang. It bundles
+    // its own copy of the library and of otpkit/qr rather than importing ./index.js, so it does not depend
+    // on how the rest of dist/ is laid out (and a copy costs nothing at run time: OTPError is recognised
+    // across copies by isOTPError). No clean: the library build above cleans dist/ but keeps cli.js.
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    sourcemap: false,
+    treeshake: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 
 export default config;

@@ -29,7 +29,7 @@ try {
 
   const files = run('tar', ['-tzf', join(scratch, tarball)], scratch).split('\n').filter(Boolean).sort();
   check('the tarball holds dist/ and no sources', () => {
-    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts', 'package/dist/qr.js', 'package/dist/qr.cjs', 'package/dist/qr.d.ts', 'package/dist/qr.d.cts']) {
+    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts', 'package/dist/qr.js', 'package/dist/qr.cjs', 'package/dist/qr.d.ts', 'package/dist/qr.d.cts', 'package/dist/cli.js']) {
       if (!files.includes(f)) throw new Error(`missing ${f}`);
     }
     const stray = files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'));
@@ -65,6 +65,14 @@ try {
   check("require('otpkit/qr') (CJS, dist/qr.cjs)", () => {
     const out = run('node', ['--input-type=commonjs', '-e', `const qr = require('otpkit/qr'); ${qrProbe}`], scratch).trim();
     if (out !== '1 2 true') throw new Error(`got ${out}`);
+    return out;
+  });
+
+  // The `otpkit` command (package.json "bin"): npm links it into node_modules/.bin, shebang and mode intact.
+  check('the otpkit command (bin, dist/cli.js)', () => {
+    const bin = join(scratch, 'node_modules', '.bin', 'otpkit');
+    const out = run(bin, ['code', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', '--time', '59000', '--digits', '8'], scratch).trim();
+    if (out !== '94287082') throw new Error(`got ${out}`);
     return out;
   });
 

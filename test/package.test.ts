@@ -31,6 +31,10 @@ describe('package.json', () => {
     });
     expect(pkg).toMatchObject({ main: './dist/index.cjs', module: './dist/index.js', types: './dist/index.d.ts' });
   });
+
+  it('installs the otpkit command line from dist/cli.js (bin)', () => {
+    expect(pkg.bin).toEqual({ otpkit: 'dist/cli.js' });
+  });
 });
 
 describe('public API', () => {

@@ -1,5 +1,6 @@
 // The 2FA story in the terminal, run against the built package (npm run demo builds it first).
-import { findRecoveryCode, generateRecoveryCodes, generateSecret, generateTOTP, hashRecoveryCode, totpStep, verifyTOTP } from 'otpkit';
+import { buildKeyURI, findRecoveryCode, generateRecoveryCodes, generateSecret, generateTOTP, hashRecoveryCode, totpStep, verifyTOTP } from 'otpkit';
+import { encodeQR, qrToTerminal } from 'otpkit/qr';
 
 const say = (label, value = '') => console.log(`${label.padEnd(34)} ${value}`);
 
@@ -9,6 +10,11 @@ console.log('\notpkit demo: two-factor login with TOTP (RFC 6238)\n');
 const user = { name: 'alice@example.com', secret: generateSecret(), lastStep: undefined };
 say('1. new secret for', user.name);
 say('   secret (base32, 160 bits)', user.secret);
+
+// The user scans the enrolment URI as a QR code with an authenticator app (drawn here without any service).
+const uri = buildKeyURI({ secret: user.secret, issuer: 'Example Co', account: user.name });
+say('   enrolment URI', uri);
+console.log(`\n${qrToTerminal(encodeQR(uri))}\n`);
 
 // 2. The authenticator app computes the current code from the same secret and the clock.
 const now = Date.now();
@@ -49,4 +55,5 @@ const usedAgain = await findRecoveryCode({ code: codes[0], hashes: user.recovery
 say('   the same recovery code again', usedAgain === -1 ? 'refused (already used)' : 'ACCEPTED (unexpected)');
 
 if (used !== 0 || usedAgain !== -1) process.exit(1);
-console.log('\nDone: enrol, verify once, refuse the replay, refuse wrong codes, recover once with a recovery code.\n');
+console.log('\nDone: enrol (URI and QR code), verify once, refuse the replay, refuse wrong codes, recover once with a recovery code.');
+console.log('The same from a shell: npx otpkit new --issuer "Example Co" --account alice@example.com (docs/cli.md)\n');

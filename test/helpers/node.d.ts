@@ -59,3 +59,12 @@ declare module 'node:path' {
 declare module 'node:fs' {
   export function readdirSync(path: string | URL, options: { recursive: true }): string[];
 }
+// src/cli.ts, the Node-only command line (it declares the part of `process` it uses itself).
+declare module 'node:util' {
+  export function parseArgs(config: {
+    args: string[];
+    options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+    allowPositionals: boolean;
+    strict: boolean;
+  }): { values: Record<string, string | boolean | undefined>; positionals: string[] };
+}
