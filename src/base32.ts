@@ -1,6 +1,5 @@
 // RFC 4648 §6 base32, strict by default (RFC 4648 §3.3: reject characters outside the alphabet).
-import { OTPError } from './errors.js';
-import { boolOption, describe, fail, invalid, isBytes, optionalOptions } from './internal/assert.js';
+import { boolOption, fail, invalid, isBytes, optionalOptions, tokenOption } from './internal/assert.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -30,8 +29,8 @@ export interface DecodeBase32Options {
  * ```
  */
 export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): string {
-  if (!isBytes(data)) fail('ERR_INVALID_OPTION', `"data" must be a Uint8Array, got ${describe(data)}`);
-  const padding = boolOption('padding', optionalOptions(options, 'encodeBase32 options').padding);
+  if (!isBytes(data)) invalid('data', 'a Uint8Array');
+  const padding = boolOption('padding', optionalOptions(options).padding);
   let out = '';
   let buffer = 0;
   let bits = 0;
@@ -54,41 +53,38 @@ export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): s
 // constant rather than an array, so that nothing is built at import.
 const PAD_FOR_REMAINDER = '0 6 43 1';
 
+/** The RFC 4648 §6 value of one character already known to be `A-Z`, `a-z` or `2-7`. */
+export function symbolValue(c: string): number {
+  // parseInt base 36 reads a-z/A-Z as 10-35 and 2-7 as 2-7; RFC 4648 §6 gives A-Z 0-25 and 2-7 26-31.
+  const v = parseInt(c, 36);
+  return v < 10 ? v + 24 : v - 10;
+}
+
 /**
  * The decoder behind {@link decodeBase32}, for internal callers that pass a string (string secrets).
- * Same rules and codes; not part of the public API.
+ * Same rules and codes (messages are the codes spelled out: they never quote the text); not part of the public API. A character outside the alphabet is reported
+ * before any misplaced `=`, and both before a wrong length or padding.
  */
 export function decodeBase32Text(text: string, loose: boolean): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
-  let length = 0; // data characters seen
-  let pads = 0; // '=' seen
+  if (loose) text = text.replaceAll(' ', '');
+  // Code units: a lone surrogate or either half of an astral character is refused too.
+  if (/[^A-Za-z2-7=]/.test(text)) fail('ERR_BASE32_INVALID_CHARACTER');
+  const data = text.replace(/=+$/, '');
+  const expectedPads = PAD_FOR_REMAINDER.charCodeAt(data.length % 8) - 48;
+  // An "=" between data characters is a padding error whatever the length.
+  const misplaced = data.includes('=');
+  if (!misplaced && (expectedPads < 0 || !text)) fail('ERR_BASE32_INVALID_LENGTH');
+  if (misplaced || (text !== data && text.length - data.length !== expectedPads)) fail('ERR_BASE32_INVALID_PADDING');
+  const out: number[] = [];
   let buffer = 0;
   let bits = 0;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const lower = c | 32;
-    // A-Z and a-z (RFC 4648 §6: case-insensitive) are 0-25, 2-7 are 26-31.
-    const v = lower > 96 && lower < 123 ? lower - 97 : c > 49 && c < 56 ? c - 24 : -1;
-    if (c === 61) pads++;
-    else if (c !== 32 || !loose) {
-      if (v < 0) throw new OTPError('ERR_BASE32_INVALID_CHARACTER', `base32 allows only A-Z, 2-7 and final "=", got another character at index ${i}`);
-      if (pads > 0) throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 "=" may only end the text, got a character after it at index ${i}`);
-      length++;
-      // At most 7 leftover bits plus 5 new ones: 12 bits, well inside 32-bit operators.
-      buffer = ((buffer << 5) | v) & 0xfff;
-      bits += 5;
-      if (bits > 7) out[n++] = buffer >>> (bits -= 8);
-    }
+  for (const c of data) {
+    // 5 new bits over the leftover ones; a Uint8Array keeps the low 8 bits of what is pushed.
+    buffer = (buffer << 5) | symbolValue(c);
+    bits += 5;
+    if (bits > 7) out.push(buffer >>> (bits -= 8));
   }
-  const expectedPads = PAD_FOR_REMAINDER.charCodeAt(length % 8) - 48;
-  if (expectedPads < 0 || length + pads === 0) {
-    throw new OTPError('ERR_BASE32_INVALID_LENGTH', `base32 text must have 2, 4, 5, 7 or 8 (mod 8) characters, got ${length}`);
-  }
-  if (pads > 0 && pads !== expectedPads) {
-    throw new OTPError('ERR_BASE32_INVALID_PADDING', `base32 text of ${length} characters needs ${expectedPads} "=", got ${pads}`);
-  }
-  return n === out.length ? out : out.slice(0, n);
+  return new Uint8Array(out);
 }
 
 /**
@@ -110,6 +106,5 @@ export function decodeBase32Text(text: string, loose: boolean): Uint8Array<Array
  * ```
  */
 export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
-  if (typeof text !== 'string') invalid('text', 'a string', text);
-  return decodeBase32Text(text, boolOption('loose', optionalOptions(options, 'decodeBase32 options').loose));
+  return decodeBase32Text(tokenOption(text, 'text'), boolOption('loose', optionalOptions(options).loose));
 }

@@ -40,5 +40,5 @@ export function clearKeyCache(): void {
  * ```
  */
 export function configureKeyCache(options?: KeyCacheOptions): void {
-  setMaxKeys(intOption('maxEntries', optionalOptions(options, 'configureKeyCache options').maxEntries, 0, 1_000_000, 256));
+  setMaxKeys(intOption('maxEntries', optionalOptions(options).maxEntries, 0, 1_000_000, 256));
 }

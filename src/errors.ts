@@ -68,7 +68,7 @@ export class OTPError extends Error {
   /** Always `'OTPError'`. */
   override readonly name: 'OTPError' = 'OTPError';
   /** The stable machine-readable reason, one of {@link OTPErrorCode}. */
-  readonly code: OTPErrorCode;
+  declare readonly code: OTPErrorCode;
 
   /**
    * @param code - the stable error code
@@ -77,7 +77,9 @@ export class OTPError extends Error {
    */
   constructor(code: OTPErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.code = code;
+    // Assigned rather than declared as a field: a field would cost bytes in every bundle.
+    (this as { code: OTPErrorCode }).code = code;
+    // Non-enumerable: a spread or Object.assign copy of an error is not an OTPError.
     Object.defineProperty(this, BRAND, { value: true });
   }
 }
@@ -94,10 +96,6 @@ export class OTPError extends Error {
  * ```
  */
 export function isOTPError(value: unknown): value is OTPError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [BRAND]?: unknown })[BRAND] === true &&
-    typeof (value as { code?: unknown }).code === 'string'
-  );
+  // Only an OTPError constructor (of any copy of otpkit) sets the registry-wide brand.
+  return (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND] === true;
 }

@@ -1,7 +1,6 @@
 // HOTP, RFC 4226.
-import { counterOption, digitsOption, algorithmOption, assertOptions, intOption, isToken, tokenOption, MAX_COUNTER } from './internal/assert.js';
-import { hmacKey, keySource } from './internal/hmac.js';
-import { computeOTP, findCounter } from './internal/otp.js';
+import { counterOption, intOption, tokenOption } from './internal/assert.js';
+import { computeOTP, counterRange, findCounter, hotpMatch, otpOptions } from './internal/otp.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
@@ -49,12 +48,8 @@ export interface HOTPMatch<C extends number | bigint = number | bigint> {
  * ```
  */
 export async function generateHOTP(options: GenerateHOTPOptions): Promise<string> {
-  assertOptions(options, 'generateHOTP options');
-  const source = keySource(options.secret, options.algorithm);
-  const counter = counterOption(options.counter);
-  const algorithm = algorithmOption(source.algorithm);
-  const digits = digitsOption(options.digits);
-  return computeOTP(await hmacKey(source, algorithm), counter, digits);
+  const [source, digits] = otpOptions(options);
+  return computeOTP(source, counterOption(options.counter), digits);
 }
 
 /**
@@ -82,25 +77,11 @@ export function verifyHOTP(options: VerifyHOTPOptions & { counter: number }): Pr
 export function verifyHOTP(options: VerifyHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
 export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
 export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
-  assertOptions(options, 'verifyHOTP options');
-  const source = keySource(options.secret, options.algorithm);
+  const [source, digits] = otpOptions(options);
   const token = tokenOption(options.token);
   const counter = counterOption(options.counter);
-  const lookAhead = intOption('lookAhead', options.lookAhead, 0, 100, 0);
-  const algorithm = algorithmOption(source.algorithm);
-  const digits = digitsOption(options.digits);
-  if (!isToken(token, digits)) return null;
-
-  const counters: (number | bigint)[] = [];
-  if (typeof counter === 'bigint') {
-    for (let c = counter; c <= counter + BigInt(lookAhead) && c <= MAX_COUNTER; c++) counters.push(c);
-  } else {
-    for (let c = counter; c <= counter + lookAhead && c <= Number.MAX_SAFE_INTEGER; c++) counters.push(c);
-  }
-  const index = await findCounter(await hmacKey(source, algorithm), counters, token, digits);
-  if (index < 0) return null;
-  const matched = counters[index] as number | bigint;
-  return typeof matched === 'bigint'
-    ? { counter: matched, nextCounter: matched + 1n, delta: matched - (counter as bigint) }
-    : { counter: matched, nextCounter: matched + 1, delta: matched - (counter as number) };
+  // Never below the stored counter (RFC 4226 §7.2); the range stops at the largest exact counter.
+  const counters = counterRange(counter, intOption('lookAhead', options.lookAhead, 0, 100, 0) + 1);
+  const index = await findCounter(source, counters, token, digits);
+  return index < 0 ? null : hotpMatch(counters[index] as number | bigint, counter);
 }

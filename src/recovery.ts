@@ -1,12 +1,11 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
-import { encodeBase32 } from './base32.js';
-import { assertOptions, describe, fail, intOption, optionalOptions } from './internal/assert.js';
+import { encodeBase32, symbolValue } from './base32.js';
+import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption } from './internal/assert.js';
 import { randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/otp.js';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-const RFC4648 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const SYMBOLS = 16; // 16 symbols x 5 bits = 80 bits = 10 random bytes exactly
 const PREFIX = 'sha256:';
 const HASH_LENGTH = PREFIX.length + 64;
@@ -34,7 +33,7 @@ export interface FindRecoveryCodeOptions {
 // Re-spells RFC 4648 base32 in the Crockford alphabet: symbol values are the same, only the letters differ.
 function encodeCrockford(bytes: Uint8Array): string {
   let out = '';
-  for (const ch of encodeBase32(bytes)) out += CROCKFORD.charAt(RFC4648.indexOf(ch));
+  for (const ch of encodeBase32(bytes)) out += CROCKFORD.charAt(symbolValue(ch));
   return out;
 }
 
@@ -80,14 +79,14 @@ async function sha256Hex(text: string): Promise<string> {
  * ```
  */
 export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): string[] {
-  const count = intOption('count', optionalOptions(options, 'generateRecoveryCodes options').count, 1, 100, 10);
+  const count = intOption('count', optionalOptions(options).count, 1, 100, 10);
   const codes = new Set<string>();
   for (let i = 0; i < count; i++) {
     const symbols = encodeCrockford(randomBytes(10));
     codes.add(`${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8, 12)}-${symbols.slice(12)}`);
   }
   // Two equal 80-bit draws among 100 happen with probability ~4e-21: a random source that repeats is broken.
-  if (codes.size !== count) fail('ERR_CRYPTO_UNAVAILABLE', 'crypto.getRandomValues returned the same 80 bits twice; refusing to issue recovery codes');
+  if (codes.size !== count) fail('ERR_CRYPTO_UNAVAILABLE', 'crypto.getRandomValues repeated itself');
   return [...codes];
 }
 
@@ -107,12 +106,7 @@ export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): s
  * ```
  */
 export async function hashRecoveryCode(code: string): Promise<string> {
-  if (typeof code !== 'string') fail('ERR_INVALID_OPTION', `"code" must be a string, got ${describe(code)}`);
-  const canonical = canonicalCode(code);
-  if (canonical === null) {
-    fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols (0-9, a-z without i, l, o, u), optionally grouped with hyphens');
-  }
-  return sha256Hex(canonical);
+  return sha256Hex(canonicalCode(tokenOption(code, 'code')) ?? fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols'));
 }
 
 /**
@@ -134,9 +128,9 @@ export async function hashRecoveryCode(code: string): Promise<string> {
  * ```
  */
 export async function findRecoveryCode(options: FindRecoveryCodeOptions): Promise<number> {
-  assertOptions(options, 'findRecoveryCode options');
+  assertOptions(options);
   const { code, hashes } = options;
-  if (!Array.isArray(hashes)) fail('ERR_INVALID_OPTION', `"hashes" must be an array of strings, got ${describe(hashes)}`);
+  if (!Array.isArray(hashes)) invalid('hashes', 'an array');
   const canonical = typeof code === 'string' ? canonicalCode(code) : null;
   // Format may fail fast: it depends on the typed text only, never on the stored hashes.
   if (canonical === null) return -1;

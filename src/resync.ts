@@ -1,9 +1,7 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
 import type { HOTPMatch } from './hotp.js';
-import { algorithmOption, assertOptions, counterOption, digitsOption, fail, intOption, isToken, tokenOption } from './internal/assert.js';
-import { importHmacKey } from './internal/hmac.js';
-import { computeOTP, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';
-import { secretOption } from './internal/secret.js';
+import { counterOption, intOption, invalid, isToken, tokenOption } from './internal/assert.js';
+import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch, otpOptions } from './internal/otp.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link resyncHOTP}. */
@@ -23,10 +21,9 @@ export interface ResyncHOTPOptions {
 }
 
 function tokensOption(value: unknown): string[] {
-  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 3)) {
-    fail('ERR_INVALID_OPTION', `"tokens" must be an array of 2 or 3 codes, got ${Array.isArray(value) ? `${value.length} codes` : typeof value}`);
-  }
-  return (value as unknown[]).map(tokenOption);
+  return Array.isArray(value) && (value.length === 2 || value.length === 3)
+    ? value.map((token) => tokenOption(token, 'tokens[]'))
+    : invalid('tokens', 'an array of 2 or 3 codes');
 }
 
 /**
@@ -57,19 +54,15 @@ export function resyncHOTP(options: ResyncHOTPOptions & { counter: number }): Pr
 export function resyncHOTP(options: ResyncHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
 export function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null>;
 export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null> {
-  assertOptions(options, 'resyncHOTP options');
-  const keyBytes = secretOption(options.secret);
+  const [source, digits] = otpOptions(options);
   const tokens = tokensOption(options.tokens);
   const counter = counterOption(options.counter);
   const lookAhead = intOption('lookAhead', options.lookAhead, 0, 1000, 100);
-  const algorithm = algorithmOption(options.algorithm);
-  const digits = digitsOption(options.digits);
   if (!tokens.every((token) => isToken(token, digits))) return null;
 
-  // Every counter a run can touch, each computed once.
+  // Every counter a run can touch, each computed once, with the cached key.
   const counters = counterRange(counter, lookAhead + tokens.length);
-  const key = await importHmacKey(keyBytes, algorithm);
-  const codes = await Promise.all(counters.map((c) => computeOTP(key, c, digits)));
+  const codes = await computeOTPs(source, counters, digits);
 
   const starts: number[] = [];
   for (let start = 0; start + tokens.length <= codes.length; start++) {

@@ -1,7 +1,7 @@
 // Sealed secrets: OTP secrets encrypted at rest with AES-256-GCM (RFC 4226 §7.5, RFC 6238 §5.1).
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
-import { assertOptions, describe, fail, isBytes } from './internal/assert.js';
+import { assertOptions, invalid, isBytes, tokenOption } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { randomBytes, subtle } from './internal/crypto.js';
 import { secretOption } from './internal/secret.js';
@@ -36,35 +36,30 @@ export interface OpenSecretOptions {
   context?: string | undefined;
 }
 
-function isCryptoKey(value: unknown): value is CryptoKey {
-  return Object.prototype.toString.call(value) === '[object CryptoKey]';
-}
+const KEY = 'a 256-bit AES-GCM CryptoKey allowing ';
 
 async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
   if (isBytes(value)) {
-    if (value.length !== 32) fail('ERR_INVALID_OPTION', `"key" as bytes must be 32 bytes long (AES-256), got ${value.length}`);
-    return subtle().importKey('raw', value.slice(), { name: 'AES-GCM' }, false, [usage]) as Promise<CryptoKey>;
+    if (value.length !== 32) invalid('key', '32 bytes (AES-256)');
+    return subtle().importKey('raw', value.slice(), 'AES-GCM', false, [usage]);
   }
-  if (isCryptoKey(value)) {
-    const algorithm = value.algorithm as { name?: unknown; length?: unknown };
-    if (algorithm.name !== 'AES-GCM' || algorithm.length !== 256) {
-      fail('ERR_INVALID_OPTION', `"key" must be a 256-bit AES-GCM CryptoKey, got ${describe(String(algorithm.name))} with length ${describe(algorithm.length)}`);
-    }
-    if (!value.usages.includes(usage)) fail('ERR_INVALID_OPTION', `"key" must allow "${usage}"`);
-    return value;
+  const key = value as (CryptoKey & { [Symbol.toStringTag]?: unknown }) | null | undefined;
+  const algorithm = key?.algorithm as { name?: unknown; length?: unknown } | undefined;
+  if (key?.[Symbol.toStringTag] !== 'CryptoKey' || algorithm?.name !== 'AES-GCM' || algorithm.length !== 256 || !key.usages.includes(usage)) {
+    invalid('key', `${KEY}"${usage}", or 32 bytes`);
   }
-  return fail('ERR_INVALID_OPTION', `"key" must be a CryptoKey or a 32-byte Uint8Array, got ${describe(value)}`);
+  return key;
 }
 
 function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
-  if (value === undefined) return new Uint8Array(0);
-  if (typeof value !== 'string') fail('ERR_INVALID_OPTION', `"context" must be a string, got ${describe(value)}`);
-  if (LONE_SURROGATE.test(value)) fail('ERR_INVALID_OPTION', '"context" must be well-formed Unicode (it holds a lone surrogate)');
-  return new TextEncoder().encode(value);
+  const context = tokenOption(value ?? '', 'context');
+  if (LONE_SURROGATE.test(context)) invalid('context', 'well-formed Unicode');
+  return new TextEncoder().encode(context);
 }
 
-const invalid = (cause?: unknown): OTPError =>
-  new OTPError('ERR_SEAL_INVALID', 'the sealed secret does not open: it is malformed or altered, or the key or context differs', { cause });
+function invalidSeal(cause?: unknown): never {
+  throw new OTPError('ERR_SEAL_INVALID', 'the sealed secret does not open (malformed, altered, or another key or context)', { cause });
+}
 
 /**
  * Seals an OTP secret for storage (RFC 4226 §7.5 and RFC 6238 §5.1: store secrets encrypted): AES-256-GCM
@@ -84,7 +79,7 @@ const invalid = (cause?: unknown): OTPError =>
  * ```
  */
 export async function sealSecret(options: SealSecretOptions): Promise<string> {
-  assertOptions(options, 'sealSecret options');
+  assertOptions(options);
   const secret = secretOption(options.secret);
   const aad = additionalData(options.context);
   const key = await aesKey(options.key, 'encrypt');
@@ -113,21 +108,20 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
  * ```
  */
 export async function openSecret(options: OpenSecretOptions): Promise<string> {
-  assertOptions(options, 'openSecret options');
-  const { sealed } = options;
-  if (typeof sealed !== 'string') fail('ERR_INVALID_OPTION', `"sealed" must be a string, got ${describe(sealed)}`);
+  assertOptions(options);
+  const sealed = tokenOption(options.sealed, 'sealed');
   const aad = additionalData(options.context);
   const key = await aesKey(options.key, 'decrypt');
 
-  const parts = sealed.split('.');
-  const iv = parts.length === 3 && parts[0] === VERSION ? decodeBase64url(parts[1] as string) : null;
-  const data = iv !== null ? decodeBase64url(parts[2] as string) : null;
-  if (iv === null || iv.length !== IV_BYTES || data === null || data.length <= TAG_BYTES) throw invalid();
+  const [version, ivText = '', dataText = '', extra] = sealed.split('.');
+  const iv = decodeBase64url(ivText);
+  const data = decodeBase64url(dataText);
+  if (version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data || data.length <= TAG_BYTES) invalidSeal();
   let plain: Uint8Array;
   try {
     plain = new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, data));
   } catch (error) {
-    throw invalid(error);
+    invalidSeal(error);
   }
   try {
     return encodeBase32(plain);

