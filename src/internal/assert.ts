@@ -39,7 +39,8 @@ export function describe(value: unknown): string {
 /** True for any Uint8Array (Node Buffers included, being a subclass), also one created in another realm. */
 export function isBytes(value: unknown): value is Uint8Array {
   // The typed-array tag getter reads the internal type name, whatever the realm or subclass.
-  return (value as { [Symbol.toStringTag]?: unknown } | null | undefined)?.[Symbol.toStringTag] === 'Uint8Array';
+  // ArrayBuffer.isView checks an internal slot, so an object that only claims the tag is refused.
+  return ArrayBuffer.isView(value) && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Uint8Array';
 }
 
 /** An options object (not null, not an array), or `ERR_INVALID_OPTION` naming it `name`. */
