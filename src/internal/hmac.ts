@@ -74,8 +74,11 @@ export function hmacKey([id, key, algorithm]: KeySource): CryptoKey | Promise<Cr
 }
 
 function evict(): void {
-  // Map keys come oldest first.
-  for (const id of cache?.keys() ?? []) if ((cache as Map<string, CryptoKey>).size > maxEntries) cache?.delete(id);
+  // Map keys come oldest first; only the surplus is visited, so an insertion costs O(1), not O(size).
+  for (const id of cache?.keys() ?? []) {
+    if ((cache as Map<string, CryptoKey>).size <= maxEntries) break;
+    cache?.delete(id);
+  }
 }
 
 /** Drops every cached key (see `clearKeyCache` in src/cache.ts). */
