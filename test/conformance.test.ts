@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as otp from '../src/index.js';
+import * as qr from '../src/qr/index.js';
 import { CASE_FILES, collectCases, runCases, runConformance, unavailableCases } from './conformance/index.js';
 
 const dir = new URL('../vectors/', import.meta.url);
@@ -12,7 +13,7 @@ const vectors: Record<string, unknown> = Object.fromEntries(
     .filter((f) => f.endsWith('.json'))
     .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown]),
 );
-const cases = collectCases({ otp, vectors });
+const cases = collectCases({ otp, qr, vectors });
 
 describe('conformance suite (against src/)', () => {
   for (const { name, run } of cases) it(name, run);
@@ -47,7 +48,7 @@ describe('without WebCrypto (as on a plain-HTTP page or in React Native)', () =>
 
 describe('conformance suite itself', () => {
   it('builds the same list twice (no case depends on time or randomness) with every case file contributing', () => {
-    const again = collectCases({ otp, vectors });
+    const again = collectCases({ otp, qr, vectors });
     expect(again.map((c) => c.name)).toEqual(cases.map((c) => c.name));
     for (const [area] of CASE_FILES) expect(cases.some((c) => c.name.startsWith(`${area}: `)), area).toBe(true);
     expect(cases.length).toBeGreaterThan(200);
@@ -57,11 +58,21 @@ describe('conformance suite itself', () => {
     const lines: string[] = [];
     // A copy of otpkit whose HOTP is off by one digit: the vectors must catch it.
     const broken = { ...otp, generateHOTP: async (o: Parameters<typeof otp.generateHOTP>[0]) => (await otp.generateHOTP(o)).replace(/^./, (d) => String((Number(d) + 1) % 10)) };
-    const result = await runConformance({ otp: broken, vectors, label: 'broken', log: (line) => lines.push(line) });
+    const result = await runConformance({ otp: broken, qr, vectors, label: 'broken', log: (line) => lines.push(line) });
     expect(result.failed).toBeGreaterThan(50);
     expect(result.passed + result.failed).toBe(cases.length);
     expect(lines.at(-1)).toBe(`broken: ${result.passed} passed, ${result.failed} failed`);
     expect(lines.some((l) => l.startsWith('FAIL hotp: RFC 4226 App. D: counter 1, 6 digits gives 287082: '))).toBe(true);
+  });
+
+  it('builds the same list without otpkit/qr, and then every qr case fails saying so (never a silent skip)', async () => {
+    const withoutQR = collectCases({ otp, vectors });
+    expect(withoutQR.map((c) => c.name)).toEqual(cases.map((c) => c.name));
+    const qrNames = cases.filter((c) => c.name.startsWith('qr: ')).map((c) => c.name);
+    expect(qrNames.length).toBeGreaterThan(30);
+    const result = await runCases(withoutQR, { label: 'no-qr', log: () => {} });
+    expect(result.failures.map((f) => f.name)).toEqual(qrNames);
+    for (const f of result.failures) expect(f.message).toContain('passed no otpkit/qr namespace (ctx.qr)');
   });
 
   it('refuses to build cases without the otpkit namespace', () => {

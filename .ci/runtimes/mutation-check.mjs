@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Proves the conformance suite has teeth: patches a COPY of dist/ (index.js and index.cjs, in .ci/tools/mutant-*) with a known
+// Proves the conformance suite has teeth: patches a COPY of dist/ (index.js and index.cjs, or qr.js and qr.cjs, in .ci/tools/mutant-*) with a known
 // bug, runs the whole runtime matrix against it, and passes only if EVERY runtime row turns red, each
 // having run all its cases (so a crash or a skipped runtime does not count as "caught") and exited
 // non-zero. The repo's dist/ and src/ are never touched; the copy is deleted unless a mutant survived.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runMatrix } from './run.mjs';
 import { ROOT, TOOLS_DIR } from './tools.mjs';
 
-/** Each mutant: a name, what it breaks, and a regex replacement applied to both builds. */
+/** Each mutant: a name, what it breaks, and a regex replacement applied to both builds of `files` (default the root entry). */
 export const MUTANTS = [
   {
     name: 'offset-byte-19',
@@ -20,9 +20,16 @@ export const MUTANTS = [
   },
   {
     name: 'window-future-ignored',
-    what: 'verifyTOTP looks only at past steps: `current + future` becomes `current`',
-    pattern: /s <= current \+ future/g,
-    replacement: 's <= current',
+    what: 'verifyTOTP looks only at past steps: the last step `current + future` becomes `current + 0 * future`',
+    pattern: /\bcurrent \+ (intOption\([^)]*\bfuture\b)/g,
+    replacement: 'current + 0 * $1',
+  },
+  {
+    name: 'qr-pad-codeword',
+    what: 'otpkit/qr pads with 0xEC, 0x12, ... instead of 0xEC, 0x11, ... (ISO/IEC 18004 §7.4.10): every symbol with two pad codewords changes',
+    files: ['qr.js', 'qr.cjs'],
+    pattern: /pad \^= 253/g,
+    replacement: 'pad ^= 254',
   },
 ];
 
@@ -35,7 +42,7 @@ for (const mutant of MUTANTS) {
   mkdirSync(TOOLS_DIR, { recursive: true });
   const dir = mkdtempSync(join(TOOLS_DIR, `mutant-${mutant.name}-`));
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const file of ['index.js', 'index.cjs']) {
+  for (const file of mutant.files ?? ['index.js', 'index.cjs']) {
     const path = join(dir, 'dist', file);
     const before = readFileSync(path, 'utf8');
     const after = before.replace(mutant.pattern, mutant.replacement);

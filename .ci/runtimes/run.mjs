@@ -21,24 +21,25 @@ const TIMEOUT_MS = 120_000;
 
 /**
  * The rows. `tool`: a runtime from tools.mjs, 'host' (this Node) or 'chromium'; `entry`: the staged
- * script it runs; `label`: the word before the final "N passed, M failed"; `loaded`: what the entry's
- * "otpkit:" line must match, proving which build was loaded (workerd's is fixed by the generated config).
+ * script it runs; `label`: the word before the final "N passed, M failed"; `loaded` and `qrLoaded`: what
+ * the entry's "otpkit:" and "otpkit/qr:" lines must match, proving which builds were loaded (workerd's
+ * are fixed by the generated config).
  */
 function targets() {
   const node = (name, tool) => [
-    { name: `${name} (esm)`, tool, kind: 'node', entry: 'esm.mjs', label: `${name}-esm`, loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
-    { name: `${name} (cjs)`, tool, kind: 'node', entry: 'cjs.cjs', label: `${name}-cjs`, loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/ },
+    { name: `${name} (esm)`, tool, kind: 'node', entry: 'esm.mjs', label: `${name}-esm`, loaded: /\/node_modules\/otpkit\/dist\/index\.js$/, qrLoaded: /\/node_modules\/otpkit\/dist\/qr\.js$/ },
+    { name: `${name} (cjs)`, tool, kind: 'node', entry: 'cjs.cjs', label: `${name}-cjs`, loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/, qrLoaded: /\/node_modules\/otpkit\/dist\/qr\.cjs$/ },
   ];
   return [
     ...node('node20', 'host'),
     ...node('node22', 'node22'),
     ...node('node24', 'node24'),
-    { name: 'deno (path)', tool: 'deno', kind: 'deno', entry: 'deno-path.mjs', label: 'deno-path', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
-    { name: 'deno (npm:)', tool: 'deno', kind: 'deno', entry: 'deno-npm.mjs', label: 'deno-npm', loaded: /^npm:otpkit -> file:.*\/node_modules\/otpkit\/dist\/index\.js$/ },
-    { name: 'bun (esm)', tool: 'bun', kind: 'bun', entry: 'esm.mjs', label: 'bun-esm', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/ },
-    { name: 'bun (cjs)', tool: 'bun', kind: 'bun', entry: 'cjs.cjs', label: 'bun-cjs', loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/ },
-    { name: 'workerd', tool: 'workerd', kind: 'workerd', label: 'workerd', loaded: /dist\/index\.js$/ },
-    { name: 'chromium', tool: 'chromium', kind: 'chromium', label: 'chromium', loaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/index\.js$/ },
+    { name: 'deno (path)', tool: 'deno', kind: 'deno', entry: 'deno-path.mjs', label: 'deno-path', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/, qrLoaded: /\/node_modules\/otpkit\/dist\/qr\.js$/ },
+    { name: 'deno (npm:)', tool: 'deno', kind: 'deno', entry: 'deno-npm.mjs', label: 'deno-npm', loaded: /^npm:otpkit -> file:.*\/node_modules\/otpkit\/dist\/index\.js$/, qrLoaded: /^npm:otpkit\/qr -> file:.*\/node_modules\/otpkit\/dist\/qr\.js$/ },
+    { name: 'bun (esm)', tool: 'bun', kind: 'bun', entry: 'esm.mjs', label: 'bun-esm', loaded: /\/node_modules\/otpkit\/dist\/index\.js$/, qrLoaded: /\/node_modules\/otpkit\/dist\/qr\.js$/ },
+    { name: 'bun (cjs)', tool: 'bun', kind: 'bun', entry: 'cjs.cjs', label: 'bun-cjs', loaded: /\/node_modules\/otpkit\/dist\/index\.cjs$/, qrLoaded: /\/node_modules\/otpkit\/dist\/qr\.cjs$/ },
+    { name: 'workerd', tool: 'workerd', kind: 'workerd', label: 'workerd', loaded: /dist\/index\.js$/, qrLoaded: /dist\/qr\.js$/ },
+    { name: 'chromium', tool: 'chromium', kind: 'chromium', label: 'chromium', loaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/index\.js$/, qrLoaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/qr\.js$/ },
   ];
 }
 
@@ -97,6 +98,7 @@ function writeWorkerdConfig(stage, suiteFiles) {
   const modules = [
     ['worker.mjs', 'worker.mjs'],
     ['otpkit', 'node_modules/otpkit/dist/index.js'],
+    ['otpkit/qr', 'node_modules/otpkit/dist/qr.js'],
     ['vectors.js', 'vectors.js'],
     ...suiteFiles.filter((f) => f.endsWith('.js')).map((f) => [f, f]),
   ];
@@ -118,7 +120,7 @@ ${modules.map(([name, path]) => `    (name = ${JSON.stringify(name)}, esModule =
   writeFileSync(join(stage, 'config.capnp'), config);
 }
 
-/** Reads the entry's output: `runtime:` and `otpkit:` lines, FAIL lines, and the final `label: N passed, M failed`. */
+/** Reads the entry's output: `runtime:`, `otpkit:` and `otpkit/qr:` lines, FAIL lines, and the final `label: N passed, M failed`. */
 function parseOutput(text, label) {
   const lines = text.split('\n').map((l) => l.trimEnd()).filter(Boolean);
   const final = new RegExp(`^${label.replace(/[()]/g, '\\$&')}: (\\d+) passed, (\\d+) failed$`);
@@ -130,6 +132,7 @@ function parseOutput(text, label) {
     failed: m ? Number(m[2]) : null,
     runtime: lines.find((l) => l.startsWith('runtime: '))?.slice(9) ?? '',
     loadedFrom: lines.find((l) => l.startsWith('otpkit: '))?.slice(8) ?? '',
+    qrLoadedFrom: lines.find((l) => l.startsWith('otpkit/qr: '))?.slice(11) ?? '',
   };
 }
 
@@ -187,6 +190,7 @@ async function runTarget(target, ctx) {
     if (exitCode === 0 && parsed.failed !== 0) row.problems.push(`exit code 0 although ${parsed.failed} cases failed`);
     if (row.cases !== null && row.cases !== ctx.expected) row.problems.push(`ran ${row.cases} cases, the suite has ${ctx.expected}`);
     if (!target.loaded.test(parsed.loadedFrom)) row.problems.push(`otpkit was loaded from "${parsed.loadedFrom}", expected ${target.loaded}`);
+    if (!target.qrLoaded.test(parsed.qrLoadedFrom)) row.problems.push(`otpkit/qr was loaded from "${parsed.qrLoadedFrom}", expected ${target.qrLoaded}`);
     row.ok = row.problems.length === 0 && parsed.failed === 0 && row.cases === ctx.expected;
   } catch (error) {
     row.problems.push(error instanceof Error ? error.message : String(error));
@@ -246,7 +250,8 @@ export async function runMatrix(options, log = console.log) {
   writeWorkerdConfig(stage, suiteFiles);
   const { collectCases } = await import(pathToFileURL(join(stage, 'suite', 'index.js')).href);
   const otp = await import(pathToFileURL(join(pkgDir, 'dist', 'index.js')).href);
-  const expected = collectCases({ otp, vectors: loadVectors() }).length;
+  const qr = await import(pathToFileURL(join(pkgDir, 'dist', 'qr.js')).href);
+  const expected = collectCases({ otp, qr, vectors: loadVectors() }).length;
   log(`== conformance: ${expected} cases against ${options.dist}, staged in ${stage}`);
 
   // Install (or find) every runtime needed, in parallel; a failure marks that runtime, not the run.

@@ -1,5 +1,6 @@
 // Builds the directory every runtime runs from: the package under test installed as a user would have it
-// (node_modules/otpkit = package.json + dist/), the suite, the vectors as an ES module, and the entries.
+// (node_modules/otpkit = package.json + dist/, both entries: otpkit and otpkit/qr), the suite, the vectors
+// as an ES module, and the entries.
 //
 //   <stage>/package.json                 { "type": "module" }: a consumer project
 //   <stage>/node_modules/otpkit/         package.json + dist/ (the repo's, or a patched copy)
@@ -28,7 +29,7 @@ export function loadVectors() {
 
 /** Creates `stage` afresh from `dist` (a built dist/ directory). Returns the stage's layout. */
 export function buildStage({ stage, dist }) {
-  for (const file of ['index.js', 'index.cjs']) {
+  for (const file of ['index.js', 'index.cjs', 'qr.js', 'qr.cjs']) {
     if (!existsSync(join(dist, file))) throw new Error(`${join(dist, file)} is missing: run \`npm run build\` first`);
   }
   rmSync(stage, { recursive: true, force: true });

@@ -3,13 +3,14 @@
 // the BUILT package, and in vitest against src/ (test/conformance.test.ts).
 //
 // The suite never imports otpkit itself: every runner imports the package its own way (a path, a bare
-// specifier, npm:, require, an import map) and passes the module namespace in, together with the
-// parsed vectors/*.json keyed by file name without ".json" (e.g. vectors.rfc4226).
+// specifier, npm:, require, an import map) and passes the module namespaces in, `otp` (otpkit) and `qr`
+// (otpkit/qr, loaded the same way), together with the parsed vectors/*.json keyed by file name without
+// ".json" (e.g. vectors.rfc4226).
 //
 // ─── Adding cases (the extension point) ──────────────────────────────────────────────────────────────
 // 1. Write test/conformance/cases/<area>.js exporting
 //      export default function (ctx) { return [{ name, run }, ...] }
-//    where ctx = { otp, vectors, assert, ref } (see index.d.ts) and `run` may be async; throw (for example
+//    where ctx = { otp, qr, vectors, assert, ref } (see index.d.ts) and `run` may be async; throw (for example
 //    through ctx.assert) to fail. Use web-standard APIs only; build cases from data, never from time or
 //    randomness, so that every runtime counts the same cases.
 // 2. Add it to CASE_FILES below. Nothing else: every runner (vitest included) picks it up, and a new
@@ -20,7 +21,9 @@ import * as ref from './reference.js';
 import base32 from './cases/base32.js';
 import errors from './cases/errors.js';
 import hotp from './cases/hotp.js';
+import qr from './cases/qr.js';
 import secret from './cases/secret.js';
+import toolkit from './cases/toolkit.js';
 import totp from './cases/totp.js';
 import uri from './cases/uri.js';
 
@@ -32,14 +35,20 @@ export const CASE_FILES = [
   ['secret', secret],
   ['errors', errors],
   ['uri', uri],
+  ['toolkit', toolkit],
+  ['qr', qr],
 ];
 
-/** Every case, built from the package namespace `otp` and the parsed vectors. Names are unique. */
-export function collectCases({ otp, vectors }) {
+/**
+ * Every case, built from the package namespaces `otp` (otpkit) and `qr` (otpkit/qr) and the parsed
+ * vectors. Names are unique. The list never depends on `qr`: without it the same cases are built and
+ * every "qr: ..." case fails, saying that the runner did not pass otpkit/qr.
+ */
+export function collectCases({ otp, qr, vectors }) {
   if (typeof otp !== 'object' || otp === null || typeof otp.generateHOTP !== 'function') {
     throw new Error('conformance: `otp` must be the otpkit module namespace');
   }
-  const ctx = { otp, vectors, assert, ref };
+  const ctx = { otp, qr, vectors, assert, ref };
   const cases = [];
   const names = new Set();
   for (const [area, factory] of CASE_FILES) {
@@ -77,8 +86,8 @@ export async function runCases(cases, { label = 'conformance', verbose = false, 
 }
 
 /** Builds every case (collectCases) and runs them (runCases). */
-export async function runConformance({ otp, vectors, ...options }) {
-  return runCases(collectCases({ otp, vectors }), options);
+export async function runConformance({ otp, qr, vectors, ...options }) {
+  return runCases(collectCases({ otp, qr, vectors }), options);
 }
 
 /**

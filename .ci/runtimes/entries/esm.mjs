@@ -1,5 +1,7 @@
-// Node and Bun, ESM: `import 'otpkit'` through node_modules and the package's exports map (dist/index.js).
+// Node and Bun, ESM: `import 'otpkit'` and `import 'otpkit/qr'` through node_modules and the package's
+// exports map (dist/index.js, dist/qr.js).
 import * as otp from 'otpkit';
+import * as qr from 'otpkit/qr';
 import { main } from './finish.js';
 
-await main({ otp, loadedFrom: import.meta.resolve('otpkit') });
+await main({ otp, qr, loadedFrom: import.meta.resolve('otpkit'), qrLoadedFrom: import.meta.resolve('otpkit/qr') });

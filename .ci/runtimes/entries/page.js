@@ -29,8 +29,10 @@ try {
   const { runConformance, runCases, unavailableCases } = await import('/suite/index.js');
   let result;
   if (mode === 'suite') {
+    const qr = await import('otpkit/qr');
+    log(`otpkit/qr: ${import.meta.resolve('otpkit/qr')}`);
     const { default: vectors } = await import('/vectors.js');
-    result = await runConformance({ otp, vectors, label: 'chromium', log, verbose: false });
+    result = await runConformance({ otp, qr, vectors, label: 'chromium', log, verbose: false });
   } else {
     const cases = unavailableCases({ otp });
     if (mode === 'insecure') {

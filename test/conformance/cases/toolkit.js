@@ -1,0 +1,235 @@
+// The 2FA toolkit (issue 5): recovery codes, sealed secrets and HOTP resynchronisation. Known answers are
+// computed here, independently of otpkit, with crypto.subtle directly (SHA-256 over the normalised code;
+// AES-256-GCM with a fixed IV for the documented `v1.<iv>.<ciphertext+tag>` format, docs/toolkit.md),
+// and resync runs on the RFC 4226 Appendix D codes (vectors/rfc4226.json).
+
+// Crockford base32 in lower case: digits and letters without i, l, o, u.
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+const CODE_SHAPE = /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/;
+
+function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** 'sha256:' + hex SHA-256 of the UTF-8 text, straight from WebCrypto. */
+async function referenceHash(canonical) {
+  return `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical))))}`;
+}
+
+/** Unpadded base64url (RFC 4648 §5), written here on btoa/atob. */
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+function fromB64url(text) {
+  return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+}
+
+/** @param {import('../index.js').ConformanceContext} ctx */
+export default function toolkitCases({ otp, vectors, assert }) {
+  const cases = [];
+  const add = (name, run) => cases.push({ name, run });
+
+  // ─── Recovery codes ──────────────────────────────────────────────────────────────────────────────
+  add('generateRecoveryCodes: 10 distinct codes xxxx-xxxx-xxxx-xxxx in lower-case Crockford base32 by default', () => {
+    const codes = otp.generateRecoveryCodes();
+    assert.ok(Array.isArray(codes), 'an array');
+    assert.equal(codes.length, 10, 'count');
+    for (const code of codes) assert.ok(CODE_SHAPE.test(code), `shape of ${JSON.stringify(code)}`);
+    assert.equal(new Set(codes).size, 10, 'distinct');
+  });
+  add('generateRecoveryCodes: count 1 and 100; 0, 101, 1.5 and "3" are ERR_INVALID_OPTION', () => {
+    assert.equal(otp.generateRecoveryCodes({ count: 1 }).length, 1);
+    const codes = otp.generateRecoveryCodes({ count: 100 });
+    assert.equal(codes.length, 100);
+    assert.equal(new Set(codes).size, 100, 'distinct');
+    for (const count of [0, 101, 1.5, '3', -1]) {
+      assert.throwsOTPError(otp, () => otp.generateRecoveryCodes({ count }), 'ERR_INVALID_OPTION', `count ${JSON.stringify(count)}`);
+    }
+  });
+  add('generateRecoveryCodes: 100 codes use all 32 symbols of the alphabet (80 random bits each)', () => {
+    // 1,600 uniform symbols all miss one given symbol with probability 32 x (31/32)^1600 < 1e-20.
+    const seen = new Set(otp.generateRecoveryCodes({ count: 100 }).join('').replace(/-/g, ''));
+    assert.equal([...seen].sort().join(''), CROCKFORD, 'symbols seen');
+  });
+  add('hashRecoveryCode: sha256:<hex> of the 16 canonical symbols (SHA-256 computed here with crypto.subtle)', async () => {
+    for (const [typed, canonical] of [
+      ['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs'],
+      ['0000-0000-0000-0000', '0000000000000000'],
+      ['tvwx-yz01-2345-6789', 'tvwxyz0123456789'],
+    ]) {
+      const expected = await referenceHash(canonical);
+      assert.equal(await otp.hashRecoveryCode(typed), expected, typed);
+      assert.equal(expected.length, 7 + 64, 'reference length');
+    }
+  });
+  add('hashRecoveryCode: case, spaces, hyphens and the look-alikes o -> 0, i / l -> 1 do not change the hash', async () => {
+    const expected = await referenceHash('0011tvwxyz234567');
+    for (const typed of ['0011-tvwx-yz23-4567', '0011tvwxyz234567', 'OoIL-TVWX-YZ23-4567', ' o0li TvWx  yz23-4567 ', 'oO1I-tvwx-yz-23-45-67', '0 0 1 1 t v w x y z 2 3 4 5 6 7']) {
+      assert.equal(await otp.hashRecoveryCode(typed), expected, JSON.stringify(typed));
+    }
+  });
+  add('hashRecoveryCode: a generated code hashes as itself without hyphens', async () => {
+    for (const code of otp.generateRecoveryCodes({ count: 3 })) {
+      assert.equal(await otp.hashRecoveryCode(code), await referenceHash(code.replace(/-/g, '')), code);
+    }
+  });
+  add('hashRecoveryCode: u, 15 or 17 symbols, other characters -> ERR_RECOVERY_CODE_INVALID; a non-string -> ERR_INVALID_OPTION', async () => {
+    for (const typed of ['abcd-efgh-jkmn-pqru', 'abcd-efgh-jkmn-pqr', 'abcd-efgh-jkmn-pqrst', 'abcd_efgh_jkmn_pqrs', 'abcd-efgh-jkmn-pqr!', '', 'ａbcd-efgh-jkmn-pqrs']) {
+      const error = await assert.rejectsOTPError(otp, () => otp.hashRecoveryCode(typed), 'ERR_RECOVERY_CODE_INVALID', JSON.stringify(typed));
+      if (typed.length > 4) assert.ok(!error.message.includes(typed), 'the message repeats the code');
+    }
+    for (const typed of [undefined, null, 42, ['abcd-efgh-jkmn-pqrs']]) {
+      await assert.rejectsOTPError(otp, () => otp.hashRecoveryCode(typed), 'ERR_INVALID_OPTION', String(typed));
+    }
+  });
+  add('findRecoveryCode: the index of the matching hash in any spelling, -1 when absent, the first of equal hashes', async () => {
+    const codes = ['abcd-efgh-jkmn-pqrs', 'tvwx-yz01-2345-6789', '0011-tvwx-yz23-4567'];
+    const hashes = await Promise.all(codes.map((c) => referenceHash(c.replace(/-/g, ''))));
+    assert.equal(await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes }), 0);
+    assert.equal(await otp.findRecoveryCode({ code: 'TVWX YZOI 2345 6789', hashes }), 1);
+    assert.equal(await otp.findRecoveryCode({ code: 'ooil-tvwx-yz23-4567', hashes }), 2);
+    assert.equal(await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrt', hashes }), -1, 'absent');
+    assert.equal(await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: [] }), -1, 'no hashes');
+    assert.equal(await otp.findRecoveryCode({ code: 'tvwx-yz01-2345-6789', hashes: [hashes[0], hashes[1], hashes[1]] }), 1, 'first of equal');
+  });
+  add('findRecoveryCode: malformed codes and non-strings give -1, entries of another shape never match', async () => {
+    const hash = await referenceHash('abcdefghjkmnpqrs');
+    for (const code of ['', 'abcd-efgh-jkmn-pqru', 'abcd-efgh-jkmn-pqr', 'x'.repeat(10_000), undefined, null, 42, {}, ['abcd-efgh-jkmn-pqrs']]) {
+      assert.equal(await otp.findRecoveryCode({ code, hashes: [hash] }), -1, typeof code === 'string' ? JSON.stringify(code.slice(0, 20)) : String(code));
+    }
+    const entries = [null, 42, '', hash.toUpperCase(), hash.slice(0, -1), `${hash}0`, hash.replace('sha256:', 'sha512:'), { hash }, hash];
+    assert.equal(await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: entries }), entries.length - 1, 'only the real hash matches');
+    await assert.rejectsOTPError(otp, () => otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: hash }), 'ERR_INVALID_OPTION', 'hashes not an array');
+  });
+
+  // ─── Sealed secrets ──────────────────────────────────────────────────────────────────────────────
+  const SECRET = vectors.rfc4226.secret.base32; // the 20 bytes "12345678901234567890"
+  const SECRET_BYTES = new TextEncoder().encode(vectors.rfc4226.secret.ascii);
+  const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
+  const OTHER_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 4) & 0xff);
+  const SEALED_SHAPE = /^v1\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]+)$/;
+  const SEAL_INVALID = 'ERR_SEAL_INVALID';
+  const aesKey = (bytes, usages) => crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, usages);
+  /** The sealed string with byte `index` of part `part` (1 = IV, 2 = ciphertext + tag) XOR `bit`. */
+  const tamper = (sealed, part, index, bit = 1) => {
+    const parts = sealed.split('.');
+    const bytes = fromB64url(parts[part]);
+    bytes[index] ^= bit;
+    parts[part] = b64url(bytes);
+    return parts.join('.');
+  };
+  const rejectsSeal = async (sealed, key, context, message) => {
+    const error = await assert.rejectsOTPError(otp, () => otp.openSecret({ sealed, key, context }), SEAL_INVALID, message);
+    assert.ok(!error.message.includes(SECRET) && (sealed.length < 8 || !error.message.includes(sealed)), `${message}: the message repeats the secret or the sealed text`);
+  };
+
+  add("sealSecret: 'v1.<base64url 12-byte IV>.<base64url ciphertext + 16-byte tag>', 68 characters for 20 bytes, a fresh IV each time", async () => {
+    const a = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
+    const b = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
+    for (const sealed of [a, b]) {
+      const m = SEALED_SHAPE.exec(sealed);
+      assert.ok(m, `shape of ${sealed}`);
+      assert.equal(fromB64url(m[1]).length, 12, 'IV bytes');
+      assert.equal(fromB64url(m[2]).length, 20 + 16, 'ciphertext + tag bytes');
+      assert.equal(sealed.length, 68, 'length');
+    }
+    assert.ok(a !== b, 'two seals of one secret differ');
+    assert.ok(a.split('.')[1] !== b.split('.')[1], 'two seals use two IVs');
+  });
+  add('sealSecret / openSecret round trip with 32 raw key bytes: base32 out, in canonical form', async () => {
+    for (const [secret, context] of [[SECRET, 'user:42'], [SECRET.toLowerCase(), undefined], [SECRET_BYTES, ''], [new Uint8Array(64).fill(255), 'ü 😀']]) {
+      const sealed = await otp.sealSecret({ secret, key: KEY, context });
+      const expected = typeof secret === 'string' ? SECRET : otp.encodeBase32(secret);
+      assert.equal(await otp.openSecret({ sealed, key: KEY, context }), expected, `context ${JSON.stringify(context)}`);
+    }
+  });
+  add('sealSecret / openSecret round trip with CryptoKeys, and across raw bytes and a CryptoKey of them', async () => {
+    const both = await aesKey(KEY, ['encrypt', 'decrypt']);
+    const sealed = await otp.sealSecret({ secret: SECRET, key: both, context: 'user:7' });
+    assert.equal(await otp.openSecret({ sealed, key: both, context: 'user:7' }), SECRET, 'one CryptoKey');
+    assert.equal(await otp.openSecret({ sealed, key: KEY, context: 'user:7' }), SECRET, 'sealed with a CryptoKey, opened with its bytes');
+    const fromBytes = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:7' });
+    assert.equal(await otp.openSecret({ sealed: fromBytes, key: await aesKey(KEY, ['decrypt']), context: 'user:7' }), SECRET, 'sealed with bytes, opened with a decrypt-only CryptoKey');
+    const generated = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    assert.equal(await otp.openSecret({ sealed: await otp.sealSecret({ secret: SECRET, key: generated }), key: generated }), SECRET, 'a generated key');
+  });
+  add('openSecret opens a value sealed here with crypto.subtle AES-256-GCM (fixed IV, context as additional data)', async () => {
+    const iv = Uint8Array.from({ length: 12 }, (_, i) => 0xa0 + i);
+    for (const context of ['user:42', '']) {
+      const aad = new TextEncoder().encode(context);
+      const data = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, await aesKey(KEY, ['encrypt']), SECRET_BYTES));
+      const sealed = `v1.${b64url(iv)}.${b64url(data)}`;
+      assert.equal(sealed.split('.')[1], 'oKGio6Slpqeoqaqr', 'the IV a0..ab as base64url');
+      assert.equal(await otp.openSecret({ sealed, key: KEY, context }), SECRET, `context ${JSON.stringify(context)}`);
+      if (context === '') assert.equal(await otp.openSecret({ sealed, key: KEY }), SECRET, 'no context is the empty context');
+    }
+  });
+  add("sealSecret's output decrypts with crypto.subtle AES-256-GCM, the context as additional data", async () => {
+    const sealed = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'row 9' });
+    const [, ivText, dataText] = sealed.split('.');
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: fromB64url(ivText), additionalData: new TextEncoder().encode('row 9'), tagLength: 128 },
+      await aesKey(KEY, ['decrypt']),
+      fromB64url(dataText),
+    );
+    assert.deepEqual(new Uint8Array(plain), SECRET_BYTES);
+  });
+  add('openSecret: a changed IV, ciphertext or tag byte -> ERR_SEAL_INVALID, the message free of the secret', async () => {
+    const sealed = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
+    assert.equal(await otp.openSecret({ sealed: tamper(sealed, 2, 0, 0), key: KEY, context: 'user:42' }), SECRET, 'the tamper helper itself');
+    for (const [part, index, what] of [[1, 0, 'IV byte 0'], [1, 11, 'IV byte 11'], [2, 0, 'ciphertext byte 0'], [2, 19, 'ciphertext byte 19'], [2, 20, 'tag byte 0'], [2, 35, 'tag byte 15']]) {
+      await rejectsSeal(tamper(sealed, part, index, 0x80), KEY, 'user:42', what);
+    }
+  });
+  add('openSecret: a wrong key or a wrong context -> ERR_SEAL_INVALID', async () => {
+    const sealed = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
+    await rejectsSeal(sealed, OTHER_KEY, 'user:42', 'other raw key');
+    await rejectsSeal(sealed, await aesKey(OTHER_KEY, ['decrypt']), 'user:42', 'other CryptoKey');
+    for (const context of ['user:43', 'user:42 ', 'User:42', '', undefined]) await rejectsSeal(sealed, KEY, context, `context ${JSON.stringify(context)}`);
+    const bare = await otp.sealSecret({ secret: SECRET, key: KEY });
+    await rejectsSeal(bare, KEY, 'user:42', 'sealed without a context, opened with one');
+  });
+  add('openSecret: malformed sealed text -> ERR_SEAL_INVALID; a 31-byte key or a non-string -> ERR_INVALID_OPTION', async () => {
+    const sealed = await otp.sealSecret({ secret: SECRET, key: KEY });
+    const [, iv, data] = sealed.split('.');
+    for (const bad of ['', 'v1', `v2.${iv}.${data}`, `V1.${iv}.${data}`, `v1.${iv}`, `v1.${iv}.${data}.`, `v1.${iv}.${data}.x`, `v1.${iv}=.${data}`, `v1.${iv}.${data}=`, `v1.${iv.slice(0, -1)}.${data}`, `v1.${iv}.${data.slice(0, 21)}`, `v1.${iv}.${data.replace(/_/g, '/').replace(/-/g, '+')}x`, ` ${sealed}`]) {
+      await rejectsSeal(bad, KEY, undefined, JSON.stringify(bad));
+    }
+    await assert.rejectsOTPError(otp, () => otp.sealSecret({ secret: SECRET, key: KEY.slice(1) }), 'ERR_INVALID_OPTION', 'seal, 31-byte key');
+    await assert.rejectsOTPError(otp, () => otp.openSecret({ sealed, key: KEY.slice(1) }), 'ERR_INVALID_OPTION', 'open, 31-byte key');
+    await assert.rejectsOTPError(otp, () => otp.openSecret({ sealed: 42, key: KEY }), 'ERR_INVALID_OPTION', 'sealed not a string');
+  });
+
+  // ─── HOTP resynchronisation (RFC 4226 §7.4) ────────────────────────────────────────────────────
+  const RFC = vectors.rfc4226.valid.map((row) => row.codes['6']); // counters 0..9
+  const resync = (tokens, counter, extra = {}) => otp.resyncHOTP({ secret: SECRET, tokens, counter, ...extra });
+  add('resyncHOTP: two or three consecutive RFC 4226 App. D codes are accepted, returning the LAST one', async () => {
+    assert.equal(RFC.join(' '), '755224 287082 359152 969429 338314 254676 287922 162583 399871 520489', 'App. D codes');
+    assert.deepEqual(await resync([RFC[0], RFC[1]], 0), { counter: 1, nextCounter: 2, delta: 1 });
+    assert.deepEqual(await resync([RFC[3], RFC[4]], 0), { counter: 4, nextCounter: 5, delta: 4 });
+    assert.deepEqual(await resync([RFC[5], RFC[6], RFC[7]], 2), { counter: 7, nextCounter: 8, delta: 5 });
+    assert.deepEqual(await resync([RFC[8], RFC[9]], 8), { counter: 9, nextCounter: 10, delta: 1 });
+    assert.deepEqual(await resync([RFC[5], RFC[6], RFC[7]], 2n), { counter: 7n, nextCounter: 8n, delta: 5n }, 'bigint counter');
+    const eight = vectors.rfc4226.valid.map((row) => row.codes['8']);
+    assert.deepEqual(await resync([eight[2], eight[3]], 0, { digits: 8 }), { counter: 3, nextCounter: 4, delta: 3 }, '8 digits');
+  });
+  add('resyncHOTP: non-consecutive, reversed, repeated or out-of-window codes give null', async () => {
+    assert.equal(await resync([RFC[0], RFC[2]], 0), null, 'a gap');
+    assert.equal(await resync([RFC[1], RFC[0]], 0), null, 'reversed');
+    assert.equal(await resync([RFC[4], RFC[4]], 0), null, 'repeated');
+    assert.equal(await resync([RFC[5], RFC[6], RFC[8]], 0), null, 'three with a gap');
+    assert.equal(await resync([RFC[4], RFC[5]], 5), null, 'starts before the stored counter');
+    assert.equal(await resync([RFC[5], RFC[6]], 0, { lookAhead: 4 }), null, 'starts after the look-ahead');
+    assert.deepEqual(await resync([RFC[5], RFC[6]], 0, { lookAhead: 5 }), { counter: 6, nextCounter: 7, delta: 6 }, 'starts at the look-ahead');
+    assert.equal(await resync([RFC[0], RFC[1]], 0, { algorithm: 'SHA256' }), null, 'another hash');
+  });
+  add('resyncHOTP: malformed codes give null; 1 or 4 tokens and a look-ahead over 1000 are ERR_INVALID_OPTION', async () => {
+    for (const tokens of [['75522', RFC[1]], [RFC[0], '2870820'], [RFC[0], '28708a'], [RFC[0], ' 287082'], ['', '']]) {
+      assert.equal(await resync(tokens, 0), null, JSON.stringify(tokens));
+    }
+    for (const [tokens, extra, what] of [[[RFC[0]], {}, '1 token'], [[RFC[0], RFC[1], RFC[2], RFC[3]], {}, '4 tokens'], ['755224287082', {}, 'a string'], [[RFC[0], RFC[1]], { lookAhead: 1001 }, 'lookAhead 1001'], [[RFC[0], RFC[1]], { lookAhead: -1 }, 'lookAhead -1']]) {
+      await assert.rejectsOTPError(otp, () => resync(tokens, 0, extra), 'ERR_INVALID_OPTION', what);
+    }
+  });
+  return cases;
+}
