@@ -138,8 +138,10 @@ export function parseKeyURI(uri: string): KeyURI {
     const into = known ? values : params;
     const key = known ? lower : name;
     // An identical repeat is harmless; two different values mean one app would see one and another the other.
-    if (key in into && into[key] !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `parameter "${key}" is given twice with different values`);
-    into[key] = value;
+    // Own properties only, defined rather than assigned: a parameter named "constructor" or "__proto__" is
+    // just a name, never an inherited member or a prototype change.
+    if (Object.hasOwn(into, key) && into[key] !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `parameter "${key}" is given twice with different values`);
+    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
   }
   if (values.secret === undefined) refuse('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
   let secret: string;
