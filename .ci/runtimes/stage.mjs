@@ -5,7 +5,7 @@
 //   <stage>/package.json                 { "type": "module" }: a consumer project
 //   <stage>/node_modules/otpkit/         package.json + dist/ (the repo's, or a patched copy)
 //   <stage>/suite/                       a copy of test/conformance/
-//   <stage>/vectors.js                   export default { rfc4226: {...}, ... } from vectors/*.json
+//   <stage>/vectors.js                   export default JSON.parse("{ rfc4226: {...}, ... }") from vectors/*.json
 //   <stage>/*.mjs, *.cjs, *.html         the runtime entries from .ci/runtimes/entries/
 //
 // Why vectors.js and not JSON imports: a generated ES module loads the same way everywhere. JSON import
@@ -42,7 +42,9 @@ export function buildStage({ stage, dist }) {
   cpSync(dist, join(pkgDir, 'dist'), { recursive: true });
 
   cpSync(join(ROOT, 'test', 'conformance'), join(stage, 'suite'), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
-  writeFileSync(join(stage, 'vectors.js'), `// Generated from vectors/*.json by .ci/runtimes/stage.mjs.\nexport default ${JSON.stringify(loadVectors())};\n`);
+  // JSON.parse of a string rather than an object literal: in a literal, a "__proto__" key (the URI corpus has one)
+  // would set the prototype instead of making a property.
+  writeFileSync(join(stage, 'vectors.js'), `// Generated from vectors/*.json by .ci/runtimes/stage.mjs.\nexport default JSON.parse(${JSON.stringify(JSON.stringify(loadVectors()))});\n`);
   cpSync(join(ROOT, '.ci', 'runtimes', 'entries'), stage, { recursive: true });
   return { stage, pkgDir, suiteFiles: listFiles(join(stage, 'suite')).map((f) => `suite/${f}`) };
 }
