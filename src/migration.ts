@@ -7,7 +7,7 @@ import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { randomBytes } from './internal/crypto.js';
 import { secretOption } from './internal/secret.js';
 import type { HashAlgorithm } from './types.js';
-import { counterValue, MAX_URI_LENGTH, uriParts, type KeyURI } from './uri.js';
+import { CONTROL, counterValue, labelPart, MAX_URI_LENGTH, uriParts, type KeyURI } from './uri.js';
 
 /** Options for {@link buildMigrationURIs}. */
 export interface BuildMigrationURIsOptions {
@@ -64,7 +64,7 @@ const utf8 = (bytes: Uint8Array, what: string): string => {
     bad(`${what} is not UTF-8`);
   }
   // Same rule as key URIs: a control character cannot be shown, and ':' cannot round-trip in a label.
-  if (/[\0-\x1f\x7f]/.test(text)) bad(`${what} contains a control character`);
+  if (CONTROL.test(text)) bad(`${what} contains a control character`);
   return text;
 };
 
@@ -205,12 +205,13 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
       if (!hotp && key.type !== 'totp') invalid(`${at}.type`, '"totp" or "hotp"', key.type);
       const p: number[] = [];
       field(p, 1, secretOption(key.secret));
-      for (const [n, value] of [[2, key.account], [3, key.issuer ?? ''], [0, key.labelIssuer ?? '']] as const) {
-        if (typeof value !== 'string' || /[:\0-\x1f\x7f]/.test(value)) invalid(`${at}.${n === 2 ? 'account' : n === 3 ? 'issuer' : 'labelIssuer'}`, 'a string without ":" or control characters', 'another value');
-      }
+      // The same rule as a key URI label: no ':' and no control character, so the name splits back.
+      const account = labelPart(`${at}.account`, key.account);
+      const issuer = key.issuer === undefined ? undefined : labelPart(`${at}.issuer`, key.issuer);
+      const labelIssuer = key.labelIssuer === undefined ? undefined : labelPart(`${at}.labelIssuer`, key.labelIssuer);
       // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
-      field(p, 2, encoder.encode(key.labelIssuer === undefined ? key.account : `${key.labelIssuer}:${key.account}`));
-      if (key.issuer !== undefined) field(p, 3, encoder.encode(key.issuer));
+      field(p, 2, encoder.encode(labelIssuer === undefined ? account : `${labelIssuer}:${account}`));
+      if (issuer !== undefined) field(p, 3, encoder.encode(issuer));
       varintField(p, 4, BigInt(ALGORITHMS.lastIndexOf(algorithmOption(key.algorithm))));
       const digits = digitsOption(key.digits);
       if (digits !== 6 && digits !== 8) invalid(`${at}.digits`, '6 or 8 (the migration format has no other)', digits);

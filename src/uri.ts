@@ -69,7 +69,8 @@ export const MAX_URI_LENGTH = 4096;
 
 const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter'];
 // U+0000-U+001F and U+007F (SPEC.md §4: they cannot be displayed and break logs and labels).
-const CONTROL = /[\0-\x1f\x7f]/;
+/** @internal */
+export const CONTROL: RegExp = /[\0-\x1f\x7f]/;
 
 /** Throws `code` with `message`, keeping the cause (which never holds the secret). */
 const refuse = (code: OTPErrorCode, message: string, cause?: unknown): never => {
@@ -200,8 +201,8 @@ export function uriParts(uri: unknown, scheme: string, hosts: string, what: stri
   return match as unknown as [string, string, string?, string?];
 }
 
-/** A label part or issuer for building: a string with no ':' or control character. */
-function labelPart(name: string, value: unknown): string {
+/** A label part or issuer for building: a string with no ':' or control character. @internal */
+export function labelPart(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.includes(':') || CONTROL.test(value)) {
     invalid(name, 'a string without ":" or control characters', typeof value === 'string' ? 'another string' : value);
   }

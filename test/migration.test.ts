@@ -167,6 +167,8 @@ describe('buildMigrationURIs', () => {
     ['a control character in the issuer', { issuer: 'a\tb' }],
     ['an unknown type', { type: 'steam' }],
     ['an account that is not a string', { account: 1 }],
+    ['a null issuer', { issuer: null }],
+    ['a label issuer with a ":"', { issuer: 'I', labelIssuer: 'a:b' }],
     ['algorithm MD5', { algorithm: 'MD5' }],
   ] as const)('refuses a key with %s', async (_, change) => {
     const error = await expectOTPError(() => buildMigrationURIs([{ ...key({ secret: 'JBSWY3DPEHPK3PXP', account: 'a' }), ...change } as never]), 'ERR_INVALID_OPTION');

@@ -68,11 +68,8 @@ export async function findCounter(
   digits: number,
 ): Promise<number> {
   if (!isToken(token, digits) || !counters.length) return -1;
-  const codes = await computeOTPs(source, counters, digits);
-  // As firstHit, over the comparisons: downwards, so the lowest match is written last.
-  let found = -1;
-  for (let i = codes.length; i-- > 0; ) found += (i - found) * equalBit(codes[i] as string, token);
-  return found;
+  // Every candidate is compared; firstHit then picks the lowest match without branching on the bits.
+  return firstHit((await computeOTPs(source, counters, digits)).map((code) => equalBit(code, token)));
 }
 
 /**
