@@ -31,10 +31,14 @@ function pgm(cells: number, scale: number, dark: (x: number, y: number) => boole
 /** A symbol with a 4-module quiet zone, 2 to 4 pixels per module. */
 const picture = (q: QRMatrix): Uint8Array => pgm(q.size + 8, q.size > 100 ? 2 : q.size > 50 ? 3 : 4, (x, y) => q.isDark(x - 4, y - 4));
 
-/** zbarimg's raw bytes (-Sbinary: no charset guessing) for the given images, in order, concatenated. */
+/**
+ * zbarimg's raw bytes (-Sbinary: no charset guessing) for the given images, in order, concatenated. Only the
+ * QR Code reader is enabled: with every symbology on, a 1-D reader now and then finds a phantom barcode in
+ * the modules (seed 306166161 gave an extra "146768" after a correct QR decode).
+ */
 function zbar(files: readonly string[]): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    execFile('zbarimg', ['--quiet', '--raw', '--nodbus', '-Sbinary', ...files], { encoding: 'buffer', maxBuffer: 1 << 26 }, (error, stdout) => {
+    execFile('zbarimg', ['--quiet', '--raw', '--nodbus', '-Sdisable', '-Sqrcode.enable', '-Sbinary', ...files], { encoding: 'buffer', maxBuffer: 1 << 26 }, (error, stdout) => {
       // Exit status 4 means "no symbol found" in some image: the comparison below reports which.
       if (error && (error as { code?: unknown }).code !== 4) reject(error);
       else resolve(new Uint8Array(stdout));
