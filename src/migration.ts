@@ -3,7 +3,7 @@
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
 import { algorithmOption, counterOption, digitsOption, intOption, invalid, periodOption } from './internal/assert.js';
-import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
+import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { randomBytes } from './internal/crypto.js';
 import { secretOption } from './internal/secret.js';
 import type { HashAlgorithm } from './types.js';
@@ -225,8 +225,7 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
     varintField(out, 3, BigInt(batches));
     varintField(out, 4, BigInt(b));
     varintField(out, 5, id);
-    const base64 = encodeBase64url(new Uint8Array(out)).replace(/-/g, '+').replace(/_/g, '/');
-    const uri = `otpauth-migration://offline?data=${encodeURIComponent(base64 + '='.repeat(-base64.length & 3))}`;
+    const uri = `otpauth-migration://offline?data=${encodeURIComponent(encodeBase64(new Uint8Array(out)))}`;
     if (uri.length > MAX_URI_LENGTH) invalid('batchSize', `small enough for each URI to fit in ${MAX_URI_LENGTH} characters`, batchSize);
     uris.push(uri);
   }

@@ -2,11 +2,16 @@
 // every runtime otpkit serves). Strict and canonical on decode: one spelling per byte string, so a
 // changed character can never decode to the same bytes.
 
-/** Bytes as unpadded base64url (RFC 4648 §5, §3.2), pad bits zero. */
-export function encodeBase64url(data: Uint8Array): string {
+/** Bytes as padded standard base64 (RFC 4648 §4), as otpauth-migration payloads are written. */
+export function encodeBase64(data: Uint8Array): string {
   let binary = '';
   for (const byte of data) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
+  return btoa(binary);
+}
+
+/** Bytes as unpadded base64url (RFC 4648 §5, §3.2), pad bits zero. */
+export function encodeBase64url(data: Uint8Array): string {
+  return encodeBase64(data).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
 }
 
 /**
