@@ -33,7 +33,7 @@ export interface FindRecoveryCodeOptions {
 // Re-spells RFC 4648 base32 in the Crockford alphabet: symbol values are the same, only the letters differ.
 function encodeCrockford(bytes: Uint8Array): string {
   let out = '';
-  for (const ch of encodeBase32(bytes)) out += CROCKFORD.charAt(symbolValue(ch));
+  for (const ch of encodeBase32(bytes)) out += CROCKFORD.charAt(symbolValue(ch.charCodeAt(0)));
   return out;
 }
 

@@ -62,8 +62,9 @@ export interface TOTPStepInfo {
 /** [step T, time, epoch T0, period X in ms] of validated clock options (RFC 6238 §4.2). */
 function clockOf(options: Record<string, unknown>): [step: number, time: number, epoch: number, periodMs: number] {
   const periodMs = periodOption(options.period) * 1000;
-  const epoch = timeOption('epoch', options.epoch, 0);
-  const time = timeOption('time', options.time, Date.now());
+  const epoch = timeOption('epoch', options.epoch) ?? 0;
+  // The clock is read only when no time is given.
+  const time = timeOption('time', options.time) ?? Date.now();
   if (time < epoch) invalid('time', 'at or after "epoch" (T0)');
   // RFC 6238 §4.2 floor division; both operands stay far below 2^53, so it is exact.
   return [Math.floor((time - epoch) / periodMs), time, epoch, periodMs];

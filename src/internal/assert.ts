@@ -88,11 +88,11 @@ export function algorithmOption(value: unknown): HashAlgorithm {
       : invalid('algorithm', 'SHA1, SHA256 or SHA512');
 }
 
-/** An instant in Unix milliseconds: a finite number in the Date range (±8.64e15), or a valid `Date`; `undefined` gives `fallback`. */
-export function timeOption(name: string, value: unknown, fallback: number): number {
+/** An instant in Unix milliseconds: a finite number in the Date range (±8.64e15), or a valid `Date`; `undefined` stays `undefined`. */
+export function timeOption(name: string, value: unknown): number | undefined {
   // A Date's number is its time value; NaN and ±Infinity fail the comparison.
   const ms = value instanceof Date ? +value : value;
-  return value === undefined ? fallback : typeof ms === 'number' && Math.abs(ms) <= 8.64e15 ? ms : invalid(name, 'a Date or Unix ms');
+  return value === undefined || (typeof ms === 'number' && Math.abs(ms) <= 8.64e15) ? (ms as number | undefined) : invalid(name, 'a Date or Unix ms');
 }
 
 /** `counter`: a safe integer >= 0, or a bigint 0..2^64-1 (RFC 4226 §5.1: C is 8 bytes). Required. */

@@ -74,11 +74,8 @@ export function hmacKey([id, key, algorithm]: KeySource): CryptoKey | Promise<Cr
 }
 
 function evict(): void {
-  // Map keys come oldest first; only the surplus is visited, so an insertion costs O(1), not O(size).
-  for (const id of cache?.keys() ?? []) {
-    if ((cache as Map<string, CryptoKey>).size <= maxEntries) break;
-    cache?.delete(id);
-  }
+  // Map keys come oldest first, so the first key is the least recently used: an insertion costs O(1).
+  while (cache && cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
 }
 
 /** Drops every cached key (see `clearKeyCache` in src/cache.ts). */

@@ -12,10 +12,15 @@ export function otpOptions(options: unknown): [source: KeySource, digits: number
   return [keySource(options), digitsOption(options.digits)];
 }
 
-/** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer, so `BigInt` is exact. */
-export function counterBytes(counter: number | bigint): DataView<ArrayBuffer> {
-  const bytes = new DataView(new ArrayBuffer(8));
-  bytes.setBigUint64(0, BigInt(counter));
+/** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer (below 2^53). */
+export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
+  // A small Uint8Array lives on the JS heap; an ArrayBuffer or DataView of its own would cost an
+  // off-heap allocation on every HMAC.
+  const bytes = new Uint8Array(8);
+  if (typeof counter === 'bigint') new DataView(bytes.buffer).setBigUint64(0, counter);
+  // A Uint8Array stores the integer part of a number modulo 256, and dividing by 256 is exact, so each
+  // byte is floor(counter / 256^k) mod 256 with no BigInt made.
+  else for (let i = 8, c = counter; i--; c /= 256) bytes[i] = c;
   return bytes;
 }
 
@@ -69,7 +74,9 @@ export async function findCounter(
 ): Promise<number> {
   if (!isToken(token, digits) || !counters.length) return -1;
   // Every candidate is compared; firstHit then picks the lowest match without branching on the bits.
-  return firstHit((await computeOTPs(source, counters, digits)).map((code) => equalBit(code, token)));
+  const bits: number[] = [];
+  for (const code of await computeOTPs(source, counters, digits)) bits.push(equalBit(code, token));
+  return firstHit(bits);
 }
 
 /**
