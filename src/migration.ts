@@ -1,13 +1,10 @@
 // Google Authenticator's "Transfer accounts" QR codes: otpauth-migration://offline?data=<base64 protobuf>
 // (SPEC.md §4.7; reverse-engineered, no official schema). The protobuf is read and written by hand.
 import { encodeBase32 } from './base32.js';
-import { OTPError } from './errors.js';
-import { algorithmOption, counterOption, digitsOption, intOption, invalid, periodOption } from './internal/assert.js';
+import { fail, intOption, invalid } from './internal/assert.js';
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { randomBytes } from './internal/crypto.js';
-import { secretOption } from './internal/secret.js';
-import type { HashAlgorithm } from './types.js';
-import { CONTROL, counterValue, labelPart, MAX_URI_LENGTH, uriParts, type KeyURI } from './uri.js';
+import { CONTROL, keyFields, MAX_URI_LENGTH, toKey, uriParts, type KeyURI } from './uri.js';
 
 /** Options for {@link buildMigrationURIs}. */
 export interface BuildMigrationURIsOptions {
@@ -17,42 +14,45 @@ export interface BuildMigrationURIsOptions {
 
 // Enum values of OtpParameters (SPEC.md §4.7): index = protobuf value; 0 is "unspecified".
 const ALGORITHMS = ['SHA1', 'SHA1', 'SHA256', 'SHA512'] as const;
-const DIGITS = [6, 6, 8] as const;
+const DIGITS = [6, 6, 8];
+const TYPES = ['totp', 'hotp', 'totp'] as const;
 
-const bad = (message: string): never => {
-  throw new OTPError('ERR_MIGRATION_INVALID', `otpauth-migration payload: ${message}`);
-};
+const bad = (message: string): never => fail('ERR_MIGRATION_INVALID', `otpauth-migration payload: ${message}`);
 
 /**
- * Reads the protobuf message in `bytes[start..end)` (varint and length-delimited fields; fixed32/64
- * skipped; groups refused), calling `field(number, value)` with a bigint for varints and a subarray for
- * bytes. Every step moves forward and every length is checked against `end`: a hostile payload ends
- * with an error, never a hang or an allocation beyond the input.
+ * The fields of the protobuf message `bytes`, in order, as [number, value]: a bigint for a varint, a
+ * subarray for a length-delimited field; fixed32/64 skipped; groups refused. Fields 1..`last` are known:
+ * 1-3 must be length-delimited and 4-7 varints (`what` names the message). Lazy, so a fault is reported
+ * where it stands. Every step moves forward and every length is checked against the end: a hostile
+ * payload ends with an error, never a hang or an allocation beyond the input.
  */
-function readMessage(bytes: Uint8Array, start: number, end: number, field: (n: number, value: bigint | Uint8Array) => void): void {
-  let pos = start;
+function* fields(bytes: Uint8Array, what: string, last: number): Generator<[number, bigint | Uint8Array]> {
+  let pos = 0;
   const varint = (): bigint => {
     let value = 0n;
-    for (let shift = 0n; shift < 70n; shift += 7n) {
-      if (pos >= end) bad('truncated varint');
-      const b = bytes[pos++] as number;
+    for (let shift = 0n, b = 128; b > 127; shift += 7n) {
+      if (shift > 63n) bad('varint too long');
+      if (pos >= bytes.length) bad('truncated');
+      b = bytes[pos++] as number;
       value |= BigInt(b & 127) << shift;
-      if (b < 128) return value < 1n << 64n ? value : bad('varint above 64 bits');
     }
-    return bad('varint longer than 10 bytes');
+    return value >> 64n ? bad('varint too long') : value;
   };
-  while (pos < end) {
+  while (pos < bytes.length) {
     const tag = varint();
-    const wire = Number(tag & 7n);
+    const wire = tag & 7n;
     const n = Number(tag >> 3n);
-    if (wire === 0) field(n, varint());
-    else if (wire === 2) {
-      const length = varint();
-      if (length > BigInt(end - pos)) bad('field longer than the payload');
-      field(n, bytes.subarray(pos, (pos += Number(length))));
-    } else if (wire === 1 || wire === 5) {
-      if ((pos += wire === 1 ? 8 : 4) > end) bad('truncated fixed-size field');
-    } else bad(`unsupported wire type ${wire}`);
+    let value: bigint | Uint8Array = 0n;
+    if (wire === 0n) value = varint();
+    else {
+      const length = wire === 2n ? varint() : wire === 1n ? 8n : wire === 5n ? 4n : bad(`unsupported wire type ${wire}`);
+      if (length > bytes.length - pos) bad('truncated');
+      value = bytes.subarray(pos, (pos += Number(length)));
+      if (wire !== 2n) continue;
+    }
+    // A known field with the wrong wire type is malformed; unknown fields are skipped (protobuf rules).
+    if (n && n <= last && typeof value !== (n < 4 ? 'object' : 'bigint')) bad(`${what}field ${n} has the wrong wire type`);
+    yield [n, value];
   }
 }
 
@@ -64,53 +64,30 @@ const utf8 = (bytes: Uint8Array, what: string): string => {
     bad(`${what} is not UTF-8`);
   }
   // Same rule as key URIs: a control character cannot be shown, and ':' cannot round-trip in a label.
-  if (CONTROL.test(text)) bad(`${what} contains a control character`);
-  return text;
+  return CONTROL.test(text) ? bad(`${what} contains a control character`) : text;
 };
 
-/** One OtpParameters message as a KeyURI. */
+/** One OtpParameters message, account number `index`, as a KeyURI. */
 function entry(bytes: Uint8Array, index: number): KeyURI {
-  let secret: Uint8Array | undefined;
-  let name = '';
-  let issuer = '';
-  let algorithm = 0n;
-  let digits = 0n;
-  let type = 0n;
-  let counter = 0n;
-  const what = `account ${index + 1}`;
-  readMessage(bytes, 0, bytes.length, (n, value) => {
-    // A known field with the wrong wire type is malformed; unknown fields are skipped (protobuf rules).
-    if (n >= 1 && n <= 7 && typeof value !== (n <= 3 ? 'object' : 'bigint')) bad(`${what}: field ${n} has the wrong wire type`);
-    if (n === 1) secret = value as Uint8Array;
-    else if (n === 2) name = utf8(value as Uint8Array, `${what} name`);
-    else if (n === 3) issuer = utf8(value as Uint8Array, `${what} issuer`);
-    else if (n === 4) algorithm = value as bigint;
-    else if (n === 5) digits = value as bigint;
-    else if (n === 6) type = value as bigint;
-    else if (n === 7) counter = value as bigint;
-  });
-  if (secret === undefined || secret.length === 0) bad(`${what} has no secret`);
-  const unsupported = (field: string, value: bigint): never => {
-    throw new OTPError('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} ${value === 4n && field === 'algorithm' ? 'MD5' : value} is not supported`);
-  };
-  if (algorithm > 3n) unsupported('algorithm', algorithm);
-  if (digits > 2n) unsupported('digits', digits);
-  if (type > 2n) unsupported('type', type);
+  const what = `account ${index}`;
+  // By field number (the last occurrence wins, as in protobuf); only fields 1-7 are kept.
+  const f: unknown[] = [];
+  for (const [n, value] of fields(bytes, `${what}: `, 7)) {
+    if (n < 8) f[n] = n === 2 || n === 3 ? utf8(value as Uint8Array, `${what} ${n < 3 ? 'name' : 'issuer'}`) : value;
+  }
+  const [, secret, name = '', issuer, algorithm = 0n, digits = 0n, type = 0n, counter = 0n] = f as [unknown, Uint8Array?, string?, string?, bigint?, bigint?, bigint?, bigint?];
+  if (!secret?.length) bad(`${what} has no secret`);
+  const pick = <T>(table: readonly T[], field: string, value: bigint): T =>
+    table[Number(value)] ?? fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} ${value === 4n && field === 'algorithm' ? 'MD5' : value} is not supported`);
+  const hash = pick(ALGORITHMS, 'algorithm', algorithm);
+  const size = pick(DIGITS, 'digits', digits);
+  const kind = pick(TYPES, 'type', type);
   // Google writes the whole label ("Issuer:account") as the name: split it as a key URI label (SPEC.md §4.2).
-  const colon = name.indexOf(':');
-  const account = colon < 0 ? name : name.slice(colon + 1).replace(/^ +/, '');
-  if (account.includes(':')) bad(`${what} name has more than one ":"`);
-  const key = { type: type === 1n ? 'hotp' : 'totp', secret: encodeBase32(secret as Uint8Array), account } as KeyURI;
-  const labelIssuer = colon < 0 ? undefined : name.slice(0, colon);
-  if (issuer || labelIssuer !== undefined) key.issuer = issuer || (labelIssuer as string);
-  if (labelIssuer !== undefined) key.labelIssuer = labelIssuer;
-  key.algorithm = ALGORITHMS[Number(algorithm)] as HashAlgorithm;
-  key.digits = DIGITS[Number(digits)] as number;
+  const label = name.split(':');
+  if (label.length > 2) bad(`${what} name has more than one ":"`);
+  const account = label.pop() as string;
   // No period field: 30 s is implied (SPEC.md §4.7).
-  if (key.type === 'totp') key.period = 30;
-  else key.counter = counterValue(counter);
-  key.params = {};
-  return key;
+  return toKey(kind, encodeBase32(secret as Uint8Array), label[0], account, issuer, hash, size, kind === 'totp' ? 30n : counter, {});
 }
 
 /**
@@ -131,9 +108,8 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
  * ```
  */
 export function parseMigrationURI(uri: string): KeyURI[] {
-  const query = uriParts(uri, 'otpauth-migration', 'offline', 'migration')[3] ?? '';
   let data: string | undefined;
-  for (const pair of query.split('&')) {
+  for (const pair of (uriParts(uri, 'otpauth-migration', 'offline')[3] ?? '').split('&')) {
     if (!/^data=/i.test(pair)) continue;
     if (data !== undefined) bad('"data" is given twice');
     try {
@@ -143,33 +119,32 @@ export function parseMigrationURI(uri: string): KeyURI[] {
       bad('"data" has invalid percent-encoding');
     }
   }
-  if (!data) return bad('the "data" parameter is missing');
-  const text = data.replace(/\+/g, '-').replace(/\//g, '_');
+  if (!data) return bad('"data" is missing');
+  const text = data.replaceAll('+', '-').replaceAll('/', '_');
   const unpadded = text.replace(/={1,2}$/, '');
   // Padding, when present, must be exactly right (RFC 4648 §4).
-  if (unpadded !== text && text.length % 4 !== 0) bad('"data" has wrong base64 padding');
-  const bytes = decodeBase64url(unpadded) ?? bad('"data" is not base64');
+  const bytes = (unpadded !== text && text.length % 4 ? null : decodeBase64url(unpadded)) ?? bad('"data" is not valid base64');
   const keys: KeyURI[] = [];
-  readMessage(bytes, 0, bytes.length, (n, value) => {
-    if (n === 1) keys.push(entry(typeof value === 'bigint' ? bad('field 1 has the wrong wire type') : value, keys.length));
-  });
+  for (const [n, value] of fields(bytes, '', 1)) if (n === 1) keys.push(entry(value as Uint8Array, keys.length + 1));
   return keys;
 }
 
-/** Protobuf writer: a varint, and a length-delimited field. */
-function varint(out: number[], value: bigint): void {
-  for (; value > 127n; value >>= 7n) out.push(Number(value & 127n) | 128);
-  out.push(Number(value));
+/** Appends protobuf field `n` to `out`: a varint for a number or bigint, else length-delimited bytes (a string as UTF-8). */
+function put(out: number[], n: number, value: number | bigint | string | Uint8Array | number[]): void {
+  const varint = (v: number | bigint): void => {
+    for (v = BigInt(v); v > 127n; v >>= 7n) out.push(Number(v & 127n) | 128);
+    out.push(Number(v));
+  };
+  if (typeof value === 'string') value = new TextEncoder().encode(value);
+  if (typeof value === 'object') {
+    varint(n * 8 + 2);
+    varint(value.length);
+    for (const byte of value) out.push(byte);
+  } else {
+    varint(n * 8);
+    varint(value);
+  }
 }
-function field(out: number[], n: number, body: ArrayLike<number>): void {
-  varint(out, BigInt((n << 3) | 2));
-  varint(out, BigInt(body.length));
-  for (let i = 0; i < body.length; i++) out.push(body[i] as number);
-}
-const varintField = (out: number[], n: number, value: bigint): void => {
-  varint(out, BigInt(n << 3));
-  varint(out, value);
-};
 
 /**
  * Writes keys as Google Authenticator "Transfer accounts" URIs, `otpauth-migration://offline?data=...`
@@ -190,43 +165,36 @@ const varintField = (out: number[], n: number, value: bigint): void => {
  * ```
  */
 export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigrationURIsOptions): string[] {
-  if (!Array.isArray(keys)) invalid('keys', 'an array of KeyURI', keys);
+  if (!Array.isArray(keys)) invalid('keys', 'an array of KeyURI');
   const batchSize = intOption('batchSize', options === undefined ? undefined : options.batchSize, 1, 100, 10);
   const batches = Math.ceil(keys.length / batchSize);
-  const id = BigInt((randomBytes(4).reduce((a, b) => a * 256 + b, 0) >>> 1) || 1);
+  const id = randomBytes(4).reduce((a, b) => (a << 8) | b) >>> 1 || 1;
   const uris: string[] = [];
-  const encoder = new TextEncoder();
   for (let b = 0; b < batches; b++) {
     const out: number[] = [];
     keys.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
-      const at = `keys[${b * batchSize + i}]`;
-      if (typeof key !== 'object' || key === null) invalid(at, 'a KeyURI', key);
-      const hotp = key.type === 'hotp';
-      if (!hotp && key.type !== 'totp') invalid(`${at}.type`, '"totp" or "hotp"', key.type);
+      const at = `keys[${b * batchSize + i}].`;
+      // The same rules as a key URI, and the same label: no ':' and no control character, so the name splits back.
+      const [hotp, secret, account, issuer, labelIssuer, algorithm, digits, n] = keyFields(key, at);
+      if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
+      if (!hotp && n !== 30) invalid(`${at}period`, '30 in a migration');
       const p: number[] = [];
-      field(p, 1, secretOption(key.secret));
-      // The same rule as a key URI label: no ':' and no control character, so the name splits back.
-      const account = labelPart(`${at}.account`, key.account);
-      const issuer = key.issuer === undefined ? undefined : labelPart(`${at}.issuer`, key.issuer);
-      const labelIssuer = key.labelIssuer === undefined ? undefined : labelPart(`${at}.labelIssuer`, key.labelIssuer);
+      put(p, 1, secret);
       // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
-      field(p, 2, encoder.encode(labelIssuer === undefined ? account : `${labelIssuer}:${account}`));
-      if (issuer !== undefined) field(p, 3, encoder.encode(issuer));
-      varintField(p, 4, BigInt(ALGORITHMS.lastIndexOf(algorithmOption(key.algorithm))));
-      const digits = digitsOption(key.digits);
-      if (digits !== 6 && digits !== 8) invalid(`${at}.digits`, '6 or 8 (the migration format has no other)', digits);
-      varintField(p, 5, digits === 6 ? 1n : 2n);
-      varintField(p, 6, hotp ? 1n : 2n);
-      if (hotp) varintField(p, 7, BigInt(counterOption(key.counter)));
-      else if (periodOption(key.period) !== 30) invalid(`${at}.period`, '30 (the migration format has no period)', key.period);
-      field(out, 1, p);
+      put(p, 2, labelIssuer === undefined ? account : `${labelIssuer}:${account}`);
+      if (issuer !== undefined) put(p, 3, issuer);
+      put(p, 4, ALGORITHMS.lastIndexOf(algorithm));
+      put(p, 5, digits / 2 - 2);
+      put(p, 6, hotp ? 1 : 2);
+      if (hotp) put(p, 7, n);
+      put(out, 1, p);
     });
-    varintField(out, 2, 1n); // version
-    varintField(out, 3, BigInt(batches));
-    varintField(out, 4, BigInt(b));
-    varintField(out, 5, id);
+    put(out, 2, 1); // version
+    put(out, 3, batches);
+    put(out, 4, b);
+    put(out, 5, id);
     const uri = `otpauth-migration://offline?data=${encodeURIComponent(encodeBase64(new Uint8Array(out)))}`;
-    if (uri.length > MAX_URI_LENGTH) invalid('batchSize', `small enough for each URI to fit in ${MAX_URI_LENGTH} characters`, batchSize);
+    if (uri.length > MAX_URI_LENGTH) invalid('batchSize', `small enough for each URI to fit in ${MAX_URI_LENGTH} characters`);
     uris.push(uri);
   }
   return uris;

@@ -1,15 +1,7 @@
 // otpauth:// key URIs (SPEC.md §4: Google's Key Uri Format, draft-andesco-otpauth-uri-00, Apple's notes).
 import { encodeBase32 } from './base32.js';
 import { OTPError, type OTPErrorCode } from './errors.js';
-import {
-  algorithmOption,
-  assertOptions,
-  counterOption,
-  digitsOption,
-  invalid,
-  MAX_COUNTER,
-  periodOption,
-} from './internal/assert.js';
+import { algorithmOption, assertOptions, counterOption, digitsOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
 import { secretOption } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
@@ -77,24 +69,24 @@ const refuse = (code: OTPErrorCode, message: string, cause?: unknown): never => 
   throw new OTPError(code, message, { cause });
 };
 
+/** `text`, or ERR_URI_INVALID_CHARACTER naming `what` when it holds a control character. */
+const noControl = (text: string, what: string): string =>
+  CONTROL.test(text) ? refuse('ERR_URI_INVALID_CHARACTER', `${what} contains a control character`) : text;
+
 /**
- * Percent-decodes (RFC 3986 §2.1, UTF-8) a part of a URI named `what` in messages; `+` is a space
- * when `plus` (query values). Invalid escapes, non-UTF-8 bytes and control characters are refused.
+ * Percent-decodes (RFC 3986 §2.1, UTF-8) a part of a URI named `what` in messages. Invalid escapes,
+ * non-UTF-8 bytes and control characters are refused.
  */
-function decodePart(raw: string, what: string, plus = false): string {
-  let text: string;
+function decodePart(raw: string, what: string): string {
+  let text = '';
   try {
     // decodeURIComponent refuses a bad %XX, overlong forms, encoded surrogates and other non-UTF-8.
-    text = decodeURIComponent(plus ? raw.replace(/\+/g, ' ') : raw);
+    text = decodeURIComponent(raw);
   } catch (cause) {
-    return refuse('ERR_URI_INVALID_ENCODING', `${what} has invalid percent-encoding or is not UTF-8`, cause);
+    refuse('ERR_URI_INVALID_ENCODING', `${what} has invalid percent-encoding or is not UTF-8`, cause);
   }
-  if (CONTROL.test(text)) refuse('ERR_URI_INVALID_CHARACTER', `${what} contains a control character`);
-  return text;
+  return noControl(text, what);
 }
-
-/** A bigint counter as a number when it is a safe integer (KeyURI.counter: bigint only above 2^53-1). */
-export const counterValue = (n: bigint): number | bigint => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
 
 /**
  * Parses an otpauth:// key URI strictly and exactly (SPEC.md §4; the rules and refusals are tabled in
@@ -116,64 +108,76 @@ export const counterValue = (n: bigint): number | bigint => (n <= BigInt(Number.
  * ```
  */
 export function parseKeyURI(uri: string): KeyURI {
-  const match = uriParts(uri, 'otpauth', 'totp|hotp', 'key');
-  const type = match[1].toLowerCase() as 'totp' | 'hotp';
-  const rawLabel = match[2] ?? '';
+  const [, host, rawLabel = '', query = ''] = uriParts(uri, 'otpauth', 'totp|hotp');
+  const type = (host as string).toLowerCase() as 'totp' | 'hotp';
   // §4.2: split at the first literal ':' or '%3A' in the raw label, then decode each part.
-  const sep = /:|%3a/i.exec(rawLabel);
-  const parts = sep ? [rawLabel.slice(0, sep.index), rawLabel.slice(sep.index + sep[0].length)] : [rawLabel];
-  const label = parts.map((part, i) => {
-    const text = decodePart(part, i || !sep ? 'label account' : 'label issuer');
-    if (text.includes(':')) refuse('ERR_URI_INVALID_LABEL', 'label issuer and account must not contain ":"');
-    return text;
-  });
-  const values: Record<string, string> = {};
-  const params: Record<string, string> = {};
-  for (const pair of (match[3] ?? '').split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decodePart(eq < 0 ? pair : pair.slice(0, eq), 'a parameter name', true);
-    const lower = name.toLowerCase();
-    const known = KNOWN.includes(lower);
-    const value = decodePart(eq < 0 ? '' : pair.slice(eq + 1), known ? `parameter "${lower}"` : 'a parameter', true);
-    const into = known ? values : params;
-    const key = known ? lower : name;
-    // An identical repeat is harmless; two different values mean one app would see one and another the other.
-    // Own properties only, defined rather than assigned: a parameter named "constructor" or "__proto__" is
-    // just a name, never an inherited member or a prototype change.
-    if (Object.hasOwn(into, key) && into[key] !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `parameter "${key}" is given twice with different values`);
-    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  if (values.secret === undefined) refuse('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
-  let secret: string;
-  try {
-    secret = encodeBase32(secretOption(values.secret));
-  } catch (cause) {
-    return refuse('ERR_URI_INVALID_SECRET', 'the secret parameter is not valid base32 (RFC 4648 §6)', cause);
-  }
-  const algorithm = (values.algorithm ?? 'SHA1').toUpperCase();
-  if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {
-    refuse('ERR_URI_INVALID_PARAMETER', 'parameter "algorithm" must be SHA1, SHA256 or SHA512');
-  }
-  // Decimal means ASCII digits only: no sign, exponent, space, fraction or digits of another script.
-  const number = (name: string, min: bigint, max: bigint, fallback?: number): bigint => {
-    const raw = values[name];
-    if (raw === undefined) {
-      return fallback === undefined ? refuse('ERR_URI_MISSING_COUNTER', `parameter "${name}" is required for hotp`) : BigInt(fallback);
+  const label = /^([^]*?)(?::|%3a)([^]*)/i.exec(rawLabel);
+  const labelIssuer = label ? decodePart(label[1] as string, 'label issuer') : undefined;
+  const account = decodePart(label ? (label[2] as string) : rawLabel, 'label account');
+  // The prefix cannot hold ':' (it ends at the first one); a second one makes the label ambiguous.
+  if (account.includes(':')) refuse('ERR_URI_INVALID_LABEL', 'the label has more than one ":"');
+  // Known names are compared in lower case; an unknown name never lower-cases to a known one, so one map holds both.
+  const values = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    if (pair) {
+      // '+' in a query is a space (HTML forms); %2B is a plus.
+      const [rawName, ...rest] = pair.replaceAll('+', ' ').split('=') as [string, ...string[]];
+      const name = decodePart(rawName, 'a parameter name');
+      const key = KNOWN.includes(name.toLowerCase()) ? name.toLowerCase() : name;
+      const what = `parameter "${key}"`;
+      const value = decodePart(rest.join('='), what);
+      // An identical repeat is harmless; two different values mean one app would see one and another the other.
+      if ((values.get(key) ?? value) !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `${what} is given twice with different values`);
+      values.set(key, value);
     }
-    const n = /^[0-9]{1,25}$/.test(raw) ? BigInt(raw) : -1n;
-    if (n < min || n > max) refuse('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`);
-    return n;
+  }
+  const secretText = values.get('secret') ?? refuse('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
+  let secret = '';
+  try {
+    secret = encodeBase32(secretOption(secretText));
+  } catch (cause) {
+    refuse('ERR_URI_INVALID_SECRET', 'parameter "secret" is not valid base32', cause);
+  }
+  const algorithm = (values.get('algorithm') ?? 'SHA1').toUpperCase();
+  if (!/^SHA(1|256|512)$/.test(algorithm)) refuse('ERR_URI_INVALID_PARAMETER', 'parameter "algorithm" must be SHA1, SHA256 or SHA512');
+  // Decimal means ASCII digits only: no sign, exponent, space, fraction or digits of another script.
+  const number = (name: string, min: bigint, max: bigint, fallback?: bigint): bigint => {
+    const raw = values.get(name);
+    const n = raw === undefined ? (fallback ?? refuse('ERR_URI_MISSING_COUNTER', `parameter "${name}" is missing`)) : /^\d{1,25}$/.test(raw) ? BigInt(raw) : -1n;
+    return n < min || n > max ? refuse('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`) : n;
   };
-  const issuer = values.issuer || (sep ? label[0] : undefined);
-  const key = { type, secret, account: (sep ? (label[1] as string).replace(/^ +/, '') : label[0]) as string } as KeyURI;
-  if (issuer !== undefined) key.issuer = issuer;
-  if (sep) key.labelIssuer = label[0] as string;
-  key.algorithm = algorithm as HashAlgorithm;
-  key.digits = Number(number('digits', 6n, 10n, 6));
+  const digits = number('digits', 6n, 10n, 6n);
   // §4.3: period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
-  if (type === 'totp') key.period = Number(number('period', 1n, 86_400n, 30));
-  else key.counter = counterValue(number('counter', 0n, MAX_COUNTER));
+  const n = type === 'totp' ? number('period', 1n, 86_400n, 30n) : number('counter', 0n, MAX_COUNTER);
+  // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
+  const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
+  return toKey(type, secret, labelIssuer, account, values.get('issuer'), algorithm, digits, n, params);
+}
+
+/**
+ * A KeyURI in its fixed key order from parsed fields (key URIs and migration payloads): spaces after a
+ * label prefix are dropped (SPEC.md §4.2); the issuer is `issuer` when non-empty, else the prefix (§4.4);
+ * `n` is the period (totp) or the counter (hotp; a number up to 2^53-1, a bigint above).
+ * @internal
+ */
+export function toKey(
+  type: 'totp' | 'hotp',
+  secret: string,
+  labelIssuer: string | undefined,
+  account: string,
+  issuer: string | undefined,
+  algorithm: string,
+  digits: bigint | number,
+  n: bigint,
+  params: Record<string, string>,
+): KeyURI {
+  const key = { type, secret, account: labelIssuer === undefined ? account : account.replace(/^ +/, '') } as KeyURI;
+  issuer ||= labelIssuer;
+  if (issuer !== undefined) key.issuer = issuer;
+  if (labelIssuer !== undefined) key.labelIssuer = labelIssuer;
+  key.algorithm = algorithm as HashAlgorithm;
+  key.digits = Number(digits);
+  (key as unknown as Record<string, unknown>)[type === 'totp' ? 'period' : 'counter'] = n >> 53n ? n : Number(n);
   key.params = params;
   return key;
 }
@@ -184,29 +188,56 @@ export function parseKeyURI(uri: string): KeyURI {
  * `hosts` (no port, no user info). Returns [all, host, path after "/", query after "?"].
  * @internal
  */
-export function uriParts(uri: unknown, scheme: string, hosts: string, what: string): [string, string, string?, string?] {
-  if (typeof uri !== 'string') invalid('uri', 'a string', uri);
-  if (uri.length > MAX_URI_LENGTH) refuse('ERR_URI_TOO_LONG', `the ${what} URI is longer than ${MAX_URI_LENGTH} characters`);
+export function uriParts(uri: string, scheme: string, hosts: string): (string | undefined)[] {
+  tokenOption(uri, 'uri');
+  if (uri.length > MAX_URI_LENGTH) refuse('ERR_URI_TOO_LONG', `the URI is longer than ${MAX_URI_LENGTH} characters`);
   try {
     encodeURIComponent(uri); // throws on a lone surrogate
   } catch (cause) {
-    refuse('ERR_URI_INVALID_ENCODING', `the ${what} URI is not well-formed Unicode`, cause);
+    refuse('ERR_URI_INVALID_ENCODING', 'the URI is not well-formed Unicode', cause);
   }
-  if (CONTROL.test(uri)) refuse('ERR_URI_INVALID_CHARACTER', `the ${what} URI contains a control character`);
-  if (!new RegExp(`^${scheme}://`, 'i').test(uri)) refuse('ERR_URI_INVALID_SCHEME', `a ${what} URI must start with ${scheme}://`);
+  noControl(uri, 'the URI');
+  // One match: no match is a wrong scheme, no host a wrong authority.
+  const match = new RegExp(`^${scheme}://(?:(${hosts})(?:/([^?]*))?(?:\\?(.*))?$)?`, 'i').exec(uri) ?? refuse('ERR_URI_INVALID_SCHEME', `the URI must start with ${scheme}://`);
   // A raw '#' starts a fragment (RFC 3986 §3.5) that would silently cut a value short: write it as %23.
-  if (uri.includes('#')) refuse('ERR_URI_INVALID_CHARACTER', `the ${what} URI contains "#": write it as %23`);
-  const match = new RegExp(`^${scheme}://(${hosts})(?:/([^?]*))?(?:\\?(.*))?$`, 'i').exec(uri);
-  if (!match) refuse('ERR_URI_INVALID_TYPE', `the ${what} URI authority must be ${hosts.replace('|', ' or ')}, with no port or user info`);
-  return match as unknown as [string, string, string?, string?];
+  if (uri.includes('#')) refuse('ERR_URI_INVALID_CHARACTER', 'the URI contains "#": write it as %23');
+  if (!match[1]) refuse('ERR_URI_INVALID_TYPE', `the URI authority must be ${hosts.replace('|', ' or ')}`);
+  return match;
 }
 
-/** A label part or issuer for building: a string with no ':' or control character. @internal */
-export function labelPart(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.includes(':') || CONTROL.test(value)) {
-    invalid(name, 'a string without ":" or control characters', typeof value === 'string' ? 'another string' : value);
-  }
-  return value;
+/**
+ * The fields both writers check, in order (the options object, `type`, the secret, label parts,
+ * `algorithm`, `digits`, then `counter` for hotp or `period` for totp), named `at` + field in messages.
+ * `type` defaults to totp only for {@link buildKeyURI} (`at` empty).
+ * @internal
+ */
+export function keyFields(
+  o: BuildKeyURIOptions,
+  at = '',
+): [hotp: boolean, secret: Uint8Array, account: string, issuer: string | undefined, labelIssuer: string | undefined, algorithm: HashAlgorithm, digits: number, n: number | bigint] {
+  assertOptions(o, at.slice(0, -1) || 'buildKeyURI options');
+  const { type = at ? undefined : 'totp' } = o;
+  if (type !== 'totp' && type !== 'hotp') invalid(`${at}type`, '"totp" or "hotp"');
+  const hotp = type === 'hotp';
+  // A label part or issuer: a string with no ':' (it could not be split back) and no control character.
+  const part = (name: 'account' | 'issuer' | 'labelIssuer', required?: boolean): string | undefined => {
+    const value: unknown = o[name];
+    return value === undefined && !required
+      ? value
+      : typeof value !== 'string' || value.includes(':') || CONTROL.test(value)
+        ? invalid(at + name, 'a string without ":" or control characters')
+        : value;
+  };
+  return [
+    hotp,
+    secretOption(o.secret),
+    part('account', true) as string,
+    part('issuer'),
+    part('labelIssuer'),
+    algorithmOption(o.algorithm),
+    digitsOption(o.digits),
+    hotp ? counterOption(o.counter) : periodOption(o.period),
+  ];
 }
 
 /**
@@ -228,33 +259,25 @@ export function labelPart(name: string, value: unknown): string {
  * ```
  */
 export function buildKeyURI(options: BuildKeyURIOptions): string {
-  assertOptions(options, 'buildKeyURI options');
-  const { type = 'totp', issuer, labelIssuer = issuer, params = {} } = options;
-  if (type !== 'totp' && type !== 'hotp') invalid('type', '"totp" or "hotp"', type);
-  const secret = encodeBase32(secretOption(options.secret));
-  const account = labelPart('account', options.account);
+  const [hotp, secret, account, issuer, labelIssuer = issuer, algorithm, digits, n] = keyFields(options);
   // Spaces after the label prefix are dropped on parsing (SPEC.md §4.2), so they cannot round-trip there.
-  if (labelIssuer !== undefined && account.startsWith(' ')) invalid('account', 'a string without a leading space after an issuer', 'another string');
-  const e = encodeURIComponent;
-  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelPart('labelIssuer', labelIssuer))}:`}${e(account)}?secret=${secret}`;
-  if (issuer !== undefined) uri += `&issuer=${e(labelPart('issuer', issuer))}`;
-  const algorithm = algorithmOption(options.algorithm);
-  if (algorithm !== 'SHA1') uri += `&algorithm=${algorithm}`;
-  const digits = digitsOption(options.digits);
-  if (digits !== 6) uri += `&digits=${digits}`;
-  if (type === 'totp') {
-    if (options.counter !== undefined) invalid('counter', 'absent for totp', options.counter);
-    const period = periodOption(options.period);
-    if (period !== 30) uri += `&period=${period}`;
-  } else {
-    if (options.period !== undefined) invalid('period', 'absent for hotp', options.period);
-    uri += `&counter=${counterOption(options.counter)}`;
-  }
+  if (labelIssuer !== undefined && account[0] === ' ') invalid('account', 'a string without a leading space after an issuer');
+  const type = hotp ? 'hotp' : 'totp';
+  const other = hotp ? 'period' : 'counter';
+  if (options[other] !== undefined) invalid(other, `absent for ${type}`);
+  const { params = {} } = options;
   assertOptions(params, 'params');
+  const e = encodeURIComponent;
+  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(secret)}`;
+  const add = (name: string, value: unknown, skip?: unknown): unknown => value === skip || (uri += `&${name}=${value}`);
+  add('issuer', issuer && e(issuer));
+  add('algorithm', algorithm, 'SHA1');
+  add('digits', digits, 6);
+  add(hotp ? 'counter' : 'period', n, hotp || 30);
   for (const [name, value] of Object.entries(params)) {
-    if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Z, a-z, 0-9, - and _ other than the known parameters', name);
-    if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters', value);
-    uri += `&${name}=${e(value)}`;
+    if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');
+    if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters');
+    add(name, e(value));
   }
   return uri;
 }
