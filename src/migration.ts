@@ -1,7 +1,7 @@
 // Google Authenticator's "Transfer accounts" QR codes: otpauth-migration://offline?data=<base64 protobuf>
 // (SPEC.md §4.7; reverse-engineered, no official schema). The protobuf is read and written by hand.
 import { encodeBase32 } from './base32.js';
-import { fail, intOption, invalid } from './internal/assert.js';
+import { fail, intOption, invalid, optionalOptions } from './internal/assert.js';
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { randomBytes } from './internal/crypto.js';
 import { CONTROL, keyFields, MAX_URI_LENGTH, toKey, uriParts, type KeyURI } from './uri.js';
@@ -166,13 +166,14 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
  */
 export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigrationURIsOptions): string[] {
   if (!Array.isArray(keys)) invalid('keys', 'an array of KeyURI');
-  const batchSize = intOption('batchSize', options === undefined ? undefined : options.batchSize, 1, 100, 10);
+  const batchSize = intOption('batchSize', optionalOptions(options).batchSize, 1, 100, 10);
   const batches = Math.ceil(keys.length / batchSize);
   const id = randomBytes(4).reduce((a, b) => (a << 8) | b) >>> 1 || 1;
   const uris: string[] = [];
   for (let b = 0; b < batches; b++) {
     const out: number[] = [];
-    keys.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
+    // Array.from visits holes too (as undefined, refused below); forEach would skip them silently.
+    Array.from(keys.slice(b * batchSize, (b + 1) * batchSize)).forEach((key, i) => {
       const at = `keys[${b * batchSize + i}].`;
       // The same rules as a key URI, and the same label: no ':' and no control character, so the name splits back.
       const [hotp, secret, account, issuer, labelIssuer, algorithm, digits, n] = keyFields(key, at);

@@ -22,7 +22,8 @@ export interface ResyncHOTPOptions {
 
 function tokensOption(value: unknown): string[] {
   return Array.isArray(value) && (value.length === 2 || value.length === 3)
-    ? value.map((token) => tokenOption(token, 'tokens[]'))
+    ? // Array.from visits holes (as undefined, refused); map would keep them as holes.
+      Array.from(value, (token) => tokenOption(token, 'tokens[]'))
     : invalid('tokens', 'an array of 2 or 3 codes');
 }
 

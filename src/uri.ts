@@ -60,9 +60,12 @@ export interface BuildKeyURIOptions {
 export const MAX_URI_LENGTH = 4096;
 
 const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter'];
-// U+0000-U+001F and U+007F (SPEC.md §4: they cannot be displayed and break logs and labels).
+// U+0000-U+001F and U+007F (SPEC.md §4: they cannot be displayed and break logs and labels), and a lone
+// surrogate, which no URI or UTF-8 can carry (percent-encoding one throws; TextEncoder turns it into U+FFFD).
+// Parsed text never holds a lone surrogate (uriParts and the decoders refuse them first), so only the
+// builders can meet one here.
 /** @internal */
-export const CONTROL: RegExp = /[\0-\x1f\x7f]/;
+export const CONTROL: RegExp = /[\0-\x1f\x7f]|\p{Cs}/u;
 
 /** Throws `code` with `message`, keeping the cause (which never holds the secret). */
 const refuse = (code: OTPErrorCode, message: string, cause?: unknown): never => {
@@ -225,7 +228,7 @@ export function keyFields(
     return value === undefined && !required
       ? value
       : typeof value !== 'string' || value.includes(':') || CONTROL.test(value)
-        ? invalid(at + name, 'a string without ":" or control characters')
+        ? invalid(at + name, 'a string without ":", control characters or lone surrogates')
         : value;
   };
   return [
@@ -276,7 +279,7 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   add(hotp ? 'counter' : 'period', n, hotp || 30);
   for (const [name, value] of Object.entries(params)) {
     if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');
-    if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters');
+    if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters or lone surrogates');
     add(name, e(value));
   }
   return uri;

@@ -178,9 +178,15 @@ describe('buildMigrationURIs', () => {
   it('refuses bad arguments and batches too long for one URI', async () => {
     const k = key({ secret: 'JBSWY3DPEHPK3PXP', account: 'a' });
     await expectOTPError(() => buildMigrationURIs('x' as never), 'ERR_INVALID_OPTION');
+    // A non-object options argument is an OTPError too (null used to escape as a TypeError).
+    await expectOTPError(() => buildMigrationURIs([k], null as never), 'ERR_INVALID_OPTION');
+    await expectOTPError(() => buildMigrationURIs([k], 10 as never), 'ERR_INVALID_OPTION');
     await expectOTPError(() => buildMigrationURIs([k], { batchSize: 0 }), 'ERR_INVALID_OPTION');
     await expectOTPError(() => buildMigrationURIs([k], { batchSize: 101 }), 'ERR_INVALID_OPTION');
     await expectOTPError(() => buildMigrationURIs([null as never]), 'ERR_INVALID_OPTION');
+    // A hole in a sparse array is a missing key, not one to skip silently.
+    // eslint-disable-next-line no-sparse-arrays
+    await expectOTPError(() => buildMigrationURIs([k, , k] as never), 'ERR_INVALID_OPTION');
     await expectOTPError(() => buildMigrationURIs([{ ...k, secret: 'JBSWY3DP1' }]), 'ERR_BASE32_INVALID_CHARACTER');
     const long = Array.from({ length: 10 }, (_, i) => key({ secret: 'JBSWY3DPEHPK3PXP', account: `${i}${'x'.repeat(400)}` }));
     await expectOTPError(() => buildMigrationURIs(long), 'ERR_INVALID_OPTION');

@@ -104,7 +104,7 @@ describe('resyncHOTP (RFC 4226 §7.4)', () => {
 
   it('refuses bad options: tokens not 2 or 3 strings, lookAhead outside 0..1000, bad counter', async () => {
     const base = { secret: RFC_SECRET, counter: 0 };
-    for (const tokens of [[RFC[0]], [RFC[0], RFC[1], RFC[2], RFC[3]], [], RFC[0], null, undefined, [RFC[0], 287082], [RFC[0], null]]) {
+    for (const tokens of [[RFC[0]], [RFC[0], RFC[1], RFC[2], RFC[3]], [], RFC[0], null, undefined, [RFC[0], 287082], [RFC[0], null], [RFC[0], , RFC[2]], new Array(2)]) {
       await expectOTPError(() => resyncHOTP({ ...base, tokens: tokens as [string, string] }), 'ERR_INVALID_OPTION', String(tokens));
     }
     for (const lookAhead of [-1, 1001, 1.5, '100', null]) {

@@ -154,6 +154,10 @@ describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
     ['a ":" in the label issuer', { secret: S, account: 'a', issuer: 'a', labelIssuer: 'x:' }, 'ERR_INVALID_OPTION'],
     ['a newline in the issuer', { secret: S, account: 'a', issuer: 'A\nB' }, 'ERR_INVALID_OPTION'],
     ['a DEL in the account', { secret: S, account: 'a\x7f' }, 'ERR_INVALID_OPTION'],
+    // No URI can carry a lone surrogate: encodeURIComponent throws a URIError on one.
+    ['a lone surrogate in the account', { secret: S, account: 'a\ud800' }, 'ERR_INVALID_OPTION'],
+    ['a lone surrogate in the issuer', { secret: S, account: 'a', issuer: '\udc00x' }, 'ERR_INVALID_OPTION'],
+    ['a lone surrogate in a params value', { secret: S, account: 'a', params: { image: '\ud83d' } }, 'ERR_INVALID_OPTION'],
     ['a leading space in the account after an issuer', { secret: S, account: ' a', issuer: 'I' }, 'ERR_INVALID_OPTION'],
     ['an account that is not a string', { secret: S, account: 42 }, 'ERR_INVALID_OPTION'],
     ['no account', { secret: S }, 'ERR_INVALID_OPTION'],
