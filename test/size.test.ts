@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // Ceilings in gzip bytes: the sizes measured on 2026-11-23 plus about 2%. A change that grows the library
 // past one fails here, so growth is a decision. Issue 7 asks for 1,200 (core) and 4,500 (whole root
 // entry); neither is met, see docs/performance.md for where the bytes go.
-const CORE_BUDGET = 2_040;
-const ROOT_BUDGET = 7_650;
+const CORE_BUDGET = 2_100;
+const ROOT_BUDGET = 7_250;
 
 const root = new URL('..', import.meta.url).pathname;
 
