@@ -4,6 +4,7 @@
 //   node test/bench/interleaved.mjs [rounds] [path to a built index.js]
 // The second argument compares another build (for example an older commit built elsewhere) the same way.
 import { pathToFileURL } from 'node:url';
+import { freshSecrets, opsPerSecond } from './loop.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 8);
 const DIST = process.argv[3] ? pathToFileURL(process.argv[3]).href : new URL('../../dist/index.js', import.meta.url).href;
@@ -13,14 +14,7 @@ const subtle = crypto.subtle;
 const BYTES = new TextEncoder().encode('12345678901234567890');
 const SECRET = encodeBase32(BYTES);
 const KEY = await subtle.importKey('raw', BYTES, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
-// 4,096 distinct secrets cycled: far more than the 256 cached keys, so every new-secret call misses.
-const FRESH = Array.from({ length: 4096 }, (_, i) => {
-  const bytes = new Uint8Array(20);
-  new DataView(bytes.buffer).setUint32(0, i + 1);
-  return { bytes, base32: encodeBase32(bytes) };
-});
-let n = 0;
-const next = () => FRESH[n++ & 4095];
+const next = freshSecrets(encodeBase32);
 const MESSAGE = new Uint8Array(8);
 const HMAC = { name: 'HMAC', hash: 'SHA-1' };
 const TIME = 1.7e12;
@@ -48,16 +42,6 @@ const comparisons = {
     otpkit: () => Promise.all(Array.from({ length: 64 }, () => generateTOTP({ secret: SECRET, time: TIME }))),
   },
 };
-
-async function opsPerSecond(fn, ms) {
-  let count = 0;
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    await fn();
-    count++;
-  }
-  return (count / ms) * 1000;
-}
 
 console.log(`${DIST}, ${ROUNDS} rounds of 200 ms per side`);
 for (const [name, { raw, otpkit }] of Object.entries(comparisons)) {
