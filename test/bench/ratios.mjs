@@ -8,18 +8,36 @@ if (!file) throw new Error('usage: node test/bench/ratios.mjs <vitest bench --ou
 const report = JSON.parse(readFileSync(file, 'utf8'));
 
 /**
- * ops/s by bench name, the best of its rounds ("name #1", "name #2", ...: the bench file interleaves
+ * ops/s by bench name, the best of its rounds (the ratio column and the targets use these) ("name #1", "name #2", ...: the bench file interleaves
  * them); a name with "x64 in flight" runs 64 operations per iteration.
  */
 const ops = new Map();
+/** ops/s by bench name and round number, for the ratios of rounds run side by side. */
+const byRound = new Map();
 for (const f of report.files) {
   for (const group of f.groups) {
     for (const b of group.benchmarks) {
-      const name = b.name.replace(/ #\d+$/, '');
+      const [, name, round] = /^(.*?)(?: #(\d+))?$/.exec(b.name);
       const value = b.hz * (/x64 in flight/.test(name) ? 64 : 1);
       ops.set(name, Math.max(value, ops.get(name) ?? 0));
+      if (!byRound.has(name)) byRound.set(name, new Map());
+      byRound.get(name).set(round, value);
     }
   }
+}
+
+/**
+ * The ratio of each round of `ours` to the same round of `raw` (run moments apart, so a burst of load
+ * that spans both cancels out), as "median (min-max)". A second view of the same run beside the ratio
+ * of the best rounds: when the two disagree, the run was noisy.
+ */
+function roundRatios(ours, raw) {
+  const a = byRound.get(ours);
+  const b = byRound.get(raw);
+  const ratios = [...a.keys()].filter((r) => b.has(r)).map((r) => a.get(r) / b.get(r)).sort((x, y) => x - y);
+  if (!ratios.length) return '';
+  const median = ratios.length % 2 ? ratios[ratios.length >> 1] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  return `${median.toFixed(2)}x (${ratios[0].toFixed(2)}-${ratios.at(-1).toFixed(2)})`;
 }
 function get(name) {
   const value = ops.get(name);
@@ -39,15 +57,15 @@ const rows = [
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const lines = [
-  '| operation | otpkit ops/s | baseline | baseline ops/s | ratio | target |',
-  '| --- | ---: | --- | ---: | ---: | --- |',
+  '| operation | otpkit ops/s | baseline | baseline ops/s | ratio | target | round by round: median (range) |',
+  '| --- | ---: | --- | ---: | ---: | --- | ---: |',
 ];
 let missed = 0;
 for (const [label, ours, raw, target] of rows) {
   const ratio = get(ours) / get(raw);
   const verdict = target === undefined ? '' : `>= ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
   if (target !== undefined && ratio < target) missed++;
-  lines.push(`| ${label} | ${fmt(get(ours))} | ${raw} | ${fmt(get(raw))} | ${ratio.toFixed(2)}x | ${verdict} |`);
+  lines.push(`| ${label} | ${fmt(get(ours))} | ${raw} | ${fmt(get(raw))} | ${ratio.toFixed(2)}x | ${verdict} | ${roundRatios(ours, raw)} |`);
 }
 console.log(`\notpkit vs raw WebCrypto, same run (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)})\n`);
 console.log(lines.join('\n'));
