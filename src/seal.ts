@@ -1,7 +1,7 @@
 // Sealed secrets: OTP secrets encrypted at rest with AES-256-GCM (RFC 4226 §7.5, RFC 6238 §5.1).
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
-import { assertOptions, invalid, isBytes, tokenOption } from './internal/assert.js';
+import { assertOptions, invalid, isBytes, tokenOption, wellFormed } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { randomBytes, subtle } from './internal/crypto.js';
 import { secretOption } from './internal/secret.js';
@@ -10,8 +10,6 @@ import type { SecretInput } from './types.js';
 const VERSION = 'v1';
 const IV_BYTES = 12; // 96 bits: the IV length GCM is designed for (NIST SP 800-38D)
 const TAG_BYTES = 16;
-// A lone surrogate would be written as U+FFFD, so two different contexts could bind the same bytes.
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Options for {@link sealSecret}. */
 export interface SealSecretOptions {
@@ -52,9 +50,8 @@ async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<Cry
 }
 
 function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
-  const context = tokenOption(value ?? '', 'context');
-  if (LONE_SURROGATE.test(context)) invalid('context', 'well-formed Unicode');
-  return new TextEncoder().encode(context);
+  // A lone surrogate would be written as U+FFFD, so two different contexts could bind the same bytes.
+  return new TextEncoder().encode(wellFormed('context', tokenOption(value ?? '', 'context')));
 }
 
 function invalidSeal(cause?: unknown): never {

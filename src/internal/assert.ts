@@ -19,21 +19,11 @@ export function fail(code: OTPErrorCode, message?: string): never {
 }
 
 /**
- * `ERR_INVALID_OPTION`: `"name" must be <expected>`. The value is accepted for the callers' convenience
- * and deliberately left out of the message: it is either obvious from the name or could be a secret.
+ * `ERR_INVALID_OPTION`: `"name" must be <expected>`. The rejected value is deliberately left out of the
+ * message: it is either obvious from the name or could be a secret.
  */
-export function invalid(name: string, expected: string, _value?: unknown): never {
+export function invalid(name: string, expected: string): never {
   return fail('ERR_INVALID_OPTION', `"${name}" must be ${expected}`);
-}
-
-/** Describes a value for an error message without ever echoing a secret or a token. */
-export function describe(value: unknown): string {
-  // Short words such as "MD5" or "sha-1" help; anything that could be a code or a key is hidden.
-  return typeof value === 'string' && /^[A-Za-z][\w-]{0,6}$/.test(value)
-    ? `"${value}"`
-    : value === null || isBytes(value)
-      ? String(value && 'a Uint8Array')
-      : typeof value;
 }
 
 /** True for any Uint8Array (Node Buffers included, being a subclass), also one created in another realm. */
@@ -105,6 +95,14 @@ export function counterOption(value: unknown): number | bigint {
 /** `token` must be a string (anything else is a programming error); its content is judged by {@link isToken}. */
 export function tokenOption(value: unknown, name = 'token'): string {
   return typeof value === 'string' ? value : invalid(name, 'a string');
+}
+
+/**
+ * `text`, or `ERR_INVALID_OPTION` naming `name` when it holds a lone surrogate: no UTF-8 can carry one
+ * (TextEncoder writes U+FFFD, so two different strings would give the same bytes).
+ */
+export function wellFormed(name: string, text: string): string {
+  return /\p{Cs}/u.test(text) ? invalid(name, 'well-formed Unicode (no lone surrogate)') : text;
 }
 
 /** Exactly `digits` ASCII digits. Format may fail fast: it reveals nothing about the secret. */

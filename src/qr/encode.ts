@@ -1,7 +1,7 @@
 // QR Code model 2 encoder (ISO/IEC 18004:2015): versions 1-40, levels L/M/Q/H, numeric, alphanumeric or
 // byte (UTF-8) mode, Reed-Solomon over GF(256), the eight masks scored with the four penalty rules.
 // Written for size: no tables are built at import, and the two block tables are packed into strings.
-import { fail, intOption, invalid, optionalOptions } from '../internal/assert.js';
+import { fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from '../internal/assert.js';
 
 /** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords can be restored (ISO/IEC 18004 §5.3.8). */
 export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H';
@@ -158,12 +158,11 @@ function penalty(dark: Uint8Array, size: number): number {
  * ```
  */
 export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
-  if (typeof text !== 'string') invalid('text', 'a string', text);
   // A lone surrogate cannot be written as UTF-8: the decoded text would differ from the input.
-  if (/\p{Surrogate}/u.test(text)) fail('ERR_INVALID_OPTION', '"text" must be well-formed Unicode (it holds a lone surrogate)');
+  wellFormed('text', tokenOption(text, 'text'));
   const o = optionalOptions(options, 'encodeQR options');
   const level = o.ecc === undefined ? 1 : LEVELS.indexOf(o.ecc as QRErrorCorrection);
-  if (level < 0) invalid('ecc', "'L', 'M', 'Q' or 'H'", o.ecc);
+  if (level < 0) invalid('ecc', "'L', 'M', 'Q' or 'H'");
   return buildQR(text, level, intOption('minVersion', o.minVersion, 1, 40, 1));
 }
 

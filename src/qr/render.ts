@@ -27,7 +27,7 @@ export interface QRTerminalOptions {
 function matrixSize(matrix: unknown): number {
   const m = matrix as Partial<QRMatrix> | null;
   if (typeof m !== 'object' || m === null || typeof m.isDark !== 'function' || !Number.isInteger(m.size) || (m.size as number) < 21 || (m.size as number) > 177) {
-    invalid('matrix', 'a QRMatrix from encodeQR', matrix);
+    invalid('matrix', 'a QRMatrix from encodeQR');
   }
   return m.size as number;
 }
@@ -38,7 +38,7 @@ const darkAt = (matrix: QRMatrix, size: number, margin: number, x: number, y: nu
 
 function paint(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '') invalid(name, 'a non-empty string', value);
+  if (typeof value !== 'string' || value === '') invalid(name, 'a non-empty string');
   // An attribute value cannot end early or open markup once these five are escaped.
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
