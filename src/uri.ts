@@ -272,11 +272,14 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   assertOptions(params, 'params');
   const e = encodeURIComponent;
   let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(secret)}`;
-  const add = (name: string, value: unknown, skip?: unknown): unknown => value === skip || (uri += `&${name}=${value}`);
-  add('issuer', issuer && e(issuer));
+  // Writes a parameter unless it has its default value (none for issuer, the counter or params).
+  const add = (name: string, value: string | number | bigint | undefined, fallback?: string | number): void => {
+    if (value !== undefined && value !== fallback) uri += `&${name}=${value}`;
+  };
+  add('issuer', issuer === undefined ? issuer : e(issuer));
   add('algorithm', algorithm, 'SHA1');
   add('digits', digits, 6);
-  add(hotp ? 'counter' : 'period', n, hotp || 30);
+  add(hotp ? 'counter' : 'period', n, hotp ? undefined : 30);
   for (const [name, value] of Object.entries(params)) {
     if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');
     if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters or lone surrogates');
