@@ -1,5 +1,6 @@
 // RFC 4648 §6 base32, strict by default (RFC 4648 §3.3: reject characters outside the alphabet).
-import { boolOption, fail, invalid, isBytes, optionalOptions, tokenOption } from './internal/assert.js';
+import { boolOption, fail, invalid, optionalOptions, tokenOption } from './internal/assert.js';
+import { copyBytes, isBytes } from './internal/bytes.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -11,7 +12,10 @@ export interface EncodeBase32Options {
 
 /** Options for {@link decodeBase32}. */
 export interface DecodeBase32Options {
-  /** Also ignore ASCII spaces, as apps display secrets (`JBSW Y3DP EHPK 3PXP`). Default `false`. */
+  /**
+   * Also ignore ASCII spaces and hyphens, as apps display and users type secrets (`JBSW Y3DP EHPK 3PXP`,
+   * `JBSW-Y3DP-EHPK-3PXP`). Default `false`.
+   */
   loose?: boolean | undefined;
 }
 
@@ -31,12 +35,14 @@ export interface DecodeBase32Options {
 export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): string {
   if (!isBytes(data)) invalid('data', 'a Uint8Array');
   const padding = boolOption('padding', optionalOptions(options).padding);
+  // A private copy: a subclass's own `length` is not consulted.
+  const bytes = copyBytes(data);
   let out = '';
   let buffer = 0;
   let bits = 0;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = 0; i < bytes.length; i++) {
     // `buffer` never holds more than 12 bits, so 32-bit operators are safe here.
-    buffer = ((buffer << 8) | (data[i] as number)) & 0xfff;
+    buffer = ((buffer << 8) | (bytes[i] as number)) & 0xfff;
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
@@ -60,21 +66,31 @@ export function symbolValue(code: number): number {
   return code < 58 ? code - 24 : (code & 31) - 1;
 }
 
+/** How many `=` end `text`, counted back from the end: linear, where a `/=+$/` search is quadratic. */
+function trailingPads(text: string): number {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--; // 61: '='
+  return text.length - end;
+}
+
 /**
  * The decoder behind {@link decodeBase32}, for internal callers that pass a string (string secrets).
- * Same rules and codes (messages are the codes spelled out: they never quote the text); not part of the public API. A character outside the alphabet is reported
- * before any misplaced `=`, and both before a wrong length or padding.
+ * Same rules and codes (messages are the codes spelled out: they never quote the text). A character
+ * outside the alphabet is reported before any misplaced `=`, and both before a wrong length or padding.
+ * Every step is one pass over the text.
  */
 export function decodeBase32Text(text: string, loose: boolean): Uint8Array<ArrayBuffer> {
-  if (loose) text = text.replaceAll(' ', '');
+  if (loose) text = text.replaceAll(' ', '').replaceAll('-', '');
   // Code units: a lone surrogate or either half of an astral character is refused too.
   if (/[^A-Za-z2-7=]/.test(text)) fail('ERR_BASE32_INVALID_CHARACTER');
-  const data = text.replace(/=+$/, '');
+  const pads = trailingPads(text);
+  const data = text.slice(0, text.length - pads);
   const expectedPads = PAD_FOR_REMAINDER.charCodeAt(data.length % 8) - 48;
   // An "=" between data characters is a padding error whatever the length.
   const misplaced = data.includes('=');
-  if (!misplaced && (expectedPads < 0 || !text)) fail('ERR_BASE32_INVALID_LENGTH');
-  if (misplaced || (text !== data && text.length - data.length !== expectedPads)) fail('ERR_BASE32_INVALID_PADDING');
+  // The empty string is the encoding of no bytes (RFC 4648 §10); "=" alone encodes nothing.
+  if (!misplaced && expectedPads < 0) fail('ERR_BASE32_INVALID_LENGTH');
+  if (misplaced || (pads > 0 && pads !== expectedPads)) fail('ERR_BASE32_INVALID_PADDING');
   const out: number[] = [];
   let buffer = 0;
   let bits = 0;
@@ -89,22 +105,26 @@ export function decodeBase32Text(text: string, loose: boolean): Uint8Array<Array
 
 /**
  * Decodes RFC 4648 §6 base32 text, strictly: case-insensitive `A-Z2-7`, `=` padding only when exactly
- * right for the length (§3.2), every other character refused (§3.3), impossible lengths and empty
- * input refused. Non-zero pad bits are ignored, as §3.5 allows (random base32 strings in the wild have them).
+ * right for the length (§3.2), every other character refused (§3.3), impossible lengths refused. The
+ * empty string decodes to no bytes (§10). Non-zero pad bits are ignored, as §3.5 allows (random base32
+ * strings in the wild have them). Linear time on any input.
  *
  * @param text - the base32 text
- * @param options - `loose: true` also ignores ASCII spaces
+ * @param options - `loose: true` also ignores ASCII spaces and hyphens
  * @returns the decoded bytes
  * @throws OTPError `ERR_BASE32_INVALID_CHARACTER` for a character outside the alphabet,
- *   `ERR_BASE32_INVALID_LENGTH` for empty input or a length of 1, 3 or 6 mod 8,
+ *   `ERR_BASE32_INVALID_LENGTH` for a length of 1, 3 or 6 mod 8,
  *   `ERR_BASE32_INVALID_PADDING` for misplaced, partial or extra `=`,
  *   `ERR_INVALID_OPTION` when `text` is not a string or an option has the wrong type
  * @example
  * ```ts
  * decodeBase32('JBSWY3DPEHPK3PXP')                          // Uint8Array 48 65 6c 6c 6f 21 de ad be ef
  * decodeBase32('jbsw y3dp ehpk 3pxp', { loose: true })      // the same bytes
+ * decodeBase32('JBSW-Y3DP-EHPK-3PXP', { loose: true })      // the same bytes
  * ```
  */
 export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
-  return decodeBase32Text(tokenOption(text, 'text'), boolOption('loose', optionalOptions(options).loose));
+  const checked = tokenOption(text, 'text');
+  const { loose } = optionalOptions(options);
+  return decodeBase32Text(checked, boolOption('loose', loose));
 }

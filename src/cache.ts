@@ -1,21 +1,23 @@
-// The cache of imported HMAC keys (see src/internal/hmac.ts and docs/performance.md).
+// The caches of imported HMAC keys (src/internal/key-cache.ts; what they keep: docs/performance.md).
 import { intOption, optionalOptions } from './internal/assert.js';
-import { clearKeys, setMaxKeys } from './internal/hmac.js';
+import { clearKeyCaches, setMaxEntries } from './internal/key-cache.js';
 
 /** Options for {@link configureKeyCache}. */
 export interface KeyCacheOptions {
   /**
-   * The most imported keys kept, one per secret and algorithm, 0..1,000,000; the least recently used
-   * is dropped first. `0` empties the cache and turns it off. Default 256.
+   * The most keys each cache keeps, 0..1,000,000: imported secrets (one per secret and algorithm) and
+   * keys opened by `openSecretKey` (one per sealed secret, context and algorithm); the least recently
+   * used is dropped first. `0` empties both and turns them off. Default 256.
    */
   maxEntries?: number | undefined;
 }
 
 /**
  * Drops every cached HMAC key. The HOTP and TOTP functions keep the non-extractable `CryptoKey`
- * imported for a secret (RFC 4226 §5.1 K) so that the next call for the same secret skips base32
- * decoding and `crypto.subtle.importKey`; call this after rotating or deleting secrets, or whenever
- * key material should leave memory now rather than when evicted.
+ * imported for a text or bytes secret (RFC 4226 §5.1 K), with the secret itself as the cache id, so
+ * that the next call for the same secret skips base32 decoding and `crypto.subtle.importKey`; and
+ * `openSecretKey` keeps the keys it opened, by sealed text. Call this after rotating or deleting
+ * secrets, or whenever key material should leave memory now rather than when evicted.
  *
  * @example
  * ```ts
@@ -24,12 +26,12 @@ export interface KeyCacheOptions {
  * ```
  */
 export function clearKeyCache(): void {
-  clearKeys();
+  clearKeyCaches();
 }
 
 /**
- * Resizes the key cache (default 256 entries, least recently used evicted first) or, with
- * `maxEntries: 0`, empties it and turns it off so that every call imports its key afresh.
+ * Resizes the key caches (default 256 entries each, least recently used evicted first) or, with
+ * `maxEntries: 0`, empties them and turns them off so that every call imports its key afresh.
  *
  * @param options - `maxEntries`: an integer 0..1,000,000 (default 256 when omitted)
  * @throws OTPError `ERR_INVALID_OPTION` when `options` or `maxEntries` is invalid
@@ -40,5 +42,6 @@ export function clearKeyCache(): void {
  * ```
  */
 export function configureKeyCache(options?: KeyCacheOptions): void {
-  setMaxKeys(intOption('maxEntries', optionalOptions(options).maxEntries, 0, 1_000_000, 256));
+  const { maxEntries } = optionalOptions(options);
+  setMaxEntries(intOption('maxEntries', maxEntries, 0, 1_000_000, 256));
 }

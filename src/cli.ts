@@ -1,9 +1,10 @@
-// The `otpkit` command line (issue 6): codes, checks, new secrets with a terminal QR code, and a look inside
+// The `otpkit` command line: codes, checks, new secrets with a terminal QR code, and a look inside
 // key URIs, from a shell. The one Node-only file in src/ (node:util parseArgs, node:fs, the process global);
 // tsup bundles it with the library into dist/cli.js (tsup.config.ts). Exit status: 0 success, 1 `verify`
 // found no match, 2 anything else (a usage error or an OTPError), always with one line on stderr that never
-// repeats a secret, a code or a URI.
-import { writeFileSync } from 'node:fs';
+// repeats a secret, a code or a URI. Everything printed has its control characters escaped, so no input can
+// put a terminal escape sequence on the screen.
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   buildKeyURI,
@@ -86,7 +87,9 @@ Makes a new random secret and prints it, its otpauth:// enrolment URI and the UR
   --digits <n>             code length, 6 to 10 (default 6)
   --period <s>             TOTP time step in seconds (default 30)
   --bytes <n>              secret length in bytes, 16 to 64 (default 20)
-  --svg <file>             write the QR code to <file> as SVG instead of drawing it
+  --svg <file>             write the QR code to <file> as SVG instead of drawing it; the file holds
+                           the secret, so it is created new with mode 0600 (never an existing file)
+  --force                  with --svg: replace an existing file (a symlink is replaced, not followed)
   --invert                 draw dark modules as blocks (dark text on a light terminal)
 `,
   parse: `Usage: otpkit parse <otpauth-uri | -> [--show-secret]
@@ -109,7 +112,7 @@ const COMMANDS = {
   code: { options: KEY_OPTIONS, positionals: ['secret'], run: runCode },
   verify: { options: { ...KEY_OPTIONS, window: str, 'after-step': str }, positionals: ['token', 'secret'], run: runVerify },
   new: {
-    options: { issuer: str, account: str, algorithm: str, digits: str, period: str, bytes: str, svg: str, invert: bool },
+    options: { issuer: str, account: str, algorithm: str, digits: str, period: str, bytes: str, svg: str, force: bool, invert: bool },
     positionals: [],
     run: runNew,
   },
@@ -146,11 +149,16 @@ async function main(argv: string[]): Promise<number> {
   return command.run(positionals, values);
 }
 
-/** A parseArgs failure as a message that names the option only when it looks like one (never a value). */
+// Every option some command knows: a message names an option only when it is one of these, since
+// anything else on the command line (a mistyped flag, a secret pasted in the wrong place) is input.
+const KNOWN_OPTIONS = new Set(Object.values(COMMANDS).flatMap((command) => Object.keys(command.options)));
+
+/** A parseArgs failure as a message that names the option only when otpkit knows it (never a value). */
 function argsMessage(error: unknown, command: string): string {
   const code = (error as { code?: unknown } | null)?.code;
   const text = error instanceof Error ? error.message : '';
-  const name = /'(--?[a-z][a-z-]{0,20})(?: <value>)?'/.exec(text)?.[1];
+  const found = /'--([a-z][a-z-]{0,20})(?: <value>)?'/.exec(text)?.[1];
+  const name = found !== undefined && KNOWN_OPTIONS.has(found) ? `--${found}` : undefined;
   const help = `run "otpkit ${command} --help"`;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option${name === undefined ? '' : ` ${name}`}; ${help}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -160,8 +168,21 @@ function argsMessage(error: unknown, command: string): string {
   return `invalid arguments; ${help}`;
 }
 
+// Controls (C0 but newline, DEL, C1), format characters (bidirectional controls, zero-width characters)
+// and the line and paragraph separators: a terminal acts on them or hides them.
+const UNPRINTABLE = /[^\P{Cc}\n]|[\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** `text` with every unprintable character written as a `\uXXXX` escape (valid inside JSON strings too). */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    let escaped = '';
+    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return escaped;
+  });
+}
+
 function print(text: string): number {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.stdout.write(printable(text.endsWith('\n') ? text : `${text}\n`));
   return 0;
 }
 
@@ -289,6 +310,7 @@ async function runNew(_: string[], values: Values): Promise<number> {
   const { issuer, account, svg } = values;
   if (typeof issuer !== 'string') usage('--issuer <name> is required; run "otpkit new --help"');
   if (typeof account !== 'string') usage('--account <name> is required; run "otpkit new --help"');
+  if (values.force === true && typeof svg !== 'string') usage('--force applies with --svg <file> only');
   const secret = generateSecret({ bytes: intArg(values, 'bytes') });
   const uri = buildKeyURI({
     secret,
@@ -301,17 +323,38 @@ async function runNew(_: string[], values: Values): Promise<number> {
   const matrix = encodeQR(uri);
   let out = `secret: ${secret}\nuri:    ${uri}\n`;
   if (typeof svg === 'string') {
-    try {
-      writeFileSync(svg, qrToSVG(matrix));
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      return usage(`cannot write the SVG file${typeof code === 'string' ? ` (${code})` : ''}`);
-    }
+    writeSecretFile(svg, qrToSVG(matrix), values.force === true);
     out += `svg:    ${svg}\n`;
   } else {
     out += `\n${qrToTerminal(matrix, { invert: values.invert === true })}`;
   }
   return print(out);
+}
+
+/**
+ * Writes a file that holds a secret: created new (O_CREAT | O_EXCL, which also refuses a symlink, even a
+ * dangling one) with mode 0600. With `force`, an existing file or symlink is removed first, never followed.
+ */
+function writeSecretFile(path: string, text: string, force: boolean): void {
+  try {
+    if (force) {
+      try {
+        unlinkSync(path);
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== 'ENOENT') throw error;
+      }
+    }
+    const fd = openSync(path, 'wx', 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'EEXIST') usage('the SVG file exists already (it would hold the secret): choose a new name, or add --force');
+    usage(`cannot write the SVG file${typeof code === 'string' ? ` (${code})` : ''}`);
+  }
 }
 
 /** A key for printing: the secret redacted unless asked for. */
@@ -337,9 +380,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`otpkit: ${oneLine(error.message)}\n`);
+    if (error instanceof UsageError) process.stderr.write(`otpkit: ${printable(oneLine(error.message))}\n`);
     // OTPError messages never repeat a secret, a code or a URI (src/errors.ts).
-    else if (isOTPError(error)) process.stderr.write(`otpkit: ${oneLine(error.message)} (${error.code})\n`);
+    else if (isOTPError(error)) process.stderr.write(`otpkit: ${printable(oneLine(error.message))} (${error.code})\n`);
     // Not bad input but a bug or the system: the class only, since a message could quote what was passed.
     else process.stderr.write(`otpkit: unexpected ${error instanceof Error ? error.name : 'failure'}; please report it\n`);
     process.exitCode = 2;

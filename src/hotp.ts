@@ -1,6 +1,7 @@
 // HOTP, RFC 4226.
-import { counterOption, intOption, tokenOption } from './internal/assert.js';
-import { computeOTP, counterRange, findCounter, hotpMatch, otpOptions } from './internal/otp.js';
+import { assertOptions, counterOption, digitsOption, intOption, tokenOption } from './internal/assert.js';
+import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
+import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
@@ -48,8 +49,11 @@ export interface HOTPMatch<C extends number | bigint = number | bigint> {
  * ```
  */
 export async function generateHOTP(options: GenerateHOTPOptions): Promise<string> {
-  const [source, digits] = otpOptions(options);
-  return computeOTP(source, counterOption(options.counter), digits);
+  assertOptions(options);
+  const { secret, algorithm, digits, counter } = options;
+  const source = keySource(secret, algorithm);
+  const length = digitsOption(digits);
+  return computeOTP(source, counterOption(counter), length);
 }
 
 /**
@@ -77,11 +81,14 @@ export function verifyHOTP(options: VerifyHOTPOptions & { counter: number }): Pr
 export function verifyHOTP(options: VerifyHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
 export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
 export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
-  const [source, digits] = otpOptions(options);
-  const token = tokenOption(options.token);
-  const counter = counterOption(options.counter);
+  assertOptions(options);
+  const { secret, algorithm, digits, token, counter, lookAhead } = options;
+  const source = keySource(secret, algorithm);
+  const length = digitsOption(digits);
+  const typed = tokenOption(token);
+  const from = counterOption(counter);
   // Never below the stored counter (RFC 4226 §7.2); the range stops at the largest exact counter.
-  const counters = counterRange(counter, intOption('lookAhead', options.lookAhead, 0, 100, 0) + 1);
-  const index = await findCounter(source, counters, token, digits);
-  return index < 0 ? null : hotpMatch(counters[index] as number | bigint, counter);
+  const counters = counterRange(from, intOption('lookAhead', lookAhead, 0, 100, 0) + 1);
+  const index = await findCounter(source, counters, typed, length);
+  return index < 0 ? null : hotpMatch(counters[index] as number | bigint, from);
 }

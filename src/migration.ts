@@ -1,10 +1,11 @@
 // Google Authenticator's "Transfer accounts" QR codes: otpauth-migration://offline?data=<base64 protobuf>
-// (SPEC.md §4.7; reverse-engineered, no official schema). The protobuf is read and written by hand.
+// (reverse-engineered, no official schema; the MigrationPayload message as the open-source decoders
+// read it). The protobuf is read and written by hand.
 import { encodeBase32 } from './base32.js';
 import { fail, intOption, invalid, optionalOptions } from './internal/assert.js';
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { randomBytes } from './internal/crypto.js';
-import { CONTROL, keyFields, MAX_URI_LENGTH, toKey, uriParts, type KeyURI } from './uri.js';
+import { CONTROL, keyFields, MAX_URI_LENGTH, SPOOFING, toKey, uriParts, type KeyURI } from './uri.js';
 
 /** Options for {@link buildMigrationURIs}. */
 export interface BuildMigrationURIsOptions {
@@ -12,7 +13,7 @@ export interface BuildMigrationURIsOptions {
   batchSize?: number | undefined;
 }
 
-// Enum values of OtpParameters (SPEC.md §4.7): index = protobuf value; 0 is "unspecified".
+// Enum values of OtpParameters: index = protobuf value; 0 is "unspecified".
 const ALGORITHMS = ['SHA1', 'SHA1', 'SHA256', 'SHA512'] as const;
 const DIGITS = [6, 6, 8];
 const TYPES = ['totp', 'hotp', 'totp'] as const;
@@ -45,7 +46,7 @@ function* fields(bytes: Uint8Array, what: string, last: number): Generator<[numb
     let value: bigint | Uint8Array = 0n;
     if (wire === 0n) value = varint();
     else {
-      const length = wire === 2n ? varint() : wire === 1n ? 8n : wire === 5n ? 4n : bad(`unsupported wire type ${wire}`);
+      const length = wire === 2n ? varint() : wire === 1n ? 8n : wire === 5n ? 4n : bad('unsupported wire type (a group)');
       if (length > bytes.length - pos) bad('truncated');
       value = bytes.subarray(pos, (pos += Number(length)));
       if (wire !== 2n) continue;
@@ -63,8 +64,9 @@ const utf8 = (bytes: Uint8Array, what: string): string => {
   } catch {
     bad(`${what} is not UTF-8`);
   }
-  // Same rule as key URIs: a control character cannot be shown, and ':' cannot round-trip in a label.
-  return CONTROL.test(text) ? bad(`${what} contains a control character`) : text;
+  // Same rules as key URIs: a control character cannot be shown, and a bidirectional or zero-width one can spoof a name.
+  if (CONTROL.test(text)) bad(`${what} contains a control character`);
+  return SPOOFING.test(text) ? bad(`${what} contains a bidirectional or zero-width character`) : text;
 };
 
 /** One OtpParameters message, account number `index`, as a KeyURI. */
@@ -77,22 +79,24 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
   }
   const [, secret, name = '', issuer, algorithm = 0n, digits = 0n, type = 0n, counter = 0n] = f as [unknown, Uint8Array?, string?, string?, bigint?, bigint?, bigint?, bigint?];
   if (!secret?.length) bad(`${what} has no secret`);
+  // The message names the field and MD5, never the number read from the payload.
   const pick = <T>(table: readonly T[], field: string, value: bigint): T =>
-    table[Number(value)] ?? fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} ${value === 4n && field === 'algorithm' ? 'MD5' : value} is not supported`);
+    table[Number(value)] ?? fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${value === 4n && field === 'algorithm' ? 'algorithm MD5' : `this ${field}`} is not supported`);
   const hash = pick(ALGORITHMS, 'algorithm', algorithm);
   const size = pick(DIGITS, 'digits', digits);
   const kind = pick(TYPES, 'type', type);
-  // Google writes the whole label ("Issuer:account") as the name: split it as a key URI label (SPEC.md §4.2).
-  const label = name.split(':');
-  if (label.length > 2) bad(`${what} name has more than one ":"`);
-  const account = label.pop() as string;
-  // No period field: 30 s is implied (SPEC.md §4.7).
-  return toKey(kind, encodeBase32(secret as Uint8Array), label[0], account, issuer, hash, size, kind === 'totp' ? 30n : counter, {});
+  // Google writes the whole label ("Issuer:account") as the name: split it at the first ':' as a key URI
+  // label; the rest, colons and all, is the account.
+  const colon = name.indexOf(':');
+  const labelIssuer = colon < 0 ? undefined : name.slice(0, colon);
+  const account = colon < 0 ? name : name.slice(colon + 1);
+  // No period field: 30 s is implied.
+  return toKey(kind, encodeBase32(secret as Uint8Array), labelIssuer, account, issuer, hash, size, kind === 'totp' ? 30n : counter, {});
 }
 
 /**
- * Reads the accounts of a Google Authenticator export QR code, `otpauth-migration://offline?data=...`
- * (SPEC.md §4.7). The `data` value is percent-decoded, then read as standard or URL-safe base64 with or
+ * Reads the accounts of a Google Authenticator export QR code, `otpauth-migration://offline?data=...`,
+ * trimmed of surrounding ASCII whitespace. The `data` value is percent-decoded, then read as standard or URL-safe base64 with or
  * without padding; the protobuf MigrationPayload is decoded by hand (unknown fields skipped), enums
  * mapped ("unspecified" means SHA1, 6 digits, totp), each account returned as a {@link KeyURI} with
  * period 30. Batch fields are not needed to read a single code and are ignored.
@@ -148,7 +152,7 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
 
 /**
  * Writes keys as Google Authenticator "Transfer accounts" URIs, `otpauth-migration://offline?data=...`
- * (SPEC.md §4.7), `batchSize` accounts per URI with batch_size / batch_index / a random batch_id, so users
+ * `batchSize` accounts per URI with batch_size / batch_index / a random batch_id, so users
  * can move accounts into the app by scanning each as a QR code. {@link parseMigrationURI} reads them back
  * to the same keys. The format has no period and only 6 or 8 digits: other values are refused rather
  * than silently changed; `params` (e.g. `image`) cannot be carried and are left out.
@@ -166,19 +170,23 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
  */
 export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigrationURIsOptions): string[] {
   if (!Array.isArray(keys)) invalid('keys', 'an array of KeyURI');
+  // One read of the length and of each entry, into an array of our own (no slice(), which a subclass defines).
+  const count = (keys as readonly unknown[]).length;
+  const list: unknown[] = [];
+  for (let i = 0; i < count; i++) list.push((keys as readonly unknown[])[i]);
   const batchSize = intOption('batchSize', optionalOptions(options).batchSize, 1, 100, 10);
-  const batches = Math.ceil(keys.length / batchSize);
+  const batches = Math.ceil(count / batchSize);
   const id = randomBytes(4).reduce((a, b) => (a << 8) | b) >>> 1 || 1;
   const uris: string[] = [];
   for (let b = 0; b < batches; b++) {
     const out: number[] = [];
-    // Array.from visits holes too (as undefined, refused below); forEach would skip them silently.
-    Array.from(keys.slice(b * batchSize, (b + 1) * batchSize)).forEach((key, i) => {
+    // Holes were read as undefined and are refused below, like any key that is not an object.
+    list.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
       const at = `keys[${b * batchSize + i}].`;
-      // The same rules as a key URI, and the same label: no ':' and no control character, so the name splits back.
-      const [hotp, secret, account, issuer, labelIssuer, algorithm, digits, n] = keyFields(key, at);
+      // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
+      const { hotp, secret, account, issuer, labelIssuer, algorithm, digits, period, counter } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
       if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
-      if (!hotp && n !== 30) invalid(`${at}period`, '30 in a migration');
+      if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
       const p: number[] = [];
       put(p, 1, secret);
       // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
@@ -187,7 +195,7 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
       put(p, 4, ALGORITHMS.lastIndexOf(algorithm));
       put(p, 5, digits / 2 - 2);
       put(p, 6, hotp ? 1 : 2);
-      if (hotp) put(p, 7, n);
+      if (hotp) put(p, 7, counter as number | bigint);
       put(out, 1, p);
     });
     put(out, 2, 1); // version

@@ -1,16 +1,15 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
 import { encodeBase32, symbolValue } from './base32.js';
-import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption } from './internal/assert.js';
-import { randomBytes, subtle } from './internal/crypto.js';
+import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from './internal/assert.js';
+import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/otp.js';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const SYMBOLS = 16; // 16 symbols x 5 bits = 80 bits = 10 random bytes exactly
-const PREFIX = 'sha256:';
-const HASH_LENGTH = PREFIX.length + 64;
-// Stands in for a malformed stored hash: as long as a real one and unable to equal it.
-const NEVER = '\u0000'.repeat(HASH_LENGTH);
+// The two stored forms: keyed (HMAC-SHA-256 under a server key) and the legacy plain SHA-256.
+const KEYED_PREFIX = 'hmac-sha256:';
+const LEGACY_PREFIX = 'sha256:';
 // Far longer than any spelling of a code with separators; anything longer is not a recovery code.
 const MAX_INPUT = 64;
 // Whitespace, the ASCII hyphen, and the dashes and minus sign that word processors substitute for it.
@@ -22,11 +21,27 @@ export interface GenerateRecoveryCodesOptions {
   count?: number | undefined;
 }
 
+/** Options for {@link hashRecoveryCode}. */
+export interface HashRecoveryCodeOptions {
+  /**
+   * A server key kept outside the database: an HMAC `CryptoKey` with hash SHA-256 allowing `sign`. With
+   * it the hash is keyed (`hmac-sha256:`), so a database dump alone cannot test a guess against it.
+   * Without it the hash is the legacy plain `sha256:` form.
+   */
+  key?: CryptoKey | undefined;
+  /** Bound into a keyed hash, meant for the user id: a hash copied to another account never matches. Needs `key`. Default `''`. */
+  context?: string | undefined;
+}
+
 /** Options for {@link findRecoveryCode}. */
-export interface FindRecoveryCodeOptions {
+export interface FindRecoveryCodeOptions extends HashRecoveryCodeOptions {
   /** What the user typed. Any value is accepted; anything that is not a recovery code gives -1. */
   code: string;
-  /** The stored hashes, as {@link hashRecoveryCode} returned them. Entries of another shape never match. */
+  /**
+   * The stored hashes, as {@link hashRecoveryCode} returned them with the same `key` and `context`.
+   * Entries of another shape never match: with `key` only `hmac-sha256:` entries can, without it only
+   * `sha256:` ones.
+   */
   hashes: readonly string[];
 }
 
@@ -55,16 +70,48 @@ function canonicalCode(text: string): string | null {
   return out.length === SYMBOLS ? out : null;
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await subtle().digest('SHA-256', new TextEncoder().encode(text)));
-  let hex = '';
-  for (let i = 0; i < digest.length; i++) hex += (digest[i] as number).toString(16).padStart(2, '0');
-  return PREFIX + hex;
+function hex(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i] as number).toString(16).padStart(2, '0');
+  return out;
+}
+
+/** How a code is hashed, from validated options: with a server key and a context, or the legacy plain way. */
+interface HashRule {
+  readonly key: CryptoKey | undefined;
+  readonly context: string;
+}
+
+/** The options' `key` (a real HMAC-SHA-256 CryptoKey allowing `sign`) and `context` (needs `key`), read by the caller. */
+function hashRule(key: unknown, context: unknown): HashRule {
+  if (key !== undefined) {
+    const info = cryptoKeyInfo(key);
+    if (info?.name !== 'HMAC' || info.hash !== 'SHA-256' || !info.usages.includes('sign')) {
+      invalid('key', 'an HMAC CryptoKey with hash SHA-256 allowing "sign"');
+    }
+  } else if (context !== undefined) {
+    invalid('context', 'absent without "key" (the legacy sha256: form binds no context)');
+  }
+  return { key: key as CryptoKey | undefined, context: wellFormed('context', tokenOption(context ?? '', 'context')) };
+}
+
+/**
+ * The stored form of a canonical code. Keyed: `'hmac-sha256:' + hex(HMAC-SHA-256(key, n ":" context
+ * code))`, n being the UTF-8 byte length of the context in decimal, so no two (context, code) pairs give
+ * the same message. Legacy: `'sha256:' + hex(SHA-256(code))`.
+ */
+async function hashCanonical(code: string, rule: HashRule): Promise<string> {
+  const encoder = new TextEncoder();
+  if (rule.key === undefined) return LEGACY_PREFIX + hex(await subtle().digest('SHA-256', encoder.encode(code)));
+  const context = encoder.encode(rule.context);
+  const message = encoder.encode(`${context.length}:${rule.context}${code}`);
+  return KEYED_PREFIX + hex(await subtle().sign('HMAC', rule.key, message));
 }
 
 /**
  * Generates one-time recovery codes for when the authenticator is lost: each is 80 bits from the
- * platform CSPRNG (SPEC §5 rule 1), written as 16 lower-case Crockford base32 symbols in four groups,
+ * platform CSPRNG (`crypto.getRandomValues`), written as 16 lower-case Crockford base32 symbols in four groups,
  * `xxxx-xxxx-xxxx-xxxx`. Show them to the user once and store only {@link hashRecoveryCode} of each.
  * The codes of one call are distinct.
  *
@@ -75,7 +122,7 @@ async function sha256Hex(text: string): Promise<string> {
  * @example
  * ```ts
  * const codes = generateRecoveryCodes()                              // show once, then forget
- * const hashes = await Promise.all(codes.map(hashRecoveryCode))      // store these
+ * const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.id }))) // store these
  * ```
  */
 export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): string[] {
@@ -92,21 +139,30 @@ export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): s
 
 /**
  * Hashes a recovery code for storage: the code is normalised (case, whitespace and hyphens ignored;
- * `o` read as `0`, `i` and `l` as `1`), then its 16 canonical symbols are hashed with SHA-256 via
- * WebCrypto. A plain hash is enough: 80 random bits cannot be brute-forced, so no slow KDF is needed.
+ * `o` read as `0`, `i` and `l` as `1`), then its 16 canonical symbols are hashed through WebCrypto.
+ * With `key` (a server key kept outside the database) the hash is HMAC-SHA-256 over the context and the
+ * code, so a stolen table of hashes cannot be tested offline, and `context` (the user id) keeps a hash
+ * copied to another account from matching. Without `key` it is the legacy plain SHA-256. No slow KDF is
+ * needed either way: 80 random bits cannot be brute-forced.
  *
  * @param code - a code from {@link generateRecoveryCodes}, in any of the spellings above
- * @returns `'sha256:'` followed by 64 lower-case hex digits
+ * @param options - `key`: an HMAC-SHA-256 `CryptoKey` allowing `sign`; `context`: e.g. the user id (needs `key`)
+ * @returns `'hmac-sha256:'` with `key`, else `'sha256:'`, followed by 64 lower-case hex digits
  * @throws OTPError `ERR_RECOVERY_CODE_INVALID` when `code` is not 16 Crockford symbols after normalising
- *   (the message never repeats the text), `ERR_INVALID_OPTION` when it is not a string,
+ *   (the message never repeats the text), `ERR_INVALID_OPTION` when it is not a string or an option is
+ *   invalid (a `key` that is not a real HMAC-SHA-256 CryptoKey, `context` without `key`),
  *   `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
  * @example
  * ```ts
- * await hashRecoveryCode('7gq4-0bzr-9k2m-x1dc') === await hashRecoveryCode('7GQ4 OBZR 9K2M XIDC') // true
+ * const pepper = await crypto.subtle.importKey('raw', serverKeyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+ * const hash = await hashRecoveryCode('7gq4-0bzr-9k2m-x1dc', { key: pepper, context: user.id })
  * ```
  */
-export async function hashRecoveryCode(code: string): Promise<string> {
-  return sha256Hex(canonicalCode(tokenOption(code, 'code')) ?? fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols'));
+export async function hashRecoveryCode(code: string, options?: HashRecoveryCodeOptions): Promise<string> {
+  const text = tokenOption(code, 'code');
+  const { key, context } = optionalOptions(options);
+  const rule = hashRule(key, context);
+  return hashCanonical(canonicalCode(text) ?? fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols'), rule);
 }
 
 /**
@@ -117,26 +173,33 @@ export async function hashRecoveryCode(code: string): Promise<string> {
  * Never throws for what a user can send: a `code` that is malformed or not even a string gives -1, and
  * entries that are not hashes of the {@link hashRecoveryCode} shape never match.
  *
- * @param options - `code`: what the user typed; `hashes`: the stored hashes
+ * @param options - `code`: what the user typed; `hashes`: the stored hashes; `key` and `context` as
+ *   they were given to {@link hashRecoveryCode}
  * @returns the index of the matching hash (the first, should two be equal), or -1
- * @throws OTPError `ERR_INVALID_OPTION` only when `options` is not an object or `hashes` not an array
- *   (programming errors), `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
+ * @throws OTPError `ERR_INVALID_OPTION` only when `options` is not an object, `hashes` not an array, or
+ *   `key` / `context` invalid (programming errors), `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
  * @example
  * ```ts
- * const i = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes })
- * if (i >= 0 && await db.deleteRecoveryHash(user.id, user.recoveryHashes[i])) logIn(user)
+ * const i = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes, key: pepper, context: user.id })
+ * if (i >= 0 && await db.deleteRecoveryHash(user.id, user.recoveryHashes[i])) logIn(user) // true only if it deleted the row
  * ```
  */
 export async function findRecoveryCode(options: FindRecoveryCodeOptions): Promise<number> {
   assertOptions(options);
-  const { code, hashes } = options;
+  const { code, hashes, key, context } = options;
   if (!Array.isArray(hashes)) invalid('hashes', 'an array');
+  // One read of the length and of each entry, with no method of the caller's array called.
+  const count = (hashes as readonly unknown[]).length;
+  const entries: unknown[] = [];
+  for (let i = 0; i < count; i++) entries.push((hashes as readonly unknown[])[i]);
+  const rule = hashRule(key, context);
   const canonical = typeof code === 'string' ? canonicalCode(code) : null;
   // Format may fail fast: it depends on the typed text only, never on the stored hashes.
   if (canonical === null) return -1;
-  const hash = await sha256Hex(canonical);
-  const bits = (hashes as readonly unknown[]).map((entry) =>
-    equalBit(typeof entry === 'string' && entry.length === HASH_LENGTH ? entry : NEVER, hash),
-  );
+  const hash = await hashCanonical(canonical, rule);
+  // Stands in for an entry of another shape: as long as the hash and unable to equal it.
+  const never = '\u0000'.repeat(hash.length);
+  const bits: number[] = [];
+  for (const entry of entries) bits.push(equalBit(typeof entry === 'string' && entry.length === hash.length ? entry : never, hash));
   return firstHit(bits);
 }

@@ -1,7 +1,8 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
 import type { HOTPMatch } from './hotp.js';
-import { counterOption, intOption, invalid, isToken, tokenOption } from './internal/assert.js';
-import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch, otpOptions } from './internal/otp.js';
+import { assertOptions, counterOption, digitsOption, intOption, invalid, isToken, tokenOption } from './internal/assert.js';
+import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';
+import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link resyncHOTP}. */
@@ -20,11 +21,13 @@ export interface ResyncHOTPOptions {
   digits?: number | undefined;
 }
 
+/** `tokens`: 2 or 3 strings. The length and each entry are read once; holes are refused like any non-string. */
 function tokensOption(value: unknown): string[] {
-  return Array.isArray(value) && (value.length === 2 || value.length === 3)
-    ? // Array.from visits holes (as undefined, refused); map would keep them as holes.
-      Array.from(value, (token) => tokenOption(token, 'tokens[]'))
-    : invalid('tokens', 'an array of 2 or 3 codes');
+  const length: unknown = Array.isArray(value) ? value.length : undefined;
+  if (length !== 2 && length !== 3) invalid('tokens', 'an array of 2 or 3 codes');
+  const tokens: string[] = [];
+  for (let i = 0; i < length; i++) tokens.push(tokenOption((value as unknown[])[i], 'tokens[]'));
+  return tokens;
 }
 
 /**
@@ -55,15 +58,18 @@ export function resyncHOTP(options: ResyncHOTPOptions & { counter: number }): Pr
 export function resyncHOTP(options: ResyncHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
 export function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null>;
 export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null> {
-  const [source, digits] = otpOptions(options);
-  const tokens = tokensOption(options.tokens);
-  const counter = counterOption(options.counter);
-  const lookAhead = intOption('lookAhead', options.lookAhead, 0, 1000, 100);
-  if (!tokens.every((token) => isToken(token, digits))) return null;
+  assertOptions(options);
+  const { secret, algorithm, digits, tokens: tokensValue, counter: counterValue, lookAhead: lookAheadValue } = options;
+  const source = keySource(secret, algorithm);
+  const length = digitsOption(digits);
+  const tokens = tokensOption(tokensValue);
+  const counter = counterOption(counterValue);
+  const lookAhead = intOption('lookAhead', lookAheadValue, 0, 1000, 100);
+  if (!tokens.every((token) => isToken(token, length))) return null;
 
   // Every counter a run can touch, each computed once, with the cached key.
   const counters = counterRange(counter, lookAhead + tokens.length);
-  const codes = await computeOTPs(source, counters, digits);
+  const codes = await computeOTPs(source, counters, length);
 
   const starts: number[] = [];
   for (let start = 0; start + tokens.length <= codes.length; start++) {

@@ -1,11 +1,15 @@
 // Sealed secrets: OTP secrets encrypted at rest with AES-256-GCM (RFC 4226 §7.5, RFC 6238 §5.1).
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
-import { assertOptions, invalid, isBytes, tokenOption, wellFormed } from './internal/assert.js';
+import { algorithmOption } from './internal/algorithms.js';
+import { assertOptions, invalid, tokenOption, wellFormed } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
-import { randomBytes, subtle } from './internal/crypto.js';
-import { secretOption } from './internal/secret.js';
-import type { SecretInput } from './types.js';
+import { copyBytes, isBytes } from './internal/bytes.js';
+import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
+import { importHmacKey } from './internal/hmac.js';
+import { createKeyCache } from './internal/key-cache.js';
+import { secretBytes } from './internal/secret.js';
+import type { HashAlgorithm, SecretMaterial } from './types.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // 96 bits: the IV length GCM is designed for (NIST SP 800-38D)
@@ -14,7 +18,7 @@ const TAG_BYTES = 16;
 /** Options for {@link sealSecret}. */
 export interface SealSecretOptions {
   /** The OTP secret to seal: base32 text or raw bytes. */
-  secret: SecretInput;
+  secret: SecretMaterial;
   /** An AES-GCM 256-bit `CryptoKey` with the `encrypt` usage, or 32 raw key bytes. */
   key: CryptoKey | Uint8Array;
   /**
@@ -34,19 +38,28 @@ export interface OpenSecretOptions {
   context?: string | undefined;
 }
 
-const KEY = 'a 256-bit AES-GCM CryptoKey allowing ';
+/** Options for {@link openSecretKey}: those of {@link openSecret}, and the algorithm the key will sign with. */
+export interface OpenSecretKeyOptions extends OpenSecretOptions {
+  /** The HMAC hash of the key made (RFC 6238 §1.2): use the same `algorithm` when verifying. Default `'SHA1'`. */
+  algorithm?: HashAlgorithm | undefined;
+}
 
+/** The sealing key as a CryptoKey allowing `usage`: imported from 32 bytes, or a real AES-256-GCM CryptoKey. */
 async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+  const expected = `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
   if (isBytes(value)) {
-    if (value.length !== 32) invalid('key', '32 bytes (AES-256)');
-    return subtle().importKey('raw', value.slice(), 'AES-GCM', false, [usage]);
+    const bytes = copyBytes(value);
+    if (bytes.length !== 32) invalid('key', expected);
+    try {
+      return await subtle().importKey('raw', bytes, 'AES-GCM', false, [usage]);
+    } finally {
+      bytes.fill(0);
+    }
   }
-  const key = value as (CryptoKey & { [Symbol.toStringTag]?: unknown }) | null | undefined;
-  const algorithm = key?.algorithm as { name?: unknown; length?: unknown } | undefined;
-  if (key?.[Symbol.toStringTag] !== 'CryptoKey' || algorithm?.name !== 'AES-GCM' || algorithm.length !== 256 || !key.usages.includes(usage)) {
-    invalid('key', `${KEY}"${usage}", or 32 bytes`);
-  }
-  return key;
+  // Read through the platform's own getters: a plain object dressed as a key is refused here.
+  const info = cryptoKeyInfo(value);
+  if (info?.name !== 'AES-GCM' || info.length !== 256 || !info.usages.includes(usage)) invalid('key', expected);
+  return value as CryptoKey;
 }
 
 function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
@@ -58,6 +71,19 @@ function invalidSeal(cause?: unknown): never {
   throw new OTPError('ERR_SEAL_INVALID', 'the sealed secret does not open (malformed, altered, or another key or context)', { cause });
 }
 
+/** The raw secret bytes of a sealed secret; every failure to open is `ERR_SEAL_INVALID`. Zero them after use. */
+async function openBytes(sealed: string, aad: Uint8Array<ArrayBuffer>, key: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+  const [version, ivText = '', dataText = '', extra] = sealed.split('.');
+  const iv = decodeBase64url(ivText);
+  const data = decodeBase64url(dataText);
+  if (version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data || data.length <= TAG_BYTES) invalidSeal();
+  try {
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, data));
+  } catch (error) {
+    return invalidSeal(error);
+  }
+}
+
 /**
  * Seals an OTP secret for storage (RFC 4226 §7.5 and RFC 6238 §5.1: store secrets encrypted): AES-256-GCM
  * via WebCrypto, a fresh random 96-bit IV on every call, and `context` bound as additional data.
@@ -67,8 +93,8 @@ function invalidSeal(cause?: unknown): never {
  *
  * @param options - `secret`, `key` (a 256-bit AES-GCM `CryptoKey` with `encrypt`, or 32 bytes), `context`
  * @returns the sealed secret, e.g. `'v1.bXlJVkl2X3R3ZWx2.…'`
- * @throws OTPError `ERR_INVALID_OPTION` (bad key or context), `ERR_INVALID_SECRET` or `ERR_BASE32_*` (bad
- *   secret), `ERR_CRYPTO_UNAVAILABLE` (no WebCrypto)
+ * @throws OTPError `ERR_INVALID_OPTION` (bad key or context; a `key` that is not a real CryptoKey),
+ *   `ERR_INVALID_SECRET` or `ERR_BASE32_*` (bad secret), `ERR_CRYPTO_UNAVAILABLE` (no WebCrypto)
  * @example
  * ```ts
  * const key = crypto.getRandomValues(new Uint8Array(32))   // in practice: from your key store
@@ -77,11 +103,12 @@ function invalidSeal(cause?: unknown): never {
  */
 export async function sealSecret(options: SealSecretOptions): Promise<string> {
   assertOptions(options);
-  const secret = secretOption(options.secret);
-  const aad = additionalData(options.context);
-  const key = await aesKey(options.key, 'encrypt');
-  const iv = randomBytes(IV_BYTES);
+  const { secret: secretValue, context, key: keyValue } = options;
+  const secret = secretBytes(secretValue);
   try {
+    const aad = additionalData(context);
+    const key = await aesKey(keyValue, 'encrypt');
+    const iv = randomBytes(IV_BYTES);
     const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, secret));
     return `${VERSION}.${encodeBase64url(iv)}.${encodeBase64url(sealed)}`;
   } finally {
@@ -106,23 +133,72 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
  */
 export async function openSecret(options: OpenSecretOptions): Promise<string> {
   assertOptions(options);
-  const sealed = tokenOption(options.sealed, 'sealed');
-  const aad = additionalData(options.context);
-  const key = await aesKey(options.key, 'decrypt');
-
-  const [version, ivText = '', dataText = '', extra] = sealed.split('.');
-  const iv = decodeBase64url(ivText);
-  const data = decodeBase64url(dataText);
-  if (version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data || data.length <= TAG_BYTES) invalidSeal();
-  let plain: Uint8Array;
-  try {
-    plain = new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, data));
-  } catch (error) {
-    invalidSeal(error);
-  }
+  const { sealed: sealedValue, context, key: keyValue } = options;
+  const sealed = tokenOption(sealedValue, 'sealed');
+  const aad = additionalData(context);
+  const key = await aesKey(keyValue, 'decrypt');
+  const plain = await openBytes(sealed, aad, key);
   try {
     return encodeBase32(plain);
   } finally {
     plain.fill(0);
   }
 }
+
+/** A key opened from a sealed secret, with the sealing key that opened it. */
+interface OpenedKey {
+  readonly sealingKey: CryptoKey;
+  readonly hmacKey: CryptoKey;
+}
+
+// HMAC keys opened from sealed secrets, by algorithm, context and sealed text: never by the secret.
+const openedKeys = createKeyCache<OpenedKey>();
+
+/** The cache id of a sealed secret: the context's length first, so no two (context, sealed) pairs share one. */
+const openedKeyId = (algorithm: HashAlgorithm, context: string, sealed: string): string => `${algorithm}:${context.length}:${context}:${sealed}`;
+
+/**
+ * Opens a sealed secret straight into a non-extractable HMAC `CryptoKey` for `generateTOTP`,
+ * `verifyTOTP` and the HOTP functions (pass it as `secret`, with the same `algorithm`). The decrypted
+ * bytes are overwritten as soon as WebCrypto holds the key, so the plain secret never outlives this call.
+ *
+ * Opened keys are kept in a small least-recently-used cache (the size set by `configureKeyCache`,
+ * emptied by `clearKeyCache`) under the sealed text, the context and the algorithm, never the secret. A
+ * hit is used only with the very `CryptoKey` object that opened it: an entry is stored after AES-GCM
+ * authenticated that sealed text under that context with that key, so the same call would open to the
+ * same bytes again. A repeat verification then costs one `sign` per candidate: no AES-GCM decrypt, no
+ * import. With a sealing key given as bytes nothing is cached (there is no key object to compare).
+ *
+ * @param options - `sealed`, `key` (the sealing key: a `CryptoKey` with `decrypt`, or its 32 bytes), `context`, `algorithm` (default SHA1)
+ * @returns a non-extractable HMAC key allowing `sign`
+ * @throws OTPError `ERR_SEAL_INVALID` when it does not open, `ERR_INVALID_OPTION` (bad `sealed`, key,
+ *   context or algorithm), `ERR_CRYPTO_UNAVAILABLE`
+ * @example
+ * ```ts
+ * const secret = await openSecretKey({ sealed: row.totp_secret, key: sealingKey, context: `user:${row.id}` })
+ * const match = await verifyTOTP({ secret, token, afterStep: row.last_step })
+ * ```
+ */
+export async function openSecretKey(options: OpenSecretKeyOptions): Promise<CryptoKey> {
+  assertOptions(options);
+  const { sealed: sealedValue, context: contextValue, key: keyValue, algorithm: algorithmValue } = options;
+  const sealed = tokenOption(sealedValue, 'sealed');
+  const context = wellFormed('context', tokenOption(contextValue ?? '', 'context'));
+  const algorithm = algorithmOption(algorithmValue);
+  const id = openedKeyId(algorithm, context, sealed);
+  const hit = isBytes(keyValue) ? undefined : openedKeys.get(id);
+  if (hit !== undefined && hit.sealingKey === keyValue) return hit.hmacKey;
+
+  const mark = openedKeys.mark();
+  const sealingKey = await aesKey(keyValue, 'decrypt');
+  const plain = await openBytes(sealed, new TextEncoder().encode(context), sealingKey);
+  let hmacKey: CryptoKey;
+  try {
+    hmacKey = await importHmacKey(plain, algorithm);
+  } finally {
+    plain.fill(0);
+  }
+  if (!isBytes(keyValue)) openedKeys.set(id, { sealingKey, hmacKey }, mark);
+  return hmacKey;
+}
+

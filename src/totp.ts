@@ -1,6 +1,7 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
-import { intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
-import { computeOTP, findCounter, otpOptions } from './internal/otp.js';
+import { assertOptions, digitsOption, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
+import { computeOTP, findCounter } from './internal/otp.js';
+import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** The clock options shared by every TOTP function. */
@@ -59,15 +60,37 @@ export interface TOTPStepInfo {
   remainingMs: number;
 }
 
-/** [step T, time, epoch T0, period X in ms] of validated clock options (RFC 6238 §4.2). */
-function clockOf(options: Record<string, unknown>): [step: number, time: number, epoch: number, periodMs: number] {
-  const periodMs = periodOption(options.period) * 1000;
-  const epoch = timeOption('epoch', options.epoch) ?? 0;
+/** Validated clock options and the time step they give (RFC 6238 §4.2). */
+interface Clock {
+  /** T = floor((time - T0) / X). */
+  readonly step: number;
+  /** The instant, Unix ms. */
+  readonly time: number;
+  /** T0, Unix ms. */
+  readonly epoch: number;
+  /** X in milliseconds. */
+  readonly periodMs: number;
+}
+
+/** The clock of the options' `period`, `epoch` and `time`, as read once by the caller. */
+function clockOf(period: unknown, epochValue: unknown, timeValue: unknown): Clock {
+  const periodMs = periodOption(period) * 1000;
+  const epoch = timeOption('epoch', epochValue) ?? 0;
   // The clock is read only when no time is given.
-  const time = timeOption('time', options.time) ?? Date.now();
+  const time = timeOption('time', timeValue) ?? Date.now();
   if (time < epoch) invalid('time', 'at or after "epoch" (T0)');
   // RFC 6238 §4.2 floor division; both operands stay far below 2^53, so it is exact.
-  return [Math.floor((time - epoch) / periodMs), time, epoch, periodMs];
+  return { step: Math.floor((time - epoch) / periodMs), time, epoch, periodMs };
+}
+
+/** `window`: a number w (w back, w ahead; default 1) or `{ past, future }`, each 0..10. */
+function windowOption(value: unknown): { past: number; future: number } {
+  if (typeof value === 'object' && value !== null) {
+    const { past, future } = value as { past?: unknown; future?: unknown };
+    return { past: intOption('window', past ?? NaN, 0, 10, 0), future: intOption('window', future ?? NaN, 0, 10, 0) };
+  }
+  const both = intOption('window', value === null ? NaN : value, 0, 10, 1);
+  return { past: both, future: both };
 }
 
 /**
@@ -82,7 +105,8 @@ function clockOf(options: Record<string, unknown>): [step: number, time: number,
  * ```
  */
 export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
-  const [step, time, epoch, periodMs] = clockOf(optionalOptions(options));
+  const { period, epoch: epochValue, time: timeValue } = optionalOptions(options);
+  const { step, time, epoch, periodMs } = clockOf(period, epochValue, timeValue);
   const startsAt = epoch + step * periodMs;
   const expiresAt = startsAt + periodMs;
   return { step, startsAt, expiresAt, remainingMs: expiresAt - time };
@@ -100,8 +124,11 @@ export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
  * ```
  */
 export async function generateTOTP(options: GenerateTOTPOptions): Promise<string> {
-  const [source, digits] = otpOptions(options);
-  return computeOTP(source, clockOf(options as never)[0], digits);
+  assertOptions(options);
+  const { secret, algorithm, digits, period, epoch, time } = options;
+  const source = keySource(secret, algorithm);
+  const length = digitsOption(digits);
+  return computeOTP(source, clockOf(period, epoch, time).step, length);
 }
 
 /**
@@ -121,21 +148,21 @@ export async function generateTOTP(options: GenerateTOTPOptions): Promise<string
  * ```
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {
-  const [source, digits] = otpOptions(options);
-  const token = tokenOption(options.token);
-  const [current] = clockOf(options as never);
-  const w = options.window;
-  // A number w is w back and w ahead (default 1); an object needs both of its integers.
-  const [past, future] = typeof w === 'object' ? [w?.past ?? NaN, w?.future ?? NaN] : [w ?? 1, w ?? 1];
-  const { afterStep = -1 } = options;
+  assertOptions(options);
+  const { secret, algorithm, digits, token, period, epoch, time, window, afterStep = -1 } = options;
+  const source = keySource(secret, algorithm);
+  const length = digitsOption(digits);
+  const typed = tokenOption(token);
+  const current = clockOf(period, epoch, time).step;
   if (!Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer');
-  const first = Math.max(0, afterStep + 1, current - intOption('window', past, 0, 10, 0));
-  const last = current + intOption('window', future, 0, 10, 0);
+  const { past, future } = windowOption(window);
+  const first = Math.max(0, afterStep + 1, current - past);
+  const last = current + future;
 
   // Steps <= afterStep never count, nor steps below 0 near the epoch.
   const steps: number[] = [];
   for (let s = first; s <= last; s++) steps.push(s);
-  const index = await findCounter(source, steps, token, digits);
+  const index = await findCounter(source, steps, typed, length);
   if (index < 0) return null;
   const step = steps[index] as number;
   return { step, delta: step - current };

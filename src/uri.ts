@@ -1,9 +1,10 @@
-// otpauth:// key URIs (SPEC.md §4: Google's Key Uri Format, draft-andesco-otpauth-uri-00, Apple's notes).
+// otpauth:// key URIs: Google's Key Uri Format, draft-andesco-otpauth-uri-00, Apple's notes.
 import { encodeBase32 } from './base32.js';
 import { OTPError, type OTPErrorCode } from './errors.js';
-import { algorithmOption, assertOptions, counterOption, digitsOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
-import { secretOption } from './internal/secret.js';
-import type { HashAlgorithm, SecretInput } from './types.js';
+import { algorithmOption } from './internal/algorithms.js';
+import { assertOptions, counterOption, digitsOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
+import { secretBytes } from './internal/secret.js';
+import type { HashAlgorithm, SecretMaterial } from './types.js';
 
 /**
  * A parsed otpauth:// key URI. It is also a valid options object for {@link generateTOTP} (totp) and
@@ -16,7 +17,7 @@ export interface KeyURI {
   secret: string;
   /** The account name from the label, percent-decoded; `''` when the URI has no label. */
   account: string;
-  /** The issuer: the `issuer` parameter when present and non-empty, else the label prefix (SPEC.md §4.4). */
+  /** The issuer: the `issuer` parameter when present and non-empty, else the label prefix (Key Uri Format, "Issuer"). */
   issuer?: string;
   /** The label prefix as written (decoded), when the label has one; may differ from `issuer` (Apple style). */
   labelIssuer?: string;
@@ -37,10 +38,13 @@ export interface BuildKeyURIOptions {
   /** `totp` (default) or `hotp`. */
   type?: 'totp' | 'hotp' | undefined;
   /** The shared secret: base32 text or raw bytes (core rules). Written as canonical base32. */
-  secret: SecretInput;
-  /** The account name (user name or email). No `:`, no control character, no leading space when there is an issuer. */
+  secret: SecretMaterial;
+  /**
+   * The account name (user name or email). No control, bidirectional or zero-width character; a `:` (written
+   * `%3A`) and a leading space only when a label prefix is written.
+   */
   account: string;
-  /** The issuer (service name), written as label prefix and `issuer` parameter. No `:` or control character. */
+  /** The issuer (service name), written as label prefix and `issuer` parameter. No `:`, control, bidirectional or zero-width character. */
   issuer?: string | undefined;
   /** A different label prefix (display name) than `issuer` (matching identifier), as Apple and the andesco draft allow. */
   labelIssuer?: string | undefined;
@@ -60,12 +64,21 @@ export interface BuildKeyURIOptions {
 export const MAX_URI_LENGTH = 4096;
 
 const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter'];
-// U+0000-U+001F and U+007F (SPEC.md §4: they cannot be displayed and break logs and labels), and a lone
-// surrogate, which no URI or UTF-8 can carry (percent-encoding one throws; TextEncoder turns it into U+FFFD).
+
+// Characters no part of a key URI may hold: the controls C0, DEL and C1 (\p{Cc}), which cannot be
+// displayed and break logs and terminals; the line and paragraph separators; and a lone surrogate,
+// which no URI or UTF-8 can carry (percent-encoding one throws; TextEncoder turns it into U+FFFD).
 // Parsed text never holds a lone surrogate (uriParts and the decoders refuse them first), so only the
 // builders can meet one here.
 /** @internal */
-export const CONTROL: RegExp = /[\0-\x1f\x7f]|\p{Cs}/u;
+export const CONTROL: RegExp = /[\p{Cc}\u2028\u2029]|\p{Cs}/u;
+
+// What the names an app shows (account, issuer, label issuer) may not hold either: the bidirectional
+// controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which reorder what is displayed, and
+// the zero-width characters (U+200B-U+200D, U+2060, U+FEFF), which hide in it. With either, a label
+// can show one issuer and mean another (Unicode Technical Report #36, §2.1 and §3.4).
+/** @internal */
+export const SPOOFING: RegExp = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/u;
 
 /** Throws `code` with `message`, keeping the cause (which never holds the secret). */
 const refuse = (code: OTPErrorCode, message: string, cause?: unknown): never => {
@@ -78,7 +91,7 @@ const noControl = (text: string, what: string): string =>
 
 /**
  * Percent-decodes (RFC 3986 §2.1, UTF-8) a part of a URI named `what` in messages. Invalid escapes,
- * non-UTF-8 bytes and control characters are refused.
+ * non-UTF-8 bytes and control characters are refused. `what` is otpkit's own wording, never input text.
  */
 function decodePart(raw: string, what: string): string {
   let text = '';
@@ -91,16 +104,53 @@ function decodePart(raw: string, what: string): string {
   return noControl(text, what);
 }
 
+/** A decoded name an app shows (account, label issuer, issuer), or ERR_URI_INVALID_LABEL when it could spoof another. */
+function shownName(text: string, what: string): string {
+  return SPOOFING.test(text) ? refuse('ERR_URI_INVALID_LABEL', `${what} contains a bidirectional or zero-width character`) : text;
+}
+
+/** How a parameter is named in messages: a known name as such, any other without repeating the input. */
+const parameterName = (key: string): string => (KNOWN.includes(key) ? `parameter "${key}"` : 'an unknown parameter');
+
+/** The parameters of a query, by name (known names lower-cased), values decoded; a conflicting repeat is refused. */
+function queryParameters(query: string): Map<string, string> {
+  // Known names are compared in lower case; an unknown name never lower-cases to a known one, so one map holds both.
+  const values = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    // '+' in a query is a space (HTML forms); %2B is a plus.
+    const spaced = pair.replaceAll('+', ' ');
+    const equals = spaced.indexOf('=');
+    const name = decodePart(equals < 0 ? spaced : spaced.slice(0, equals), 'a parameter name');
+    const key = KNOWN.includes(name.toLowerCase()) ? name.toLowerCase() : name;
+    const what = parameterName(key);
+    const value = decodePart(equals < 0 ? '' : spaced.slice(equals + 1), what);
+    // An identical repeat is harmless; two different values mean one app would see one and another the other.
+    if ((values.get(key) ?? value) !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `${what} is given twice with different values`);
+    values.set(key, value);
+  }
+  return values;
+}
+
+/** A decimal parameter in `min..max`: ASCII digits only (no sign, exponent, space, fraction or other script). */
+function decimalParameter(values: Map<string, string>, name: string, min: bigint, max: bigint, fallback?: bigint): bigint {
+  const raw = values.get(name);
+  const n = raw === undefined ? (fallback ?? refuse('ERR_URI_MISSING_COUNTER', `parameter "${name}" is missing`)) : /^\d{1,25}$/.test(raw) ? BigInt(raw) : -1n;
+  return n < min || n > max ? refuse('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`) : n;
+}
+
 /**
- * Parses an otpauth:// key URI strictly and exactly (SPEC.md §4; the rules and refusals are tabled in
- * docs/uri.md). Scheme, type, parameter names and algorithm values are case-insensitive; the label
- * splits at its first `:` or `%3A` (§4.2); the `issuer` parameter wins over the label prefix and a
- * mismatch keeps both (§4.4); `secret` is required and decoded with the core base32 rules; a known
- * parameter repeated with another value is refused (andesco-00 §3.4); unknown ones land in `params`.
+ * Parses an otpauth:// key URI strictly and exactly (Google's Key Uri Format, draft-andesco-otpauth-uri-00;
+ * the rules and refusals are tabled in docs/uri.md). Surrounding ASCII whitespace is trimmed first, as
+ * the WHATWG URL parser does. Scheme, type, parameter names and algorithm values are case-insensitive,
+ * and `SHA-1`, `SHA-256`, `SHA-512` read as `SHA1`, `SHA256`, `SHA512`; the label splits at its first
+ * `:` or `%3A`, the rest being the account; the `issuer` parameter wins over the label prefix and a
+ * mismatch keeps both; `secret` is required and decoded with the core base32 rules; a known parameter
+ * repeated with another value is refused (andesco-00 §3.4); unknown ones land in `params`.
  *
- * @param uri - the key URI, at most 4,096 characters
+ * @param uri - the key URI, at most 4,096 characters once trimmed
  * @returns the key, ready for {@link generateTOTP} / {@link generateHOTP}
- * @throws OTPError `ERR_URI_*` naming the part at fault (never repeating the secret); `ERR_INVALID_OPTION`
+ * @throws OTPError `ERR_URI_*` naming the part at fault (never repeating the input); `ERR_INVALID_OPTION`
  *   when `uri` is not a string
  * @example
  * ```ts
@@ -113,53 +163,35 @@ function decodePart(raw: string, what: string): string {
 export function parseKeyURI(uri: string): KeyURI {
   const [, host, rawLabel = '', query = ''] = uriParts(uri, 'otpauth', 'totp|hotp');
   const type = (host as string).toLowerCase() as 'totp' | 'hotp';
-  // §4.2: split at the first literal ':' or '%3A' in the raw label, then decode each part.
-  const label = /^([^]*?)(?::|%3a)([^]*)/i.exec(rawLabel);
-  const labelIssuer = label ? decodePart(label[1] as string, 'label issuer') : undefined;
-  const account = decodePart(label ? (label[2] as string) : rawLabel, 'label account');
-  // The prefix cannot hold ':' (it ends at the first one); a second one makes the label ambiguous.
-  if (account.includes(':')) refuse('ERR_URI_INVALID_LABEL', 'the label has more than one ":"');
-  // Known names are compared in lower case; an unknown name never lower-cases to a known one, so one map holds both.
-  const values = new Map<string, string>();
-  for (const pair of query.split('&')) {
-    if (pair) {
-      // '+' in a query is a space (HTML forms); %2B is a plus.
-      const [rawName, ...rest] = pair.replaceAll('+', ' ').split('=') as [string, ...string[]];
-      const name = decodePart(rawName, 'a parameter name');
-      const key = KNOWN.includes(name.toLowerCase()) ? name.toLowerCase() : name;
-      const what = `parameter "${key}"`;
-      const value = decodePart(rest.join('='), what);
-      // An identical repeat is harmless; two different values mean one app would see one and another the other.
-      if ((values.get(key) ?? value) !== value) refuse('ERR_URI_DUPLICATE_PARAMETER', `${what} is given twice with different values`);
-      values.set(key, value);
-    }
-  }
+  // Split at the first literal ':' or '%3A' in the raw label only; the rest, colons and all, is the account.
+  const separator = /:|%3a/i.exec(rawLabel);
+  const labelIssuer = separator ? shownName(decodePart(rawLabel.slice(0, separator.index), 'label issuer'), 'label issuer') : undefined;
+  const rawAccount = separator ? rawLabel.slice(separator.index + separator[0].length) : rawLabel;
+  const account = shownName(decodePart(rawAccount, 'label account'), 'label account');
+  const values = queryParameters(query);
   const secretText = values.get('secret') ?? refuse('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
   let secret = '';
   try {
-    secret = encodeBase32(secretOption(secretText));
+    secret = encodeBase32(secretBytes(secretText));
   } catch (cause) {
     refuse('ERR_URI_INVALID_SECRET', 'parameter "secret" is not valid base32', cause);
   }
-  const algorithm = (values.get('algorithm') ?? 'SHA1').toUpperCase();
-  if (!/^SHA(1|256|512)$/.test(algorithm)) refuse('ERR_URI_INVALID_PARAMETER', 'parameter "algorithm" must be SHA1, SHA256 or SHA512');
-  // Decimal means ASCII digits only: no sign, exponent, space, fraction or digits of another script.
-  const number = (name: string, min: bigint, max: bigint, fallback?: bigint): bigint => {
-    const raw = values.get(name);
-    const n = raw === undefined ? (fallback ?? refuse('ERR_URI_MISSING_COUNTER', `parameter "${name}" is missing`)) : /^\d{1,25}$/.test(raw) ? BigInt(raw) : -1n;
-    return n < min || n > max ? refuse('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`) : n;
-  };
-  const digits = number('digits', 6n, 10n, 6n);
-  // §4.3: period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
-  const n = type === 'totp' ? number('period', 1n, 86_400n, 30n) : number('counter', 0n, MAX_COUNTER);
+  const issuer = values.get('issuer');
+  if (issuer !== undefined) shownName(issuer, 'parameter "issuer"');
+  // ASCII case only (no "u" flag): the long s "ſ" does not read as "s".
+  const algorithm =
+    /^sha-?(1|256|512)$/i.exec(values.get('algorithm') ?? 'SHA1') ?? refuse('ERR_URI_INVALID_PARAMETER', 'parameter "algorithm" must be SHA1, SHA256 or SHA512');
+  const digits = decimalParameter(values, 'digits', 6n, 10n, 6n);
+  // Period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
+  const n = type === 'totp' ? decimalParameter(values, 'period', 1n, 86_400n, 30n) : decimalParameter(values, 'counter', 0n, MAX_COUNTER);
   // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
   const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
-  return toKey(type, secret, labelIssuer, account, values.get('issuer'), algorithm, digits, n, params);
+  return toKey(type, secret, labelIssuer, account, issuer, `SHA${algorithm[1] as string}`, digits, n, params);
 }
 
 /**
  * A KeyURI in its fixed key order from parsed fields (key URIs and migration payloads): spaces after a
- * label prefix are dropped (SPEC.md §4.2); the issuer is `issuer` when non-empty, else the prefix (§4.4);
+ * label prefix are dropped (Key Uri Format, "Label"); the issuer is `issuer` when non-empty, else the prefix;
  * `n` is the period (totp) or the counter (hotp; a number up to 2^53-1, a bigint above).
  * @internal
  */
@@ -185,14 +217,27 @@ export function toKey(
   return key;
 }
 
+/** Whether a UTF-16 code unit is ASCII whitespace (WHATWG Infra: TAB, LF, FF, CR, SPACE). */
+const isASCIIWhitespace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
+
+/** `text` without surrounding ASCII whitespace, in one pass from each end (a `/\s+$/` search is quadratic). */
+function trimASCIIWhitespace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isASCIIWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isASCIIWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
 /**
- * The checks every otpauth-style URI gets: a string of at most {@link MAX_URI_LENGTH} characters,
- * well-formed UTF-16, no control character and no fragment, scheme `scheme` and an authority matching
- * `hosts` (no port, no user info). Returns [all, host, path after "/", query after "?"].
+ * The checks every otpauth-style URI gets: a string, trimmed of surrounding ASCII whitespace, of at most
+ * {@link MAX_URI_LENGTH} characters, well-formed UTF-16, no control character and no fragment, scheme
+ * `scheme` and an authority matching `hosts` (no port, no user info). Returns [all, host, path after
+ * "/", query after "?"].
  * @internal
  */
-export function uriParts(uri: string, scheme: string, hosts: string): (string | undefined)[] {
-  tokenOption(uri, 'uri');
+export function uriParts(value: string, scheme: string, hosts: string): (string | undefined)[] {
+  const uri = trimASCIIWhitespace(tokenOption(value, 'uri'));
   if (uri.length > MAX_URI_LENGTH) refuse('ERR_URI_TOO_LONG', `the URI is longer than ${MAX_URI_LENGTH} characters`);
   try {
     encodeURIComponent(uri); // throws on a lone surrogate
@@ -208,53 +253,82 @@ export function uriParts(uri: string, scheme: string, hosts: string): (string | 
   return match;
 }
 
+/** The fields of a key both writers check, read once each from the caller's object. @internal */
+export interface KeyFields {
+  readonly hotp: boolean;
+  /** The raw secret bytes (a private copy). */
+  readonly secret: Uint8Array<ArrayBuffer>;
+  readonly account: string;
+  readonly issuer: string | undefined;
+  readonly labelIssuer: string | undefined;
+  readonly algorithm: HashAlgorithm;
+  readonly digits: number;
+  /** The TOTP period in seconds; undefined for hotp. */
+  readonly period: number | undefined;
+  /** The HOTP counter; undefined for totp. */
+  readonly counter: number | bigint | undefined;
+  /** Whether the field of the other type was given (`counter` on totp, `period` on hotp). */
+  readonly otherTypeField: boolean;
+  /** `params` as given (checked by buildKeyURI only). */
+  readonly params: unknown;
+}
+
+/** A label part or the issuer: a string with no control, bidirectional or zero-width character, and no ':' unless `colon`. */
+function namePart(value: unknown, name: string, colon: boolean): string {
+  if (typeof value !== 'string' || (!colon && value.includes(':')) || CONTROL.test(value) || SPOOFING.test(value)) {
+    invalid(name, `a string without ${colon ? '' : '":", '}control, bidirectional or zero-width characters or lone surrogates`);
+  }
+  return value;
+}
+
 /**
- * The fields both writers check, in order (the options object, `type`, the secret, label parts,
- * `algorithm`, `digits`, then `counter` for hotp or `period` for totp), named `at` + field in messages.
- * `type` defaults to totp only for {@link buildKeyURI} (`at` empty).
+ * The fields both writers check, each read once, in order (the options object, `type`, the secret,
+ * label parts, `algorithm`, `digits`, then `counter` for hotp or `period` for totp), named `at` + field
+ * in messages. `type` defaults to totp only for {@link buildKeyURI} (`at` empty). The account may hold
+ * `:` and start with spaces only when the writer puts a label prefix before it: `hasPrefix` says when.
  * @internal
  */
-export function keyFields(
-  o: BuildKeyURIOptions,
-  at = '',
-): [hotp: boolean, secret: Uint8Array, account: string, issuer: string | undefined, labelIssuer: string | undefined, algorithm: HashAlgorithm, digits: number, n: number | bigint] {
+export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer: string | undefined, labelIssuer: string | undefined) => boolean): KeyFields {
   assertOptions(o, at.slice(0, -1) || 'buildKeyURI options');
-  const { type = at ? undefined : 'totp' } = o;
+  const { type = at ? undefined : 'totp', secret, account, issuer, labelIssuer, algorithm, digits, period, counter, params } = o;
   if (type !== 'totp' && type !== 'hotp') invalid(`${at}type`, '"totp" or "hotp"');
   const hotp = type === 'hotp';
-  // A label part or issuer: a string with no ':' (it could not be split back) and no control character.
-  const part = (name: 'account' | 'issuer' | 'labelIssuer', required?: boolean): string | undefined => {
-    const value: unknown = o[name];
-    return value === undefined && !required
-      ? value
-      : typeof value !== 'string' || value.includes(':') || CONTROL.test(value)
-        ? invalid(at + name, 'a string without ":", control characters or lone surrogates')
-        : value;
-  };
-  return [
+  const bytes = secretBytes(secret);
+  const accountText = namePart(account, `${at}account`, true);
+  const issuerText = issuer === undefined ? undefined : namePart(issuer, `${at}issuer`, false);
+  const labelIssuerText = labelIssuer === undefined ? undefined : namePart(labelIssuer, `${at}labelIssuer`, false);
+  // Without a prefix the first ':' would split the account; after one, leading spaces are dropped on parsing.
+  if (!hasPrefix(issuerText, labelIssuerText) && accountText.includes(':')) invalid(`${at}account`, 'a string without ":" when no label prefix is written');
+  if (hasPrefix(issuerText, labelIssuerText) && accountText[0] === ' ') invalid(`${at}account`, 'a string without a leading space after a label prefix');
+  return {
     hotp,
-    secretOption(o.secret),
-    part('account', true) as string,
-    part('issuer'),
-    part('labelIssuer'),
-    algorithmOption(o.algorithm),
-    digitsOption(o.digits),
-    hotp ? counterOption(o.counter) : periodOption(o.period),
-  ];
+    secret: bytes,
+    account: accountText,
+    issuer: issuerText,
+    labelIssuer: labelIssuerText,
+    algorithm: algorithmOption(algorithm),
+    digits: digitsOption(digits),
+    period: hotp ? undefined : periodOption(period),
+    counter: hotp ? counterOption(counter) : undefined,
+    otherTypeField: (hotp ? period : counter) !== undefined,
+    params,
+  };
 }
 
 /**
  * Builds an otpauth:// key URI that every authenticator reads and {@link parseKeyURI} turns back
- * into exactly the same key (SPEC.md §4). Label `Issuer:account`, both parts percent-encoded (RFC
- * 3986; spaces as `%20`, never `+`), the `issuer` parameter equal to the prefix (Google) unless
- * `labelIssuer` asks for a different display name (Apple, andesco-00 §4); secret as canonical base32;
- * `algorithm`, `digits`, `period` only when not the default; `counter` always for hotp.
+ * into exactly the same key (Google's Key Uri Format). Label `Issuer:account`, both parts
+ * percent-encoded (RFC 3986; spaces as `%20`, never `+`; a `:` in the account as `%3A`), the `issuer`
+ * parameter equal to the prefix (Google) unless `labelIssuer` asks for a different display name (Apple,
+ * andesco-00 §4); secret as canonical base32; `algorithm`, `digits`, `period` only when not the default;
+ * `counter` always for hotp. Each option is read once.
  *
  * @param options - the key; see {@link BuildKeyURIOptions}
  * @returns the URI
- * @throws OTPError `ERR_INVALID_OPTION` for an issuer or account with `:` or a control character, an
- *   account with a leading space, hotp without `counter`, `counter` on totp or `period` on hotp, a bad
- *   extra parameter, or any core option rule; `ERR_INVALID_SECRET` / `ERR_BASE32_*` for the secret
+ * @throws OTPError `ERR_INVALID_OPTION` for an issuer with `:`, a name with a control, bidirectional or
+ *   zero-width character, an account with `:` or a leading space and no label prefix before it, hotp
+ *   without `counter`, `counter` on totp or `period` on hotp, a bad extra parameter, or any core option
+ *   rule; `ERR_INVALID_SECRET` / `ERR_BASE32_*` for the secret
  * @example
  * ```ts
  * buildKeyURI({ secret: 'JBSWY3DPEHPK3PXP', issuer: 'ACME Co', account: 'alice@example.com' })
@@ -262,16 +336,16 @@ export function keyFields(
  * ```
  */
 export function buildKeyURI(options: BuildKeyURIOptions): string {
-  const [hotp, secret, account, issuer, labelIssuer = issuer, algorithm, digits, n] = keyFields(options);
-  // Spaces after the label prefix are dropped on parsing (SPEC.md §4.2), so they cannot round-trip there.
-  if (labelIssuer !== undefined && account[0] === ' ') invalid('account', 'a string without a leading space after an issuer');
+  // The label prefix is labelIssuer, else the issuer.
+  const key = keyFields(options, '', (issuer, labelIssuer) => (labelIssuer ?? issuer) !== undefined);
+  const { hotp, account, issuer, algorithm, digits } = key;
+  const labelIssuer = key.labelIssuer ?? issuer;
   const type = hotp ? 'hotp' : 'totp';
-  const other = hotp ? 'period' : 'counter';
-  if (options[other] !== undefined) invalid(other, `absent for ${type}`);
-  const { params = {} } = options;
+  if (key.otherTypeField) invalid(hotp ? 'period' : 'counter', `absent for ${type}`);
+  const params = key.params ?? {};
   assertOptions(params, 'params');
   const e = encodeURIComponent;
-  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(secret)}`;
+  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(key.secret)}`;
   // Writes a parameter unless it has its default value (none for issuer, the counter or params).
   const add = (name: string, value: string | number | bigint | undefined, fallback?: string | number): void => {
     if (value !== undefined && value !== fallback) uri += `&${name}=${value}`;
@@ -279,10 +353,12 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   add('issuer', issuer === undefined ? issuer : e(issuer));
   add('algorithm', algorithm, 'SHA1');
   add('digits', digits, 6);
-  add(hotp ? 'counter' : 'period', n, hotp ? undefined : 30);
+  if (hotp) add('counter', key.counter);
+  else add('period', key.period, 30);
+  // Object.entries reads each extra parameter once.
   for (const [name, value] of Object.entries(params)) {
     if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');
-    if (typeof value !== 'string' || CONTROL.test(value)) invalid(`params.${name}`, 'a string without control characters or lone surrogates');
+    if (typeof value !== 'string' || CONTROL.test(value)) invalid('params', 'string values without control characters or lone surrogates');
     add(name, e(value));
   }
   return uri;

@@ -33,7 +33,7 @@ describe('encodeBase32', () => {
 });
 
 describe('decodeBase32', () => {
-  it.each(vectors.valid.filter((v) => v.base32 !== ''))('decodes the RFC 4648 §10 vector $base32, padded or not', ({ ascii: input, base32 }) => {
+  it.each(vectors.valid)('decodes the RFC 4648 §10 vector $base32, padded or not', ({ ascii: input, base32 }) => {
     expect(hex(decodeBase32(base32))).toBe(hex(ascii(input)));
     expect(hex(decodeBase32(base32.replace(/=+$/, '')))).toBe(hex(ascii(input)));
     expect(hex(decodeBase32(base32.toLowerCase()))).toBe(hex(ascii(input)));

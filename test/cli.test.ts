@@ -2,7 +2,7 @@
 // and run as a child process. Its codes are compared with the library's (and the independent reference) for
 // seeded random keys, times and counters; exit statuses, stdin, help, error lines and `new` output are checked.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,8 @@ import { encodeQR, qrToSVG, qrToTerminal } from '../src/qr/index.js';
 import { buildPackage } from './helpers/build.js';
 import { seededRandom, type Random } from './helpers/random.js';
 import { referenceHOTP, referenceTOTP } from './helpers/reference.js';
+
+const SECRET = 'JBSWY3DPEHPK3PXP';
 
 let dir = '';
 let cli = '';
@@ -257,6 +259,75 @@ describe('otpkit new', () => {
     const svg = readFileSync(file, 'utf8');
     expect(svg).toBe(qrToSVG(encodeQR(uri)));
     expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/);
+    // The SVG holds the secret: readable by its owner only.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to overwrite an existing SVG file, or to follow a symlink, unless --force (which replaces, never follows)', () => {
+    const file = join(dir, 'taken.svg');
+    writeFileSync(file, 'keep me');
+    const refused = otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', file]);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe('otpkit: the SVG file exists already (it would hold the secret): choose a new name, or add --force\n');
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+
+    // A symlink planted where the file is to go, pointing at a file of someone else's, even a dangling one.
+    const target = join(dir, 'victim.txt');
+    writeFileSync(target, 'victim');
+    const link = join(dir, 'link.svg');
+    symlinkSync(target, link);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', link]).status).toBe(2);
+    const dangling = join(dir, 'dangling.svg');
+    symlinkSync(join(dir, 'nowhere.txt'), dangling);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', dangling]).status).toBe(2);
+    expect(existsSync(join(dir, 'nowhere.txt'))).toBe(false);
+
+    const forced = otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', link, '--force']);
+    expect(forced.status).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('victim');
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(readFileSync(link, 'utf8')).toMatch(/^<svg /);
+    expect(statSync(link).mode & 0o777).toBe(0o600);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', file, '--force']).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--force']).stderr).toBe('otpkit: --force applies with --svg <file> only\n');
+  });
+
+  it('writes an account holding ":" after the issuer prefix as %3A, and parses it back', () => {
+    const r = otpkit(['new', '--issuer', 'Example', '--account', 'user:name']);
+    expect(r.status).toBe(0);
+    const uri = /^uri: +(\S+)$/m.exec(r.stdout)?.[1] as string;
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Example:user%3Aname\?/);
+    expect(parseKeyURI(uri).account).toBe('user:name');
+  });
+});
+
+describe('nothing printed can drive the terminal', () => {
+  it('escapes bidirectional, zero-width and other format characters that reach the output', () => {
+    // The library refuses controls everywhere and these in names, but a parameter value may hold them.
+    const uri = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example&image=%E2%80%AEgnp.evil%E2%80%8B&x%E2%81%A6=1`;
+    const r = otpkit(['parse', uri]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u202e\u200b\u2066]/);
+    expect(r.stdout).toContain('\\u202egnp.evil\\u200b');
+    // Still JSON, and it reads back to the same key.
+    expect(JSON.parse(r.stdout)).toEqual(redacted(parseKeyURI(uri)));
+  });
+
+  it('refuses a URI whose label holds a right-to-left override, without echoing it', () => {
+    const r = otpkit(['parse', `otpauth://totp/Example:alice%E2%80%AEmoc.evil?secret=${SECRET}`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('otpkit: label account contains a bidirectional or zero-width character (ERR_URI_INVALID_LABEL)\n');
+  });
+
+  it('names an unknown option only when it is one otpkit knows (a secret typed as a flag is not echoed)', () => {
+    const r = otpkit(['code', `--${SECRET.toLowerCase()}`, SECRET]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('otpkit: unknown option; run "otpkit code --help"\n');
+    const misplaced = otpkit(['code', SECRET, '--svg', 'x.svg']);
+    expect(misplaced.stderr).toBe('otpkit: unknown option --svg; run "otpkit code --help"\n');
   });
 });
 
@@ -341,7 +412,8 @@ describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
     ['a stdin of blanks', ['parse', '-'], ' \n\n'],
     ['new without --account', ['new', '--issuer', 'X']],
     ['new without --issuer', ['new', '--account', 'x']],
-    ['new with an account holding ":"', ['new', '--issuer', 'X', '--account', 'a:b']],
+    ['new with an issuer holding ":"', ['new', '--issuer', 'X:Y', '--account', 'a']],
+    ['new with an account holding a right-to-left override', ['new', '--issuer', 'X', '--account', 'a\u202eb']],
     ['new with too few bytes', ['new', '--issuer', 'X', '--account', 'a', '--bytes', '8']],
     ['an SVG file that cannot be written', ['new', '--issuer', 'X', '--account', 'a', '--svg', '/nonexistent-dir/x.svg']],
   ];

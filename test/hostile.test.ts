@@ -49,6 +49,7 @@ const VALID: Record<string, () => Promise<unknown[]>> = {
   findRecoveryCode: async () => [{ code: CODE, hashes: [await otpkit.hashRecoveryCode(CODE)] }],
   sealSecret: async () => [{ secret: SECRET, key: KEY, context: 'user-1' }],
   openSecret: async () => [{ sealed: await otpkit.sealSecret({ secret: SECRET, key: KEY, context: 'user-1' }), key: KEY, context: 'user-1' }],
+  openSecretKey: async () => [{ sealed: await otpkit.sealSecret({ secret: SECRET, key: KEY, context: 'user-1' }), key: KEY, context: 'user-1', algorithm: 'SHA256' }],
   encodeQR: async () => [URI, { ecc: 'M', minVersion: 2 }],
   qrToSVG: async () => [qr.encodeQR(URI), { margin: 4, dark: '#000', light: null }],
   qrToTerminal: async () => [qr.encodeQR('x'), { margin: 2, invert: true }],

@@ -112,12 +112,22 @@ describe('parseMigrationURI: payloads from an independent writer', () => {
     ['an algorithm given as bytes', [[4, 'bytes', 'x']], 'ERR_MIGRATION_INVALID'],
     ['a name that is not UTF-8', [[2, 'bytes', new Uint8Array([0xc3, 0x28])]], 'ERR_MIGRATION_INVALID'],
     ['a name with a control character', [[2, 'bytes', 'a\nb']], 'ERR_MIGRATION_INVALID'],
-    ['a name with two colons', [[2, 'bytes', 'a:b:c']], 'ERR_MIGRATION_INVALID'],
+    ['a name with a C1 control (U+0085)', [[2, 'bytes', 'a\u0085b']], 'ERR_MIGRATION_INVALID'],
+    ['a name with a right-to-left override', [[2, 'bytes', 'Bank:alice\u202emoc.live']], 'ERR_MIGRATION_INVALID'],
+    ['an issuer with a zero-width space', [[3, 'bytes', 'Pay\u200bPal']], 'ERR_MIGRATION_INVALID'],
+    ['an issuer with a left-to-right isolate', [[3, 'bytes', '\u2066Bank']], 'ERR_MIGRATION_INVALID'],
     ['an issuer with a control character', [[3, 'bytes', 'a\x7f']], 'ERR_MIGRATION_INVALID'],
     ['an empty secret', [[1, 'bytes', new Uint8Array(0)]], 'ERR_MIGRATION_INVALID'],
   ] as const)('refuses an account with %s', async (_, fields, code) => {
     const account = message([[1, 'bytes', secretOf(10)], [2, 'bytes', 'n'], ...(fields as unknown as Field[])]);
     await expectOTPError(() => parseMigrationURI(uriOf(message([[1, 'bytes', account]]))), code);
+  });
+
+  it('splits a name at its first ":" only: the rest, colons and all, is the account', () => {
+    const account = message([[1, 'bytes', secretOf(10)], [2, 'bytes', 'a:b:c']]);
+    expect(parseMigrationURI(uriOf(message([[1, 'bytes', account]])))).toStrictEqual([
+      key({ secret: referenceBase32(secretOf(10)), account: 'b:c', issuer: 'a', labelIssuer: 'a' }),
+    ]);
   });
 
   it('refuses an account list given as a varint', async () => {

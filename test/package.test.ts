@@ -40,7 +40,7 @@ describe('package.json', () => {
 describe('public API', () => {
   it('exports exactly the core functions and classes by name (no default export)', () => {
     expect(Object.keys(otpkit).sort()).toEqual(
-      ['OTPError', 'decodeBase32', 'encodeBase32', 'generateHOTP', 'generateSecret', 'generateTOTP', 'isOTPError', 'totpStep', 'verifyHOTP', 'verifyTOTP', 'findRecoveryCode', 'generateRecoveryCodes', 'hashRecoveryCode', 'openSecret', 'resyncHOTP', 'sealSecret', 'clearKeyCache', 'configureKeyCache', 'buildKeyURI', 'parseKeyURI', 'buildMigrationURIs', 'parseMigrationURI'].sort(),
+      ['OTPError', 'decodeBase32', 'encodeBase32', 'generateHOTP', 'generateSecret', 'generateTOTP', 'isOTPError', 'totpStep', 'verifyHOTP', 'verifyTOTP', 'findRecoveryCode', 'generateRecoveryCodes', 'hashRecoveryCode', 'openSecret', 'openSecretKey', 'resyncHOTP', 'sealSecret', 'clearKeyCache', 'configureKeyCache', 'buildKeyURI', 'parseKeyURI', 'buildMigrationURIs', 'parseMigrationURI'].sort(),
     );
   });
 });

@@ -20,6 +20,8 @@ const CODE_RE = /[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{
 
 let clock = START;
 const sealingKey = crypto.getRandomValues(new Uint8Array(32));
+const pepperBytes = crypto.getRandomValues(new Uint8Array(32));
+const pepper = await crypto.subtle.importKey('raw', pepperBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 const logs: string[] = [];
 const secretsSeen: string[] = [];
 
@@ -51,7 +53,7 @@ for (const method of ['advanceLastStep', 'consumeRecoveryHash'] as const) {
 let server: Awaited<ReturnType<typeof startServer>>;
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, store, sealingKey, now: () => clock, log: (line) => logs.push(line) });
+  server = await startServer({ port: 0, store, sealingKey, pepper: pepperBytes, now: () => clock, log: (line) => logs.push(line) });
 });
 
 afterAll(async () => {
@@ -224,7 +226,8 @@ describe('reference server, end to end', () => {
     expect(new Set(codes).size).toBe(10);
     user = await userNamed('enrol');
     expect(await openSecret({ sealed: user.totpSecret!, key: sealingKey, context: `user:${user.id}` })).toBe(secret);
-    expect(user.recoveryHashes).toEqual(await Promise.all(codes.map(hashRecoveryCode)));
+    // Keyed hashes bound to the user (hmac-sha256:), never the plain sha256: form.
+    expect(user.recoveryHashes).toEqual(await Promise.all(codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.id }))));
     for (const code of codes) expect(JSON.stringify(user)).not.toContain(code);
     // Shown once: no page shows them again.
     expect((await b.get('/settings')).text.match(CODE_RE)).toBeNull();
@@ -274,7 +277,7 @@ describe('reference server, end to end', () => {
     expect(await signedIn(b)).toBe(true);
     const user = await userNamed('recover');
     expect(user.recoveryHashes).toHaveLength(9);
-    expect(await findRecoveryCode({ code: codes[3]!, hashes: user.recoveryHashes })).toBe(-1);
+    expect(await findRecoveryCode({ code: codes[3]!, hashes: user.recoveryHashes, key: pepper, context: user.id })).toBe(-1);
 
     const again = await passwordStep('recover');
     expect((await again.post('/login/2fa', { recovery: codes[3]! })).res.status).toBe(401);
@@ -340,8 +343,9 @@ describe('reference server, end to end', () => {
     const newCodes = regen.text.match(CODE_RE)!;
     expect(newCodes).toHaveLength(10);
     const hashes = (await userNamed('settings')).recoveryHashes;
-    expect(hashes).toEqual(await Promise.all(newCodes.map(hashRecoveryCode)));
-    for (const old of oldCodes) expect(await findRecoveryCode({ code: old, hashes })).toBe(-1);
+    const context = (await userNamed('settings')).id;
+    expect(hashes).toEqual(await Promise.all(newCodes.map((code) => hashRecoveryCode(code, { key: pepper, context }))));
+    for (const old of oldCodes) expect(await findRecoveryCode({ code: old, hashes, key: pepper, context })).toBe(-1);
 
     await b.get('/settings');
     expect((await b.post('/settings/disable-2fa', { code: regenCode })).res.status).toBe(401);

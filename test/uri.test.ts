@@ -143,6 +143,13 @@ describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
     expect(parseKeyURI(uri)).toMatchObject({ issuer: 'example.com', labelIssuer: 'Example Inc', params: { image: 'https://e.com/i.png?s=1&t=2' } });
   });
 
+  it('writes a ":" in the account as %3A after a label prefix, so the key round-trips (the first ":" splits)', () => {
+    const uri = buildKeyURI({ secret: S, issuer: 'Example', account: 'user:with:colons' });
+    expect(uri).toBe(`otpauth://totp/Example:user%3Awith%3Acolons?secret=${S}&issuer=Example`);
+    expect(parseKeyURI(uri)).toMatchObject({ issuer: 'Example', labelIssuer: 'Example', account: 'user:with:colons' });
+    expect(parseKeyURI(buildKeyURI({ secret: S, issuer: 'I', labelIssuer: 'Shown', account: ':a:' })).account).toBe(':a:');
+  });
+
   it('keeps an empty issuer exactly', () => {
     const key = parseKeyURI(buildKeyURI({ secret: S, issuer: '', account: 'a' }));
     expect(key).toMatchObject({ issuer: '', labelIssuer: '', account: 'a' });
@@ -150,7 +157,19 @@ describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
 
   it.each([
     ['a ":" in the issuer', { secret: S, account: 'a', issuer: 'A:B' }, 'ERR_INVALID_OPTION'],
-    ['a ":" in the account', { secret: S, account: 'a:b' }, 'ERR_INVALID_OPTION'],
+    ['a ":" in the account with no label prefix', { secret: S, account: 'a:b' }, 'ERR_INVALID_OPTION'],
+    ['a C1 control (U+0085) in the account', { secret: S, account: 'a\u0085b', issuer: 'I' }, 'ERR_INVALID_OPTION'],
+    ['a CSI (U+009B) in the issuer', { secret: S, account: 'a', issuer: 'I\u009b' }, 'ERR_INVALID_OPTION'],
+    ['a right-to-left override (U+202E) in the account', { secret: S, account: 'alice\u202emoc.live', issuer: 'I' }, 'ERR_INVALID_OPTION'],
+    ['a left-to-right embedding (U+202A) in the issuer', { secret: S, account: 'a', issuer: '\u202aBank' }, 'ERR_INVALID_OPTION'],
+    ['a first-strong isolate (U+2068) in the label issuer', { secret: S, account: 'a', issuer: 'a', labelIssuer: 'Bank\u2068' }, 'ERR_INVALID_OPTION'],
+    ['a zero-width non-joiner (U+200C) in the issuer', { secret: S, account: 'a', issuer: 'Pay\u200cPal' }, 'ERR_INVALID_OPTION'],
+    ['a right-to-left mark (U+200F) in the account', { secret: S, account: 'a\u200f' }, 'ERR_INVALID_OPTION'],
+    ['a byte order mark (U+FEFF) in the account', { secret: S, account: '\ufeffa' }, 'ERR_INVALID_OPTION'],
+    ['a word joiner (U+2060) in the issuer', { secret: S, account: 'a', issuer: 'A\u2060B' }, 'ERR_INVALID_OPTION'],
+    ['a line separator (U+2028) in the account', { secret: S, account: 'a\u2028b' }, 'ERR_INVALID_OPTION'],
+    ['a paragraph separator (U+2029) in a params value', { secret: S, account: 'a', params: { image: 'a\u2029' } }, 'ERR_INVALID_OPTION'],
+    ['a C1 control in a params value', { secret: S, account: 'a', params: { image: '\u0090' } }, 'ERR_INVALID_OPTION'],
     ['a ":" in the label issuer', { secret: S, account: 'a', issuer: 'a', labelIssuer: 'x:' }, 'ERR_INVALID_OPTION'],
     ['a newline in the issuer', { secret: S, account: 'a', issuer: 'A\nB' }, 'ERR_INVALID_OPTION'],
     ['a DEL in the account', { secret: S, account: 'a\x7f' }, 'ERR_INVALID_OPTION'],

@@ -41,17 +41,19 @@ say('   a malformed code', `"12 34 5x" -> ${typo === null ? 'refused' : 'ACCEPTE
 
 if (replay !== null || bad !== null || typo !== null) process.exit(1);
 
-// 6. Recovery codes: shown to the user once; the server keeps only their hashes.
+// 6. Recovery codes: shown to the user once; the server keeps only their hashes, keyed with a server
+// secret (the pepper, kept outside the database) and bound to the user.
+const pepper = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 const codes = generateRecoveryCodes();
-user.recoveryHashes = await Promise.all(codes.map(hashRecoveryCode));
+user.recoveryHashes = await Promise.all(codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.name })));
 say('6. recovery codes (shown once)', `${codes.slice(0, 2).join(', ')}, ... (${codes.length}; only hashes kept)`);
 
 // 7. The phone is lost: log in once with a recovery code, typed sloppily; its hash is then deleted.
 const typed = codes[0].toUpperCase().replace(/-/g, ' ');
-const used = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes });
+const used = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes, key: pepper, context: user.name });
 if (used >= 0) user.recoveryHashes.splice(used, 1);
 say('7. log in with a recovery code', used >= 0 ? `accepted ("${typed}"), ${user.recoveryHashes.length} left` : 'REFUSED (unexpected)');
-const usedAgain = await findRecoveryCode({ code: codes[0], hashes: user.recoveryHashes });
+const usedAgain = await findRecoveryCode({ code: codes[0], hashes: user.recoveryHashes, key: pepper, context: user.name });
 say('   the same recovery code again', usedAgain === -1 ? 'refused (already used)' : 'ACCEPTED (unexpected)');
 
 if (used !== 0 || usedAgain !== -1) process.exit(1);

@@ -1,11 +1,10 @@
 // Entry validation shared by the public functions. Public functions call these on their first
 // lines; internal calls pass already-validated values and never re-check.
 //
-// Size matters here (issue 7: every byte of this file is in every bundle). Messages are built from one
-// template, `"<option>" must be <expected>`, which names the option at fault and what it accepts, and
-// never the value itself (it could be a secret or a code); nothing is allocated at import.
+// Messages are built from one template, `"<option>" must be <expected>`, which names the option at fault
+// and what it accepts, and never the value itself (it could be a secret or a code). Each public function
+// reads every option once, at entry, and passes the values it read (never the options object) to these.
 import { OTPError, type OTPErrorCode } from '../errors.js';
-import type { HashAlgorithm } from '../types.js';
 
 /** The largest counter RFC 4226 §5.1 allows (8 bytes, unsigned). */
 export const MAX_COUNTER: bigint = 0xffff_ffff_ffff_ffffn;
@@ -24,13 +23,6 @@ export function fail(code: OTPErrorCode, message?: string): never {
  */
 export function invalid(name: string, expected: string): never {
   return fail('ERR_INVALID_OPTION', `"${name}" must be ${expected}`);
-}
-
-/** True for any Uint8Array (Node Buffers included, being a subclass), also one created in another realm. */
-export function isBytes(value: unknown): value is Uint8Array {
-  // The typed-array tag getter reads the internal type name, whatever the realm or subclass.
-  // ArrayBuffer.isView checks an internal slot, so an object that only claims the tag is refused.
-  return ArrayBuffer.isView(value) && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Uint8Array';
 }
 
 /** An options object (not null, not an array), or `ERR_INVALID_OPTION` naming it `name`. */
@@ -69,14 +61,6 @@ export function periodOption(value: unknown): number {
   return intOption('period', value, 1, 86_400, 30);
 }
 
-/** `algorithm`: exactly `SHA1`, `SHA256` or `SHA512` (RFC 6238 §1.2); default SHA1. */
-export function algorithmOption(value: unknown): HashAlgorithm {
-  return value === undefined
-    ? 'SHA1'
-    : value === 'SHA1' || value === 'SHA256' || value === 'SHA512'
-      ? value
-      : invalid('algorithm', 'SHA1, SHA256 or SHA512');
-}
 
 /** An instant in Unix milliseconds: a finite number in the Date range (±8.64e15), or a valid `Date`; `undefined` stays `undefined`. */
 export function timeOption(name: string, value: unknown): number | undefined {

@@ -1,16 +1,8 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
 import type { HOTPMatch } from '../hotp.js';
-import { assertOptions, digitsOption, isToken, MAX_COUNTER } from './assert.js';
-import { hmac, hmacKey, keySource, type KeySource } from './hmac.js';
-
-/**
- * Validates what every OTP function takes, in this order: the options object, `secret`, `algorithm`,
- * `digits`. The secret comes first so that its error wins, cached or not (docs/performance.md).
- */
-export function otpOptions(options: unknown): [source: KeySource, digits: number] {
-  assertOptions(options);
-  return [keySource(options), digitsOption(options.digits)];
-}
+import { isToken, MAX_COUNTER } from './assert.js';
+import { hmac } from './hmac.js';
+import { hmacKey, type KeySource } from './secret.js';
 
 /** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer (below 2^53). */
 export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {

@@ -158,46 +158,70 @@ function penalty(dark: Uint8Array, size: number): number {
  * ```
  */
 export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
+  tokenOption(text, 'text');
+  // A cheap bound first, so that no work grows with a text no symbol can hold.
+  if (text.length > MAX_CHARACTERS) fail('ERR_QR_TOO_LONG', `the text is longer than ${MAX_CHARACTERS} characters, more than any QR Code holds`);
   // A lone surrogate cannot be written as UTF-8: the decoded text would differ from the input.
-  wellFormed('text', tokenOption(text, 'text'));
-  const o = optionalOptions(options, 'encodeQR options');
-  const level = o.ecc === undefined ? 1 : LEVELS.indexOf(o.ecc as QRErrorCorrection);
+  wellFormed('text', text);
+  const { ecc, minVersion } = optionalOptions(options, 'encodeQR options');
+  const level = ecc === undefined ? 1 : LEVELS.indexOf(ecc as QRErrorCorrection);
   if (level < 0) invalid('ecc', "'L', 'M', 'Q' or 'H'");
-  return buildQR(text, level, intOption('minVersion', o.minVersion, 1, 40, 1));
+  return buildQR(text, level, intOption('minVersion', minVersion, 1, 40, 1));
+}
+
+// The most characters any symbol holds: 7,089 digits in version 40 at level L (ISO/IEC 18004 Table 7).
+// Every mode takes at least one character per digit's worth of bits, and UTF-8 at least a byte per code unit.
+const MAX_CHARACTERS = 7089;
+
+/** The mode a text is written in, its character count field, and the data bits it needs (ISO/IEC 18004 §7.4.3 to §7.4.5). */
+interface Segment {
+  /** 0 numeric, 1 alphanumeric, 2 byte. */
+  readonly mode: number;
+  /** Characters (numeric, alphanumeric) or bytes (byte mode). */
+  readonly count: number;
+  /** Data bits, without the mode indicator and the character count. */
+  readonly dataBits: number;
+  /** The UTF-8 bytes, in byte mode. */
+  readonly bytes: Uint8Array | undefined;
+}
+
+function segmentOf(text: string): Segment {
+  const n = text.length;
+  // 3 digits in 10 bits, 2 left in 7, 1 in 4; 2 alphanumerics in 11 bits, 1 left in 6.
+  if (/^\d*$/.test(text)) return { mode: 0, count: n, dataBits: Math.floor(n / 3) * 10 + [0, 4, 7][n % 3]!, bytes: undefined };
+  if (/^[\dA-Z $%*+\-./:]*$/.test(text)) return { mode: 1, count: n, dataBits: Math.floor(n / 2) * 11 + (n % 2) * 6, bytes: undefined };
+  const bytes = new TextEncoder().encode(text);
+  return { mode: 2, count: bytes.length, dataBits: bytes.length * 8, bytes };
 }
 
 /** {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests). Internal. */
 export function buildQR(text: string, level: number, minVersion: number, forcedMask?: number): QRMatrix {
-  // 1. Data bits without the header (ISO/IEC 18004 §7.4.3 to §7.4.5).
+  // 1. The smallest version that holds mode indicator + character count + data (§7.4.1, Table 3),
+  // found from the segment's size before any bit is written.
+  const { mode, count, dataBits, bytes } = segmentOf(text);
+  let version = minVersion;
+  let countBits = 0;
+  let capacity = 0;
+  for (;; version++) {
+    if (version > 40) fail('ERR_QR_TOO_LONG', `the text needs ${dataBits + 4 + countBits} bits, more than a version 40 symbol at level ${LEVELS[level] as string} holds (${capacity})`);
+    const range = version < 10 ? 0 : version < 27 ? 1 : 2;
+    countBits = mode === 2 ? (range ? 16 : 8) : 10 - mode + 2 * range;
+    capacity = dataCodewords(version, level) * 8;
+    if (4 + countBits + dataBits <= capacity) break;
+  }
+
+  // 2. Data bits without the header (§7.4.3 to §7.4.5).
   const data: number[] = [];
-  let mode = 2;
-  let count = text.length;
-  if (/^\d*$/.test(text)) {
-    mode = 0;
+  if (mode === 0) {
     for (let i = 0; i < count; i += 3) push(data, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
-  } else if (/^[\dA-Z $%*+\-./:]*$/.test(text)) {
-    mode = 1;
+  } else if (mode === 1) {
     for (let i = 0; i < count; i += 2) {
       const a = ALPHANUMERIC.indexOf(text[i] as string);
       if (i + 1 < count) push(data, a * 45 + ALPHANUMERIC.indexOf(text[i + 1] as string), 11);
       else push(data, a, 6);
     }
   } else {
-    const bytes = new TextEncoder().encode(text);
-    count = bytes.length;
-    for (const b of bytes) push(data, b, 8);
-  }
-
-  // 2. The smallest version that holds mode indicator + character count + data (§7.4.1, Table 3).
-  let version = minVersion;
-  let countBits = 0;
-  let capacity = 0;
-  for (;; version++) {
-    if (version > 40) fail('ERR_QR_TOO_LONG', `the text needs ${data.length + 4 + countBits} bits, more than a version 40 symbol at level ${LEVELS[level] as string} holds (${capacity})`);
-    const range = version < 10 ? 0 : version < 27 ? 1 : 2;
-    countBits = mode === 2 ? (range ? 16 : 8) : 10 - mode + 2 * range;
-    capacity = dataCodewords(version, level) * 8;
-    if (4 + countBits + data.length <= capacity) break;
+    for (const b of bytes as Uint8Array) push(data, b, 8);
   }
   const bits: number[] = [];
   push(bits, 1 << mode, 4);

@@ -29,6 +29,8 @@ export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI 
   if (rng.int(0, 3) > 0) {
     key.issuer = randomLabelText(rng, 16) || 'x';
     key.labelIssuer = rng.int(0, 3) === 0 ? randomLabelText(rng, 10) : key.issuer;
+    // After a label prefix the account may hold ':' (written %3A), as pyotp's and otpauth's builders write it.
+    if (rng.int(0, 2) === 0) key.account = `${key.account}:${randomLabelText(rng, 6)}`.replace(/^ +/, '');
   }
   key.algorithm = rng.pick(['SHA1', 'SHA256', 'SHA512'] as const);
   key.digits = o.migration ? rng.pick([6, 8]) : rng.int(6, 10);

@@ -68,3 +68,13 @@ declare module 'node:util' {
     strict: boolean;
   }): { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
+// The CLI writes the SVG of a secret with an exclusive create and mode 0600; its test checks the file.
+declare module 'node:fs' {
+  export function openSync(path: string, flags: string, mode?: number): number;
+  export function writeSync(fd: number, text: string): number;
+  export function closeSync(fd: number): void;
+  export function unlinkSync(path: string): void;
+  export function symlinkSync(target: string, path: string): void;
+  export function lstatSync(path: string): { mode: number; isSymbolicLink(): boolean };
+  export function statSync(path: string): { mode: number };
+}

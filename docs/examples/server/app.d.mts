@@ -8,6 +8,7 @@ export declare const LOCK_STEP_MS: number;
 export interface AppOptions {
   store?: Store;
   sealingKey?: Uint8Array | CryptoKey;
+  pepper?: Uint8Array | CryptoKey;
   now?: () => number;
   secureCookies?: boolean;
   log?: (line: string) => void;

@@ -10,6 +10,7 @@ import {
   generateSecret,
   hashRecoveryCode,
   openSecret,
+  openSecretKey,
   sealSecret,
   verifyTOTP,
 } from 'otpkit';
@@ -30,23 +31,42 @@ const MAX_BODY = 8 * 1024;
 /**
  * Creates the request handler. Options:
  * - `store`: a Store (store.mjs); default a new in-memory one
- * - `sealingKey`: 32 bytes or an AES-GCM CryptoKey for sealSecret; default a random key for this process
+ * - `sealingKey`: 32 bytes or an AES-256-GCM CryptoKey for sealSecret; default a random key for this process
+ * - `pepper`: 32 bytes or an HMAC-SHA-256 CryptoKey that keys the recovery-code hashes; default a random key
+ *   for this process. Keep both outside the database (an environment secret, a key service).
  * - `now`: the clock, () => Unix ms; default Date.now (tests inject their own)
  * - `secureCookies`: add `Secure` and the `__Host-` prefix (behind HTTPS); default false (plain http on loopback)
  * - `log`: (line) => void; default console.log. Lines never hold a secret, a code or a URI.
  */
+/** A CryptoKey as given, or one imported (non-extractable) from 32 bytes; random bytes when absent. */
+async function asKey(value, algorithm, usages) {
+  if (value !== undefined && !(value instanceof Uint8Array)) return value;
+  const bytes = value ?? crypto.getRandomValues(new Uint8Array(32));
+  return crypto.subtle.importKey('raw', bytes, algorithm, false, usages);
+}
+
 export function createApp(options = {}) {
   const store = options.store ?? createMemoryStore();
-  const sealingKey = options.sealingKey ?? crypto.getRandomValues(new Uint8Array(32));
+  // Imported once as non-extractable CryptoKeys: openSecretKey caches the keys it opens per sealing-key object.
+  const sealingKey = asKey(options.sealingKey, 'AES-GCM', ['encrypt', 'decrypt']);
+  const pepper = asKey(options.pepper, { name: 'HMAC', hash: 'SHA-256' }, ['sign']);
   const now = options.now ?? Date.now;
   const secureCookies = options.secureCookies ?? false;
   const log = options.log ?? ((line) => console.log(line));
   const cookieName = secureCookies ? '__Host-sid' : 'sid';
 
   // guide: "Sealing secrets at rest". The user id is the context: a sealed secret copied into another
-  // user's row does not open there.
-  const sealFor = (user, secret) => sealSecret({ secret, key: sealingKey, context: `user:${user.id}` });
-  const openFor = (user, sealed) => openSecret({ sealed, key: sealingKey, context: `user:${user.id}` });
+  // user's row does not open there. openSecretKey gives a non-extractable HMAC key: the plain secret
+  // exists only inside that call.
+  const sealFor = async (user, secret) => sealSecret({ secret, key: await sealingKey, context: `user:${user.id}` });
+  // The enrolment page alone needs the secret's text (the key URI, the key typed by hand).
+  const openFor = async (user, sealed) => openSecret({ sealed, key: await sealingKey, context: `user:${user.id}` });
+  const openKeyFor = async (user, sealed) => openSecretKey({ sealed, key: await sealingKey, context: `user:${user.id}` });
+  // guide: "Recovery codes". Keyed hashes bound to the user: a database dump alone cannot test guesses.
+  const hashCodesFor = async (user, codes) => {
+    const key = await pepper;
+    return Promise.all(codes.map((code) => hashRecoveryCode(code, { key, context: user.id })));
+  };
 
   // ---- sessions: random ids in HttpOnly, SameSite=Strict cookies; a CSRF token per session -------------
 
@@ -98,14 +118,14 @@ export function createApp(options = {}) {
 
     let ok = false;
     if (code !== '') {
-      // The plain secret exists only for this call (RFC 4226 §7.5: decrypt at verification time).
-      const secret = await openFor(user, user.totpSecret);
+      // The plain secret exists only inside openSecretKey (RFC 4226 §7.5: decrypt at verification time).
+      const secret = await openKeyFor(user, user.totpSecret);
       const match = await verifyTOTP({ secret, token: code, time, afterStep: user.lastStep });
       // afterStep refuses a code already used; the compare-and-set refuses the same code arriving
       // twice at once, when both requests read the same lastStep.
       ok = match !== null && (await store.advanceLastStep(user.id, match.step));
     } else {
-      const index = await findRecoveryCode({ code: recovery, hashes: user.recoveryHashes });
+      const index = await findRecoveryCode({ code: recovery, hashes: user.recoveryHashes, key: await pepper, context: user.id });
       // Deleting the hash is the compare-and-set here: only one request can delete it.
       ok = index >= 0 && (await store.consumeRecoveryHash(user.id, user.recoveryHashes[index]));
     }
@@ -267,7 +287,7 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
       case 'POST /2fa/enrol': {
         if (!full) return redirect('/login');
         if (user.totpSecret || user.pendingSecret === null) return redirect('/settings');
-        const secret = await openFor(user, user.pendingSecret);
+        const secret = await openKeyFor(user, user.pendingSecret);
         const match = await verifyTOTP({ secret, token: String(body.get('code') ?? '').replace(/\s+/g, ''), time: now(), afterStep: user.lastStep });
         // The confirming code is used up too: it cannot sign in afterwards.
         if (match === null || !(await store.advanceLastStep(user.id, match.step))) {
@@ -275,7 +295,7 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
         }
         // guide: "Recovery codes". Shown once, stored only as hashes.
         const codes = generateRecoveryCodes();
-        if (!(await store.enableTwoFactor(user.id, await Promise.all(codes.map(hashRecoveryCode))))) return redirect('/settings');
+        if (!(await store.enableTwoFactor(user.id, await hashCodesFor(user, codes)))) return redirect('/settings');
         log(`user ${user.id} turned on 2fa`);
         return ok(recoveryCodesPage(user, codes, 'Two-factor authentication is on'));
       }
@@ -292,7 +312,7 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
           return redirect('/settings');
         }
         const codes = generateRecoveryCodes();
-        await store.replaceRecoveryHashes(user.id, await Promise.all(codes.map(hashRecoveryCode)));
+        await store.replaceRecoveryHashes(user.id, await hashCodesFor(user, codes));
         return ok(recoveryCodesPage(user, codes, 'New recovery codes'));
       }
       case 'POST /logout':

@@ -12,10 +12,8 @@ export default function base32Cases({ otp, vectors, assert, ref }) {
       const bytes = ref.ascii(row.ascii);
       assert.equal(otp.encodeBase32(bytes, { padding: true }), row.base32, 'padded');
       assert.equal(otp.encodeBase32(bytes), row.base32.replace(/=+$/, ''), 'unpadded (the default)');
-      if (row.ascii !== '') {
-        assert.deepEqual(otp.decodeBase32(row.base32), bytes, 'decode padded');
-        assert.deepEqual(otp.decodeBase32(row.base32.replace(/=+$/, '')), bytes, 'decode unpadded');
-      }
+      assert.deepEqual(otp.decodeBase32(row.base32), bytes, 'decode padded');
+      assert.deepEqual(otp.decodeBase32(row.base32.replace(/=+$/, '')), bytes, 'decode unpadded');
     });
   }
   for (const row of v.decode) {
