@@ -226,8 +226,9 @@ async function keyOf(arg: string): Promise<KeyURI | { type: undefined; secret: s
   const text = await input(arg, 'secret or otpauth:// URI');
   if (isMigrationURI(text)) usage('an otpauth-migration:// URI holds several keys: list them with "otpkit import"');
   if (isURI(text)) return parseKeyURI(text);
-  // A base32 secret as authenticator apps display it ("jbsw y3dp ehpk 3pxp"): whitespace is not part of it.
-  return { type: undefined, secret: text.replace(/\s+/g, '') };
+  // A base32 secret as authenticator apps display it ("jbsw y3dp ehpk 3pxp") or users type it
+  // ("JBSW-Y3DP-EHPK-3PXP"): whitespace and hyphens are not part of it, as with decodeBase32's loose mode.
+  return { type: undefined, secret: text.replace(/[\s-]+/g, '') };
 }
 
 /** A decimal integer option (optionally negative), or undefined when absent. Never echoes the value. */

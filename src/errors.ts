@@ -4,9 +4,9 @@
  * | code | meaning |
  * | --- | --- |
  * | `ERR_INVALID_OPTION` | an option is missing, of the wrong type or out of range |
- * | `ERR_INVALID_SECRET` | the secret is not a non-empty base32 string or `Uint8Array` |
+ * | `ERR_INVALID_SECRET` | the secret is not a non-empty base32 string or `Uint8Array`, or an HMAC `CryptoKey` allowing `sign` whose hash matches `algorithm` (text or bytes only where the secret is written out) |
  * | `ERR_BASE32_INVALID_CHARACTER` | base32 text holds a character outside `A-Z2-7` (RFC 4648 §6) |
- * | `ERR_BASE32_INVALID_LENGTH` | base32 text is empty or of an impossible length (RFC 4648 §6) |
+ * | `ERR_BASE32_INVALID_LENGTH` | base32 text is of an impossible length, 1, 3 or 6 mod 8 (RFC 4648 §6) |
  * | `ERR_BASE32_INVALID_PADDING` | `=` padding is misplaced, partial or excessive (RFC 4648 §3.2) |
  * | `ERR_CRYPTO_UNAVAILABLE` | `crypto.subtle` / `crypto.getRandomValues` are missing (e.g. a plain-HTTP page) |
  * | `ERR_SEAL_INVALID` | a sealed secret does not open: tampered, malformed, wrong key or wrong context |
@@ -16,14 +16,14 @@
  * | `ERR_URI_INVALID_SCHEME` | the URI does not start with `otpauth://` (or `otpauth-migration://` for `parseMigrationURI`) |
  * | `ERR_URI_INVALID_TYPE` | the URI authority is not `totp` / `hotp` (`offline` for migration), or has a port or user info |
  * | `ERR_URI_INVALID_ENCODING` | invalid percent-encoding, percent-encoded bytes that are not UTF-8, or a lone surrogate (RFC 3986 §2.1) |
- * | `ERR_URI_INVALID_CHARACTER` | a control character (U+0000-U+001F, U+007F) anywhere, or a raw `#` (fragment) |
- * | `ERR_URI_INVALID_LABEL` | a decoded label issuer or account contains `:` (SPEC.md §4.2) |
+ * | `ERR_URI_INVALID_CHARACTER` | a control character (C0, DEL, C1: U+0000-U+001F, U+007F-U+009F) or a line or paragraph separator (U+2028, U+2029) anywhere, or a raw `#` (fragment) |
+ * | `ERR_URI_INVALID_LABEL` | the account, label issuer or issuer holds a bidirectional control or a zero-width character, which could make one name pass for another (Unicode Technical Report #36) |
  * | `ERR_URI_MISSING_SECRET` | the `secret` parameter is absent |
  * | `ERR_URI_INVALID_SECRET` | the `secret` parameter is empty or not valid base32 (RFC 4648 §6) |
  * | `ERR_URI_DUPLICATE_PARAMETER` | a parameter is given twice with different values (draft-andesco-otpauth-uri-00 §3.4) |
  * | `ERR_URI_INVALID_PARAMETER` | `algorithm`, `digits`, `period` or `counter` is not an allowed value in ASCII decimal |
  * | `ERR_URI_MISSING_COUNTER` | an hotp URI has no `counter` parameter |
- * | `ERR_MIGRATION_INVALID` | an otpauth-migration payload is missing, not base64, or not a well-formed MigrationPayload protobuf (SPEC.md §4.7) |
+ * | `ERR_MIGRATION_INVALID` | an otpauth-migration payload is missing, not base64, or not a well-formed MigrationPayload protobuf, or a name holds a character a key URI refuses |
  * | `ERR_MIGRATION_UNSUPPORTED` | an otpauth-migration entry uses what otpkit cannot represent (MD5, an unknown enum value) |
  */
 export type OTPErrorCode =

@@ -6,7 +6,7 @@ import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
 export interface GenerateHOTPOptions {
-  /** The shared secret K: base32 text or raw bytes. */
+  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
   secret: SecretInput;
   /** The moving factor C (RFC 4226 §5.1): a safe integer >= 0, or a bigint up to 2^64-1. */
   counter: number | bigint;
@@ -74,7 +74,9 @@ export async function generateHOTP(options: GenerateHOTPOptions): Promise<string
  * @example
  * ```ts
  * const match = await verifyHOTP({ secret, token: '359152', counter: 1, lookAhead: 2 })
- * if (match) await db.saveCounter(user, match.nextCounter) // { counter: 2, nextCounter: 3, delta: 1 }
+ * // { counter: 2, nextCounter: 3, delta: 1 }; store it with a compare-and-set that can fail:
+ * // UPDATE users SET counter = $1 WHERE id = $2 AND counter = $3 (success iff one row changed)
+ * if (match && (await db.advanceCounter(user.id, { from: user.counter, to: match.nextCounter }))) logIn(user)
  * ```
  */
 export function verifyHOTP(options: VerifyHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;

@@ -1,7 +1,7 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
 import { encodeBase32, symbolValue } from './base32.js';
 import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from './internal/assert.js';
-import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
+import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/otp.js';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
@@ -10,6 +10,7 @@ const SYMBOLS = 16; // 16 symbols x 5 bits = 80 bits = 10 random bytes exactly
 // The two stored forms: keyed (HMAC-SHA-256 under a server key) and the legacy plain SHA-256.
 const KEYED_PREFIX = 'hmac-sha256:';
 const LEGACY_PREFIX = 'sha256:';
+const KEY_EXPECTED = 'an HMAC CryptoKey with hash SHA-256 allowing "sign"';
 // Far longer than any spelling of a code with separators; anything longer is not a recovery code.
 const MAX_INPUT = 64;
 // Whitespace, the ASCII hyphen, and the dashes and minus sign that word processors substitute for it.
@@ -88,7 +89,7 @@ function hashRule(key: unknown, context: unknown): HashRule {
   if (key !== undefined) {
     const info = cryptoKeyInfo(key);
     if (info?.name !== 'HMAC' || info.hash !== 'SHA-256' || !info.usages.includes('sign')) {
-      invalid('key', 'an HMAC CryptoKey with hash SHA-256 allowing "sign"');
+      invalid('key', KEY_EXPECTED);
     }
   } else if (context !== undefined) {
     invalid('context', 'absent without "key" (the legacy sha256: form binds no context)');
@@ -106,7 +107,13 @@ async function hashCanonical(code: string, rule: HashRule): Promise<string> {
   if (rule.key === undefined) return LEGACY_PREFIX + hex(await subtle().digest('SHA-256', encoder.encode(code)));
   const context = encoder.encode(rule.context);
   const message = encoder.encode(`${context.length}:${rule.context}${code}`);
-  return KEYED_PREFIX + hex(await subtle().sign('HMAC', rule.key, message));
+  try {
+    return KEYED_PREFIX + hex(await subtle().sign('HMAC', rule.key, message));
+  } catch (error) {
+    // Where a CryptoKey's attributes carry no brand (workerd), WebCrypto is the check of last resort.
+    if (isKeyRefusal(error)) fail('ERR_INVALID_OPTION', `"key" must be ${KEY_EXPECTED}`, error);
+    throw error;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import type { HashAlgorithm, SecretInput } from './types.js';
 
 /** Options for {@link resyncHOTP}. */
 export interface ResyncHOTPOptions {
-  /** The shared secret K: base32 text or raw bytes. */
+  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
   secret: SecretInput;
   /** Two or three codes the token showed one after another, oldest first. */
   tokens: [string, string] | [string, string, string];
@@ -51,7 +51,8 @@ function tokensOption(value: unknown): string[] {
  * @example
  * ```ts
  * const match = await resyncHOTP({ secret, tokens: ['755224', '287082'], counter: 0 }) // RFC 4226 App. D, C = 0, 1
- * if (match) await db.setCounter(user.id, match.nextCounter) // { counter: 1, nextCounter: 2, delta: 1 }
+ * // { counter: 1, nextCounter: 2, delta: 1 }; store it with a compare-and-set on the counter read:
+ * if (match && (await db.advanceCounter(user.id, { from: user.counter, to: match.nextCounter }))) resynced(user)
  * ```
  */
 export function resyncHOTP(options: ResyncHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;

@@ -2,10 +2,10 @@
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
 import { algorithmOption } from './internal/algorithms.js';
-import { assertOptions, invalid, tokenOption, wellFormed } from './internal/assert.js';
+import { assertOptions, fail, invalid, tokenOption, wellFormed } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { copyBytes, isBytes } from './internal/bytes.js';
-import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
+import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
 import { importHmacKey } from './internal/hmac.js';
 import { createKeyCache } from './internal/key-cache.js';
 import { secretBytes } from './internal/secret.js';
@@ -44,9 +44,16 @@ export interface OpenSecretKeyOptions extends OpenSecretOptions {
   algorithm?: HashAlgorithm | undefined;
 }
 
+const expectedKey = (usage: 'encrypt' | 'decrypt'): string => `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
+
+/** Throws `ERR_INVALID_OPTION` when a WebCrypto failure is its refusal of the caller's sealing key; returns otherwise. */
+function refuseKey(error: unknown, usage: 'encrypt' | 'decrypt'): void {
+  if (isKeyRefusal(error)) fail('ERR_INVALID_OPTION', `"key" must be ${expectedKey(usage)}`, error);
+}
+
 /** The sealing key as a CryptoKey allowing `usage`: imported from 32 bytes, or a real AES-256-GCM CryptoKey. */
 async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  const expected = `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
+  const expected = expectedKey(usage);
   if (isBytes(value)) {
     const bytes = copyBytes(value);
     if (bytes.length !== 32) invalid('key', expected);
@@ -80,6 +87,8 @@ async function openBytes(sealed: string, aad: Uint8Array<ArrayBuffer>, key: Cryp
   try {
     return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, data));
   } catch (error) {
+    // A tag that does not verify is an OperationError; a key WebCrypto will not use is the key's fault.
+    refuseKey(error, 'decrypt');
     return invalidSeal(error);
   }
 }
@@ -109,7 +118,13 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
     const aad = additionalData(context);
     const key = await aesKey(keyValue, 'encrypt');
     const iv = randomBytes(IV_BYTES);
-    const sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, secret));
+    let sealed: Uint8Array;
+    try {
+      sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, secret));
+    } catch (error) {
+      refuseKey(error, 'encrypt');
+      throw error;
+    }
     return `${VERSION}.${encodeBase64url(iv)}.${encodeBase64url(sealed)}`;
   } finally {
     secret.fill(0);

@@ -16,7 +16,7 @@ export interface TOTPStepOptions {
 
 /** Options for {@link generateTOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
 export interface GenerateTOTPOptions extends TOTPStepOptions {
-  /** The shared secret K: base32 text or raw bytes. */
+  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
   secret: SecretInput;
   /** HMAC hash. Default `'SHA1'`. */
   algorithm?: HashAlgorithm | undefined;
@@ -144,7 +144,8 @@ export async function generateTOTP(options: GenerateTOTPOptions): Promise<string
  * @example
  * ```ts
  * const match = await verifyTOTP({ secret: user.secret, token: input, afterStep: user.lastStep })
- * if (match) await db.setLastStep(user.id, match.step) // a compare-and-set: last_step < match.step
+ * // UPDATE users SET last_step = $1 WHERE id = $2 AND last_step < $1: success iff one row changed
+ * if (match && (await db.advanceLastStep(user.id, match.step))) logIn(user)
  * ```
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {

@@ -10,11 +10,11 @@ import { OTPError, type OTPErrorCode } from '../errors.js';
 export const MAX_COUNTER: bigint = 0xffff_ffff_ffff_ffffn;
 
 /**
- * Throws `OTPError(code, message)`. Without a message, the code is spelled out as one:
- * `ERR_BASE32_INVALID_LENGTH` gives `base32 invalid length`.
+ * Throws `OTPError(code, message)`, with `cause` when given. Without a message, the code is spelled out
+ * as one: `ERR_BASE32_INVALID_LENGTH` gives `base32 invalid length`.
  */
-export function fail(code: OTPErrorCode, message?: string): never {
-  throw new OTPError(code, message ?? code.slice(4).replaceAll('_', ' ').toLowerCase());
+export function fail(code: OTPErrorCode, message?: string, cause?: unknown): never {
+  throw new OTPError(code, message ?? code.slice(4).replaceAll('_', ' ').toLowerCase(), cause === undefined ? undefined : { cause });
 }
 
 /**

@@ -33,30 +33,51 @@ export interface CryptoKeyInfo {
 }
 
 /**
- * The facts of `value` if it is a real CryptoKey, else `null`. They are read through the getters of
- * `CryptoKey.prototype`, which check the platform's own brand: a plain object, a Proxy or an object
- * made from the prototype makes them throw, and a real key's own shadowing properties are not seen.
+ * The facts of `value` if it is a CryptoKey, else `null`. Where the platform defines the attributes as
+ * getters on `CryptoKey.prototype` (Node, Deno, Bun, browsers), they are read through those getters,
+ * which check the platform's own brand: a plain object or an object made from the prototype makes them
+ * throw, and a real key's own shadowing properties are not seen (Node's brand is its internal symbols,
+ * so a Proxy that forwards to a real key reads as that key, and WebCrypto uses it as one). Where they are plain own
+ * properties of each key (Cloudflare workerd), there is no brand to read: an object that passes here
+ * is refused by WebCrypto when used, and {@link isKeyRefusal} tells the callers so.
  */
 export function cryptoKeyInfo(value: unknown): CryptoKeyInfo | null {
   if (typeof value !== 'object' || value === null) return null;
-  const prototype = (globalThis as { CryptoKey?: { prototype: object } }).CryptoKey?.prototype;
-  if (prototype === undefined) return null;
-  const read = (name: string): unknown => Object.getOwnPropertyDescriptor(prototype, name)?.get?.call(value);
+  const CryptoKeyClass = (globalThis as { CryptoKey?: abstract new () => object }).CryptoKey;
+  if (typeof CryptoKeyClass !== 'function') return null;
+  const getter = (name: string): ((this: unknown) => unknown) | undefined => Object.getOwnPropertyDescriptor(CryptoKeyClass.prototype, name)?.get;
   try {
-    const type = read('type');
-    const algorithm = read('algorithm') as { name?: unknown; hash?: { name?: unknown }; length?: unknown } | undefined;
-    const usages = read('usages');
-    if (typeof type !== 'string' || typeof algorithm?.name !== 'string' || !Array.isArray(usages)) return null;
+    let facts: { type?: unknown; algorithm?: unknown; usages?: unknown };
+    const typeGetter = getter('type');
+    if (typeGetter !== undefined) {
+      facts = { type: typeGetter.call(value), algorithm: getter('algorithm')?.call(value), usages: getter('usages')?.call(value) };
+    } else {
+      if (!(value instanceof CryptoKeyClass)) return null;
+      const { type, algorithm, usages } = value as { type?: unknown; algorithm?: unknown; usages?: unknown };
+      facts = { type, algorithm, usages };
+    }
+    const algorithm = facts.algorithm as { name?: unknown; hash?: { name?: unknown }; length?: unknown } | undefined;
+    if (typeof facts.type !== 'string' || typeof algorithm?.name !== 'string' || !Array.isArray(facts.usages)) return null;
     const hash = algorithm.hash?.name;
     const length = algorithm.length;
     return {
-      type,
+      type: facts.type,
       name: algorithm.name,
       hash: typeof hash === 'string' ? hash : undefined,
       length: typeof length === 'number' ? length : undefined,
-      usages: [...(usages as unknown[])].filter((usage): usage is string => typeof usage === 'string'),
+      usages: Array.from(facts.usages as unknown[]).filter((usage): usage is string => typeof usage === 'string'),
     };
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether a WebCrypto failure is a refusal of the key itself (not a CryptoKey, the wrong algorithm or
+ * usage: a TypeError or an InvalidAccessError, W3C Web Cryptography API §14.3) rather than the
+ * operation failing (an OperationError, e.g. an AES-GCM tag that does not verify).
+ */
+export function isKeyRefusal(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'TypeError' || name === 'InvalidAccessError' || name === 'NotSupportedError';
 }

@@ -1,6 +1,7 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
 import type { HOTPMatch } from '../hotp.js';
-import { isToken, MAX_COUNTER } from './assert.js';
+import { fail, isToken, MAX_COUNTER } from './assert.js';
+import { isKeyRefusal } from './crypto.js';
 import { hmac } from './hmac.js';
 import { hmacKey, type KeySource } from './secret.js';
 
@@ -30,7 +31,21 @@ export function truncate(mac: Uint8Array, digits: number): string {
 
 /** HOTP(K, C) for a validated key source (RFC 4226 §5.3). */
 export async function computeOTP(source: KeySource, counter: number | bigint, digits: number): Promise<string> {
-  return truncate(new Uint8Array(await hmac(await hmacKey(source), counterBytes(counter))), digits);
+  const key = await hmacKey(source);
+  return truncate(new Uint8Array(await signed(source, hmac(key, counterBytes(counter)))), digits);
+}
+
+/**
+ * The result of signing, with WebCrypto's refusal of a caller's own CryptoKey reported as
+ * `ERR_INVALID_SECRET` (the check of last resort where a CryptoKey's attributes carry no brand: workerd).
+ */
+async function signed<T>(source: KeySource, signing: Promise<T>): Promise<T> {
+  try {
+    return await signing;
+  } catch (error) {
+    if (source.callerKey && isKeyRefusal(error)) fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"', error);
+    throw error;
+  }
 }
 
 /** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
@@ -48,7 +63,7 @@ export async function computeOTPs(source: KeySource, counters: readonly (number 
   const signing: Promise<ArrayBuffer>[] = [];
   for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
   const codes: string[] = [];
-  for (const mac of await Promise.all(signing)) codes.push(truncate(new Uint8Array(mac), digits));
+  for (const mac of await signed(source, Promise.all(signing))) codes.push(truncate(new Uint8Array(mac), digits));
   return codes;
 }
 

@@ -36,6 +36,8 @@ export interface KeySource {
   readonly algorithm: HashAlgorithm;
   /** Where to cache the import; `''` when it is not to be cached. */
   readonly cacheId: string;
+  /** Whether `key` is the caller's own CryptoKey: WebCrypto refusing it is then the secret's error. */
+  readonly callerKey: boolean;
 }
 
 /**
@@ -57,19 +59,31 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
   if (typeof secret === 'string') {
     const cacheId = cacheIdOf(secret, algorithm);
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
-    if (key !== undefined) return { key, bytes: undefined, algorithm: algorithmOption(algorithm), cacheId };
-    return { key: undefined, bytes: secretBytes(secret), algorithm: algorithmOption(algorithm), cacheId };
+    if (key !== undefined) return { key, bytes: undefined, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
+    return withAlgorithm(secretBytes(secret), algorithm, cacheId);
   }
   if (isBytes(secret)) {
     // The id is made from the private copy: what is imported is exactly what the id names.
     const bytes = secretBytes(secret);
     const cacheId = cacheIdOf(bytes, algorithm);
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
-    return { key, bytes, algorithm: algorithmOption(algorithm), cacheId };
+    if (key === undefined) return withAlgorithm(bytes, algorithm, cacheId);
+    bytes.fill(0);
+    return { key, bytes: undefined, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
   }
   // The caller's own CryptoKey: nothing to import, and never cached.
   const own = hmacSecretKey(secret, algorithm);
-  return { key: own.key, bytes: undefined, algorithm: own.algorithm, cacheId: '' };
+  return { key: own.key, bytes: undefined, algorithm: own.algorithm, cacheId: '', callerKey: true };
+}
+
+/** The source that imports `bytes` for `algorithm` (validated here); the private copy is zeroed if the algorithm is refused. */
+function withAlgorithm(bytes: Uint8Array<ArrayBuffer>, algorithm: unknown, cacheId: string): KeySource {
+  try {
+    return { key: undefined, bytes, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
+  } catch (error) {
+    bytes.fill(0);
+    throw error;
+  }
 }
 
 /** The HMAC key of a {@link KeySource}: known already, or imported (then cached when it has an id). */

@@ -1,5 +1,4 @@
-// `npm run bench`: otpkit against raw WebCrypto baselines measured in the same run (issue 7,
-// docs/performance.md). Each describe block is one comparison, its benches interleaved over ROUNDS rounds
+// `npm run bench`: otpkit against raw WebCrypto baselines measured in the same run (docs/performance.md). Each describe block is one comparison, its benches interleaved over ROUNDS rounds
 // (otpkit, raw, otpkit, raw, ...) so that a burst of load on this shared machine hits both sides; the
 // ratios (test/bench/ratios.mjs) use each bench's best round. Names matter: ratios.mjs finds them by name.
 import { bench as vitestBench, describe } from 'vitest';
@@ -7,7 +6,7 @@ import { bench as vitestBench, describe } from 'vitest';
 // The built package (npm run bench builds first), as applications run it: one bundled file, so the
 // figures do not include the per-module import indirection vitest adds to src/. Typed from src/.
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
-const { clearKeyCache, encodeBase32, generateHOTP, generateTOTP, verifyTOTP } = (await import(/* @vite-ignore */ DIST)) as typeof import('../../src/index.js');
+const { clearKeyCache, encodeBase32, generateHOTP, generateTOTP, openSecret, openSecretKey, sealSecret, verifyTOTP } = (await import(/* @vite-ignore */ DIST)) as typeof import('../../src/index.js');
 
 const subtle = globalThis.crypto.subtle;
 // Each bench starts from a collected heap (npm run bench passes --expose-gc), so garbage one bench leaves
@@ -44,6 +43,10 @@ const next = (): { bytes: Uint8Array<ArrayBuffer>; base32: string } => FRESH[fre
 // A wrong code and the code of step + 1, both 6 digits.
 const VALID_NEXT = await generateTOTP({ secret: SECRET, time: TIME + 30_000 });
 const INVALID = String((Number(VALID_NEXT) + 500_000) % 1_000_000).padStart(6, '0');
+
+// The same secret sealed at rest, with the AES-256-GCM sealing key a server imports once.
+const SEALING_KEY = await subtle.importKey('raw', new Uint8Array(32).fill(9), 'AES-GCM', false, ['encrypt', 'decrypt']);
+const SEALED = await sealSecret({ secret: SECRET, key: SEALING_KEY, context: 'user:1' });
 clearKeyCache();
 
 // Collects a group's benches, then registers them ROUNDS times in turn: "name #1", "name #2", ...
@@ -102,5 +105,17 @@ describe('throughput, 64 in flight', () => rounds((bench) => {
   });
   bench('raw sign x64 in flight, one cached key', async () => {
     await Promise.all(Array.from({ length: 64 }, () => subtle.sign('HMAC', SHA1, MESSAGE)));
+  });
+}));
+
+describe('verifyTOTP of a sealed secret, warm', () => rounds((bench) => {
+  // openSecretKey's cache (by sealed text) leaves 3 signs; openSecret decrypts every time, then the secret cache hits.
+  bench('otpkit openSecretKey + verifyTOTP (warm)', async () => {
+    const secret = await openSecretKey({ sealed: SEALED, key: SEALING_KEY, context: 'user:1' });
+    if ((await verifyTOTP({ secret, token: INVALID, time: TIME, window: 1 })) !== null) throw new Error('accepted a wrong code');
+  });
+  bench('otpkit openSecret + verifyTOTP', async () => {
+    const secret = await openSecret({ sealed: SEALED, key: SEALING_KEY, context: 'user:1' });
+    if ((await verifyTOTP({ secret, token: INVALID, time: TIME, window: 1 })) !== null) throw new Error('accepted a wrong code');
   });
 }));

@@ -52,6 +52,7 @@ const rows = [
   ['verifyTOTP window 1, valid code at step + 1', 'otpkit verifyTOTP (valid, step + 1)', 'raw 3 cached-key signs started together', undefined],
   ['generateHOTP SHA-512, warm cache', 'otpkit generateHOTP SHA512 (warm cache)', 'raw SHA-512 sign, one cached key', undefined],
   ['generateTOTP, 64 in flight', 'otpkit generateTOTP x64 in flight (warm cache)', 'raw sign x64 in flight, one cached key', undefined],
+  ['verifyTOTP of a sealed secret: openSecretKey vs openSecret', 'otpkit openSecretKey + verifyTOTP (warm)', 'otpkit openSecret + verifyTOTP', 1.8],
   ['(baseline) cached-key sign vs importKey + sign', 'raw sign, one cached key', 'raw importKey + sign', undefined],
 ];
 

@@ -78,3 +78,9 @@ declare module 'node:fs' {
   export function lstatSync(path: string): { mode: number; isSymbolicLink(): boolean };
   export function statSync(path: string): { mode: number };
 }
+declare module 'node:crypto' {
+  interface Hmac {
+    update(data: string | Uint8Array): Hmac;
+    digest(encoding: 'hex'): string;
+  }
+}

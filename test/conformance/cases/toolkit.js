@@ -231,5 +231,95 @@ export default function toolkitCases({ otp, vectors, assert }) {
       await assert.rejectsOTPError(otp, () => resync(tokens, 0, extra), 'ERR_INVALID_OPTION', what);
     }
   });
+  // ---- CryptoKeys as secrets, openSecretKey, keyed recovery hashes: the platform's own CryptoKey is
+  // recognised through CryptoKey.prototype in every runtime, and nothing dressed as one is taken for one.
+  const HASHES = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' };
+  const hmacKey = (base32, algorithm) => crypto.subtle.importKey('raw', otp.decodeBase32(base32), { name: 'HMAC', hash: HASHES[algorithm] }, false, ['sign']);
+  const FAKES = () => [
+    ['a plain object claiming the CryptoKey tag', { type: 'secret', extractable: false, algorithm: { name: 'HMAC', hash: { name: 'SHA-1' }, length: 160 }, usages: ['sign'], [Symbol.toStringTag]: 'CryptoKey' }],
+    ['an object made from CryptoKey.prototype', Object.create(CryptoKey.prototype)],
+  ];
+  add('an HMAC CryptoKey as the secret gives the RFC 6238 Appendix B codes for every hash (generateTOTP and verifyTOTP)', async () => {
+    const rfc = vectors.rfc6238;
+    for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+      const secret = await hmacKey(rfc.seeds[algorithm].base32, algorithm);
+      for (const row of rfc.valid.filter((r) => r.algorithm === algorithm)) {
+        const time = row.time * 1000;
+        assert.equal(await otp.generateTOTP({ secret, algorithm, digits: row.digits, time }), row.code, `${algorithm} at ${row.time}`);
+        assert.deepEqual(await otp.verifyTOTP({ secret, algorithm, digits: row.digits, time, token: row.code, window: 0 }), { step: row.step, delta: 0 }, `verify ${algorithm} at ${row.time}`);
+      }
+    }
+  });
+  add('an HMAC CryptoKey as the secret gives the RFC 4226 Appendix D codes (generateHOTP, verifyHOTP, resyncHOTP)', async () => {
+    const secret = await hmacKey(SECRET, 'SHA1');
+    const codes = vectors.rfc4226.valid;
+    for (const row of codes) assert.equal(await otp.generateHOTP({ secret, counter: row.counter }), row.codes['6'], `counter ${row.counter}`);
+    assert.deepEqual(await otp.verifyHOTP({ secret, token: codes[3].codes['6'], counter: 1, lookAhead: 5 }), { counter: 3, nextCounter: 4, delta: 2 }, 'verifyHOTP');
+    assert.deepEqual(await otp.resyncHOTP({ secret, tokens: [codes[4].codes['6'], codes[5].codes['6']], counter: 0 }), { counter: 5, nextCounter: 6, delta: 5 }, 'resyncHOTP');
+  });
+  add('a CryptoKey secret of another hash or kind, or a fake one, is ERR_INVALID_SECRET; writing one out is refused too', async () => {
+    const sha256 = await hmacKey(SECRET, 'SHA256');
+    await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret: sha256 }), 'ERR_INVALID_SECRET', 'SHA-256 key, SHA1 algorithm');
+    assert.equal(typeof (await otp.generateTOTP({ secret: sha256, algorithm: 'SHA256' })), 'string', 'SHA-256 key, SHA256 algorithm');
+    const aes = await aesKey(KEY, ['encrypt']);
+    await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret: aes }), 'ERR_INVALID_SECRET', 'an AES key');
+    const verifyOnly = await crypto.subtle.importKey('raw', SECRET_BYTES, { name: 'HMAC', hash: 'SHA-1' }, false, ['verify']);
+    await assert.rejectsOTPError(otp, () => otp.generateHOTP({ secret: verifyOnly, counter: 0 }), 'ERR_INVALID_SECRET', 'a key without "sign"');
+    for (const [what, fake] of FAKES()) {
+      await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret: fake }), 'ERR_INVALID_SECRET', what);
+      await assert.rejectsOTPError(otp, () => otp.verifyTOTP({ secret: fake, token: '123456' }), 'ERR_INVALID_SECRET', what);
+    }
+    const real = await hmacKey(SECRET, 'SHA1');
+    assert.throwsOTPError(otp, () => otp.buildKeyURI({ secret: real, account: 'a' }), 'ERR_INVALID_SECRET', 'buildKeyURI');
+    await assert.rejectsOTPError(otp, () => otp.sealSecret({ secret: real, key: KEY }), 'ERR_INVALID_SECRET', 'sealSecret');
+  });
+  add('sealSecret / openSecret / openSecretKey refuse a fake sealing key with ERR_INVALID_OPTION, not a platform error', async () => {
+    const fakes = [...FAKES(), ['a plain AES-GCM look-alike', { type: 'secret', algorithm: { name: 'AES-GCM', length: 256 }, usages: ['encrypt', 'decrypt'], [Symbol.toStringTag]: 'CryptoKey' }]];
+    const sealed = await otp.sealSecret({ secret: SECRET, key: KEY });
+    for (const [what, fake] of fakes) {
+      await assert.rejectsOTPError(otp, () => otp.sealSecret({ secret: SECRET, key: fake }), 'ERR_INVALID_OPTION', `sealSecret: ${what}`);
+      await assert.rejectsOTPError(otp, () => otp.openSecret({ sealed, key: fake }), 'ERR_INVALID_OPTION', `openSecret: ${what}`);
+      await assert.rejectsOTPError(otp, () => otp.openSecretKey({ sealed, key: fake }), 'ERR_INVALID_OPTION', `openSecretKey: ${what}`);
+    }
+    const hmac = await hmacKey(SECRET, 'SHA256');
+    await assert.rejectsOTPError(otp, () => otp.sealSecret({ secret: SECRET, key: hmac }), 'ERR_INVALID_OPTION', 'an HMAC key as the sealing key');
+  });
+  add('openSecretKey opens a sealed secret into a non-extractable HMAC key that gives the RFC 6238 codes, cached per sealing key', async () => {
+    const rfc = vectors.rfc6238;
+    const sealingKey = await aesKey(KEY, ['encrypt', 'decrypt']);
+    for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+      const sealed = await otp.sealSecret({ secret: rfc.seeds[algorithm].base32, key: sealingKey, context: 'user:9' });
+      const secret = await otp.openSecretKey({ sealed, key: sealingKey, context: 'user:9', algorithm });
+      assert.equal(secret.extractable, false, 'non-extractable');
+      assert.deepEqual([secret.type, secret.algorithm.name, secret.algorithm.hash.name, [...secret.usages]], ['secret', 'HMAC', HASHES[algorithm], ['sign']], 'an HMAC signing key');
+      for (const row of rfc.valid.filter((r) => r.algorithm === algorithm)) {
+        assert.equal(await otp.generateTOTP({ secret, algorithm, digits: row.digits, time: row.time * 1000 }), row.code, `${algorithm} at ${row.time}`);
+      }
+      assert.equal(await otp.openSecretKey({ sealed, key: sealingKey, context: 'user:9', algorithm }), secret, 'a repeat is the cached key');
+      await assert.rejectsOTPError(otp, () => otp.openSecretKey({ sealed, key: sealingKey, context: 'user:8', algorithm }), 'ERR_SEAL_INVALID', 'another context, though cached');
+      await assert.rejectsOTPError(otp, () => otp.openSecretKey({ sealed, key: OTHER_KEY, context: 'user:9', algorithm }), 'ERR_SEAL_INVALID', 'another key, though cached');
+      const other = await aesKey(OTHER_KEY, ['decrypt']);
+      await assert.rejectsOTPError(otp, () => otp.openSecretKey({ sealed, key: other, context: 'user:9', algorithm }), 'ERR_SEAL_INVALID', 'another CryptoKey, though cached');
+      const fromBytes = await otp.openSecretKey({ sealed, key: KEY, context: 'user:9', algorithm });
+      assert.equal(await otp.generateTOTP({ secret: fromBytes, algorithm, time: 0 }), await otp.generateTOTP({ secret: rfc.seeds[algorithm].base32, algorithm, time: 0 }), 'opened with the key bytes');
+    }
+  });
+  add('hashRecoveryCode with a key: hmac-sha256:<hex> of HMAC-SHA-256(key, <context bytes>:<context><code>) (computed here with crypto.subtle)', async () => {
+    const pepper = await crypto.subtle.importKey('raw', KEY, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    for (const [typed, canonical, context] of [['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs', 'user:42'], ['0000 0000 0000 0000', '0000000000000000', ''], ['TVWX-YZOI-2345-6789', 'tvwxyz0123456789', 'ü 😀:1']]) {
+      const message = new TextEncoder().encode(`${new TextEncoder().encode(context).length}:${context}${canonical}`);
+      const expected = `hmac-sha256:${toHex(new Uint8Array(await crypto.subtle.sign('HMAC', pepper, message)))}`;
+      const hash = await otp.hashRecoveryCode(typed, { key: pepper, context });
+      assert.equal(hash, expected, typed);
+      assert.equal(await otp.findRecoveryCode({ code: typed, hashes: ['x', await referenceHash(canonical), hash], key: pepper, context }), 2, `${typed}: found with the key, the legacy entry ignored`);
+      assert.equal(await otp.findRecoveryCode({ code: typed, hashes: [hash], key: pepper, context: `${context}x` }), -1, `${typed}: another context`);
+      assert.equal(await otp.findRecoveryCode({ code: typed, hashes: [hash] }), -1, `${typed}: without the key`);
+      assert.equal(await otp.findRecoveryCode({ code: typed, hashes: [hash, await referenceHash(canonical)] }), 1, `${typed}: legacy sha256 still matches without a key`);
+    }
+    await assert.rejectsOTPError(otp, () => otp.hashRecoveryCode('0000-0000-0000-0000', { context: 'user:1' }), 'ERR_INVALID_OPTION', 'context without key');
+    await assert.rejectsOTPError(otp, () => otp.hashRecoveryCode('0000-0000-0000-0000', { key: FAKES()[0][1] }), 'ERR_INVALID_OPTION', 'a fake key');
+    const sha1 = await crypto.subtle.importKey('raw', KEY, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+    await assert.rejectsOTPError(otp, () => otp.findRecoveryCode({ code: '0000-0000-0000-0000', hashes: [], key: sha1 }), 'ERR_INVALID_OPTION', 'an HMAC-SHA-1 key');
+  });
   return cases;
 }
