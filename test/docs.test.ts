@@ -46,3 +46,20 @@ describe('documentation', () => {
     }
   });
 });
+
+describe('examples that store state', () => {
+  // Every docs page, the README and the TSDoc in src/: an accepted code is only as safe as the
+  // compare-and-set that stores it, so no example may store replay state without checking the result.
+  const sources = [
+    ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => [`docs/${f}`, read(`../docs/${f}`)] as const),
+    ['README.md', read('../README.md')] as const,
+    ...readdirSync(new URL('../src/', import.meta.url), { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => [`src/${f}`, read(`../src/${f}`)] as const),
+  ];
+  // Storing after a match with no check: `if (match) await db.x(...)`, `if (match) user.lastStep = ...`.
+  const UNCHECKED = /if \((?:match|i >= 0|index >= 0)\) (?:await |user\.\w+ =|\w+\.(?:lastStep|counter) =)/;
+
+  it.each(sources)('%s stores no replay state without checking its compare-and-set', (_, text) => {
+    const lines = text.split('\n').filter((line) => UNCHECKED.test(line));
+    expect(lines).toEqual([]);
+  });
+});

@@ -223,6 +223,16 @@ describe('function patterns (ISO/IEC 18004 §6.3)', () => {
 });
 
 describe('version choice and capacity (ISO/IEC 18004 Table 7)', () => {
+  it('refuses text no symbol can hold before any work grows with it (10 MB in well under a second)', async () => {
+    for (const text of ['a'.repeat(10_000_000), '1'.repeat(10_000_000), '1'.repeat(7090), 'é'.repeat(2953)]) {
+      const started = performance.now();
+      await expectOTPError(() => encodeQR(text, { ecc: 'L' }), 'ERR_QR_TOO_LONG');
+      expect(performance.now() - started).toBeLessThan(200);
+    }
+    // The bound is exact for digits: 7,089 fit in version 40 at level L.
+    expect(encodeQR('1'.repeat(7089), { ecc: 'L' }).version).toBe(40);
+  });
+
   it('picks the smallest version: at every level and version, a full symbol stays and one byte more moves up', () => {
     for (const ecc of LEVELS) {
       for (let v = 1; v <= 40; v++) {
@@ -403,6 +413,35 @@ function terminalInk(text: string): string[] {
   }
   return out;
 }
+
+describe('a matrix argument is read once and never trusted', () => {
+  it('reads size and isDark once: a size getter that grows after its first read cannot make drawing hang', () => {
+    const real = encodeQR('otpauth://totp/x?secret=JBSWY3DPEHPK3PXP');
+    let reads = 0;
+    const hostile = {
+      get size() {
+        reads++;
+        return reads === 1 ? real.size : 1e9;
+      },
+      isDark: (x: number, y: number) => real.isDark(x, y),
+      version: real.version,
+      ecc: real.ecc,
+      mask: real.mask,
+    } as QRMatrix;
+    const started = performance.now();
+    expect(qrToSVG(hostile)).toBe(qrToSVG(real));
+    reads = 0;
+    expect(qrToTerminal(hostile)).toBe(qrToTerminal(real));
+    expect(reads).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('counts only true as dark: whatever else isDark returns draws a light module', () => {
+    const real = encodeQR('x');
+    const truthy = { ...real, size: real.size, isDark: (x: number, y: number) => (real.isDark(x, y) ? true : 'yes') } as unknown as QRMatrix;
+    expect(qrToSVG(truthy)).toBe(qrToSVG(real));
+  });
+});
 
 describe('qrToTerminal', () => {
   it('paints the light modules and quiet zone by default, the dark ones with invert, two rows per line', () => {

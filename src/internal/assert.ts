@@ -62,11 +62,21 @@ export function periodOption(value: unknown): number {
 }
 
 
+/** The time value of a real Date, read from its internal slot (a subclass's `valueOf` is not called), or undefined. */
+function dateTime(value: object): number | undefined {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** An instant in Unix milliseconds: a finite number in the Date range (±8.64e15), or a valid `Date`; `undefined` stays `undefined`. */
 export function timeOption(name: string, value: unknown): number | undefined {
-  // A Date's number is its time value; NaN and ±Infinity fail the comparison.
-  const ms = value instanceof Date ? +value : value;
-  return value === undefined || (typeof ms === 'number' && Math.abs(ms) <= 8.64e15) ? (ms as number | undefined) : invalid(name, 'a Date or Unix ms');
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'object' && value !== null ? dateTime(value) : value;
+  // NaN and ±Infinity fail the comparison.
+  return typeof ms === 'number' && Math.abs(ms) <= 8.64e15 ? ms : invalid(name, 'a Date or Unix ms');
 }
 
 /** `counter`: a safe integer >= 0, or a bigint 0..2^64-1 (RFC 4226 §5.1: C is 8 bytes). Required. */

@@ -23,18 +23,24 @@ export interface QRTerminalOptions {
   invert?: boolean | undefined;
 }
 
-/** Validates a matrix argument and returns its size. */
-function matrixSize(matrix: unknown): number {
-  const m = matrix as Partial<QRMatrix> | null;
-  if (typeof m !== 'object' || m === null || typeof m.isDark !== 'function' || !Number.isInteger(m.size) || (m.size as number) < 21 || (m.size as number) > 177) {
-    invalid('matrix', 'a QRMatrix from encodeQR');
-  }
-  return m.size as number;
+/** A matrix argument's size and modules, each read once (a getter cannot change the size mid-drawing). */
+interface Modules {
+  readonly size: number;
+  /** Whether the module in column x, row y of the symbol is dark: only `true` counts as dark. */
+  dark(x: number, y: number): boolean;
+}
+
+/** Validates a matrix argument, reading `size` and `isDark` once each. */
+function modulesOf(matrix: unknown): Modules {
+  if (typeof matrix !== 'object' || matrix === null) invalid('matrix', 'a QRMatrix from encodeQR');
+  const { size, isDark } = matrix as Partial<QRMatrix>;
+  if (typeof isDark !== 'function' || !Number.isInteger(size) || (size as number) < 21 || (size as number) > 177) invalid('matrix', 'a QRMatrix from encodeQR');
+  return { size: size as number, dark: (x, y) => isDark.call(matrix, x, y) === true };
 }
 
 /** Whether the module at (x, y) of the picture, quiet zone included, is dark. */
-const darkAt = (matrix: QRMatrix, size: number, margin: number, x: number, y: number): boolean =>
-  x >= margin && y >= margin && x < size + margin && y < size + margin && matrix.isDark(x - margin, y - margin);
+const darkAt = (modules: Modules, margin: number, x: number, y: number): boolean =>
+  x >= margin && y >= margin && x < modules.size + margin && y < modules.size + margin && modules.dark(x - margin, y - margin);
 
 function paint(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -57,18 +63,19 @@ function paint(name: string, value: unknown, fallback: string): string {
  * ```
  */
 export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
-  const size = matrixSize(matrix);
-  const o = optionalOptions(options, 'qrToSVG options');
-  const margin = intOption('margin', o.margin, 0, 64, 4);
-  const dark = paint('dark', o.dark, '#000');
-  const light = o.light === null ? null : paint('light', o.light, '#fff');
+  const modules = modulesOf(matrix);
+  const { size } = modules;
+  const { margin: marginValue, dark: darkValue, light: lightValue } = optionalOptions(options, 'qrToSVG options');
+  const margin = intOption('margin', marginValue, 0, 64, 4);
+  const dark = paint('dark', darkValue, '#000');
+  const light = lightValue === null ? null : paint('light', lightValue, '#fff');
   const side = size + 2 * margin;
   let d = '';
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      if (!matrix.isDark(x, y)) continue;
+      if (!modules.dark(x, y)) continue;
       let n = 1;
-      while (x + n < size && matrix.isDark(x + n, y)) n++;
+      while (x + n < size && modules.dark(x + n, y)) n++;
       d += `M${x + margin} ${y + margin}h${n}v1h-${n}z`;
       x += n;
     }
@@ -90,13 +97,13 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
  * ```
  */
 export function qrToTerminal(matrix: QRMatrix, options?: QRTerminalOptions): string {
-  const size = matrixSize(matrix);
-  const o = optionalOptions(options, 'qrToTerminal options');
-  const margin = intOption('margin', o.margin, 0, 64, 4);
-  const invert = boolOption('invert', o.invert);
-  const side = size + 2 * margin;
+  const modules = modulesOf(matrix);
+  const { margin: marginValue, invert: invertValue } = optionalOptions(options, 'qrToTerminal options');
+  const margin = intOption('margin', marginValue, 0, 64, 4);
+  const invert = boolOption('invert', invertValue);
+  const side = modules.size + 2 * margin;
   // Painted with a block: the light modules (or the dark ones when inverted); below the picture, nothing.
-  const ink = (x: number, y: number): number => (y < side && darkAt(matrix, size, margin, x, y) === invert ? 1 : 0);
+  const ink = (x: number, y: number): number => (y < side && darkAt(modules, margin, x, y) === invert ? 1 : 0);
   const lines: string[] = [];
   for (let y = 0; y < side; y += 2) {
     let line = '';
