@@ -11,6 +11,7 @@ export function encodeBase64(data: Uint8Array): string {
 
 /** Bytes as unpadded base64url (RFC 4648 §5, §3.2), pad bits zero. */
 export function encodeBase64url(data: Uint8Array): string {
+  // btoa writes at most two '=', only at the end, so this search is linear.
   return encodeBase64(data).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
 }
 

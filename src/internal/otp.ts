@@ -38,14 +38,15 @@ export async function computeOTP(source: KeySource, counter: number | bigint, di
 /**
  * The result of signing, with WebCrypto's refusal of a caller's own CryptoKey reported as
  * `ERR_INVALID_SECRET` (the check of last resort where a CryptoKey's attributes carry no brand: workerd).
+ * Keys otpkit imported itself are passed through untouched: no extra step on the hot path.
  */
-async function signed<T>(source: KeySource, signing: Promise<T>): Promise<T> {
-  try {
-    return await signing;
-  } catch (error) {
-    if (source.callerKey && isKeyRefusal(error)) fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"', error);
-    throw error;
-  }
+function signed<T>(source: KeySource, signing: Promise<T>): Promise<T> {
+  return source.callerKey ? signing.catch(refuseCallerKey) : signing;
+}
+
+function refuseCallerKey(error: unknown): never {
+  if (isKeyRefusal(error)) fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"', error);
+  throw error;
 }
 
 /** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
