@@ -18,6 +18,9 @@ const ALGORITHMS = ['SHA1', 'SHA1', 'SHA256', 'SHA512'] as const;
 const DIGITS = [6, 6, 8];
 const TYPES = ['totp', 'hotp', 'totp'] as const;
 
+// More accounts than any authenticator holds; 100 URIs of 100 accounts each.
+const MAX_KEYS = 10_000;
+
 const bad = (message: string): never => fail('ERR_MIGRATION_INVALID', `otpauth-migration payload: ${message}`);
 
 /**
@@ -169,9 +172,10 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
  * ```
  */
 export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigrationURIsOptions): string[] {
-  if (!Array.isArray(keys)) invalid('keys', 'an array of KeyURI');
-  // One read of the length and of each entry, into an array of our own (no slice(), which a subclass defines).
-  const count = (keys as readonly unknown[]).length;
+  // One read of the length and of each entry, into an array of our own (no slice(), which a subclass
+  // defines). The length is bounded first: an array's length can be set to 2^32-1 with nothing in it.
+  const count: unknown = Array.isArray(keys) ? (keys as readonly unknown[]).length : undefined;
+  if (typeof count !== 'number' || count > MAX_KEYS) invalid('keys', `an array of at most ${MAX_KEYS} KeyURI`);
   const list: unknown[] = [];
   for (let i = 0; i < count; i++) list.push((keys as readonly unknown[])[i]);
   const batchSize = intOption('batchSize', optionalOptions(options).batchSize, 1, 100, 10);
@@ -186,6 +190,11 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
       // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
       const { hotp, secret, account, issuer, labelIssuer, algorithm, digits, period, counter } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
       if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
+      // Each name character is at least one byte, and base64 makes 3 bytes 4 characters: a cheap bound
+      // that refuses a key no URI could hold before any of it is written.
+      if (account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) > (MAX_URI_LENGTH * 3) / 4) {
+        invalid(`${at}account`, `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`);
+      }
       if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
       const p: number[] = [];
       put(p, 1, secret);

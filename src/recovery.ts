@@ -1,7 +1,7 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
 import { encodeBase32, symbolValue } from './base32.js';
 import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from './internal/assert.js';
-import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
+import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/otp.js';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
@@ -11,6 +11,8 @@ const SYMBOLS = 16; // 16 symbols x 5 bits = 80 bits = 10 random bytes exactly
 const KEYED_PREFIX = 'hmac-sha256:';
 const LEGACY_PREFIX = 'sha256:';
 const KEY_EXPECTED = 'an HMAC CryptoKey with hash SHA-256 allowing "sign"';
+// Ten times the most codes generateRecoveryCodes makes: one user's hashes, never a table of everyone's.
+const MAX_HASHES = 1000;
 // Far longer than any spelling of a code with separators; anything longer is not a recovery code.
 const MAX_INPUT = 64;
 // Whitespace, the ASCII hyphen, and the dashes and minus sign that word processors substitute for it.
@@ -107,13 +109,16 @@ async function hashCanonical(code: string, rule: HashRule): Promise<string> {
   if (rule.key === undefined) return LEGACY_PREFIX + hex(await subtle().digest('SHA-256', encoder.encode(code)));
   const context = encoder.encode(rule.context);
   const message = encoder.encode(`${context.length}:${rule.context}${code}`);
+  // Where a CryptoKey's attributes carry no brand (workerd), or a Proxy answers for a real key, WebCrypto
+  // and the MAC's length are the checks of last resort: an HMAC-SHA-256 of a short message cannot fail.
+  let mac: ArrayBuffer;
   try {
-    return KEYED_PREFIX + hex(await subtle().sign('HMAC', rule.key, message));
+    mac = await subtle().sign('HMAC', rule.key, message);
   } catch (error) {
-    // Where a CryptoKey's attributes carry no brand (workerd), WebCrypto is the check of last resort.
-    if (isKeyRefusal(error)) fail('ERR_INVALID_OPTION', `"key" must be ${KEY_EXPECTED}`, error);
-    throw error;
+    return fail('ERR_INVALID_OPTION', `"key" must be ${KEY_EXPECTED}`, error);
   }
+  if (mac.byteLength !== 32) fail('ERR_INVALID_OPTION', `"key" must be ${KEY_EXPECTED}`);
+  return KEYED_PREFIX + hex(mac);
 }
 
 /**
@@ -194,9 +199,10 @@ export async function hashRecoveryCode(code: string, options?: HashRecoveryCodeO
 export async function findRecoveryCode(options: FindRecoveryCodeOptions): Promise<number> {
   assertOptions(options);
   const { code, hashes, key, context } = options;
-  if (!Array.isArray(hashes)) invalid('hashes', 'an array');
-  // One read of the length and of each entry, with no method of the caller's array called.
-  const count = (hashes as readonly unknown[]).length;
+  // One read of the length and of each entry, with no method of the caller's array called. The length is
+  // bounded before anything is copied: an array's length can be set to 2^32-1 with nothing in it.
+  const count: unknown = Array.isArray(hashes) ? (hashes as readonly unknown[]).length : undefined;
+  if (typeof count !== 'number' || count > MAX_HASHES) invalid('hashes', `an array of at most ${MAX_HASHES} hashes`);
   const entries: unknown[] = [];
   for (let i = 0; i < count; i++) entries.push((hashes as readonly unknown[])[i]);
   const rule = hashRule(key, context);

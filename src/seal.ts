@@ -2,7 +2,7 @@
 import { encodeBase32 } from './base32.js';
 import { OTPError } from './errors.js';
 import { algorithmOption } from './internal/algorithms.js';
-import { assertOptions, fail, invalid, tokenOption, wellFormed } from './internal/assert.js';
+import { assertOptions, fail, tokenOption, wellFormed } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { copyBytes, isBytes } from './internal/bytes.js';
 import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
@@ -46,27 +46,33 @@ export interface OpenSecretKeyOptions extends OpenSecretOptions {
 
 const expectedKey = (usage: 'encrypt' | 'decrypt'): string => `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
 
-/** Throws `ERR_INVALID_OPTION` when a WebCrypto failure is its refusal of the caller's sealing key; returns otherwise. */
-function refuseKey(error: unknown, usage: 'encrypt' | 'decrypt'): void {
-  if (isKeyRefusal(error)) fail('ERR_INVALID_OPTION', `"key" must be ${expectedKey(usage)}`, error);
+/** A sealing key ready for WebCrypto, in a record: a caller's CryptoKey is never resolved as a promise (it could have an own `then`). */
+interface SealingKey {
+  readonly key: CryptoKey;
+  /** The caller's own CryptoKey (not imported here from bytes): WebCrypto refusing it is the key's fault. */
+  readonly fromCaller: boolean;
 }
 
-/** The sealing key as a CryptoKey allowing `usage`: imported from 32 bytes, or a real AES-256-GCM CryptoKey. */
-async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
-  const expected = expectedKey(usage);
+/** `ERR_INVALID_OPTION` for the sealing key, with WebCrypto's refusal of it as the cause. */
+function refuseKey(usage: 'encrypt' | 'decrypt', cause?: unknown): never {
+  return fail('ERR_INVALID_OPTION', `"key" must be ${expectedKey(usage)}`, cause);
+}
+
+/** The sealing key allowing `usage`: imported from 32 bytes, or a real AES-256-GCM CryptoKey. */
+async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<SealingKey> {
   if (isBytes(value)) {
     const bytes = copyBytes(value);
-    if (bytes.length !== 32) invalid('key', expected);
+    if (bytes.length !== 32) refuseKey(usage);
     try {
-      return await subtle().importKey('raw', bytes, 'AES-GCM', false, [usage]);
+      return { key: await subtle().importKey('raw', bytes, 'AES-GCM', false, [usage]), fromCaller: false };
     } finally {
       bytes.fill(0);
     }
   }
   // Read through the platform's own getters: a plain object dressed as a key is refused here.
   const info = cryptoKeyInfo(value);
-  if (info?.name !== 'AES-GCM' || info.length !== 256 || !info.usages.includes(usage)) invalid('key', expected);
-  return value as CryptoKey;
+  if (info?.name !== 'AES-GCM' || info.length !== 256 || !info.usages.includes(usage)) refuseKey(usage);
+  return { key: value as CryptoKey, fromCaller: true };
 }
 
 function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
@@ -78,17 +84,20 @@ function invalidSeal(cause?: unknown): never {
   throw new OTPError('ERR_SEAL_INVALID', 'the sealed secret does not open (malformed, altered, or another key or context)', { cause });
 }
 
-/** The raw secret bytes of a sealed secret; every failure to open is `ERR_SEAL_INVALID`. Zero them after use. */
-async function openBytes(sealed: string, aad: Uint8Array<ArrayBuffer>, key: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * The raw secret bytes of a sealed secret; every failure to open is `ERR_SEAL_INVALID`, but WebCrypto's
+ * refusal of a caller's key, which is `ERR_INVALID_OPTION`. Zero them after use.
+ */
+async function openBytes(sealed: string, aad: Uint8Array<ArrayBuffer>, sealingKey: SealingKey): Promise<Uint8Array<ArrayBuffer>> {
   const [version, ivText = '', dataText = '', extra] = sealed.split('.');
   const iv = decodeBase64url(ivText);
   const data = decodeBase64url(dataText);
   if (version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data || data.length <= TAG_BYTES) invalidSeal();
   try {
-    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, data));
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, sealingKey.key, data));
   } catch (error) {
     // A tag that does not verify is an OperationError; a key WebCrypto will not use is the key's fault.
-    refuseKey(error, 'decrypt');
+    if (sealingKey.fromCaller && isKeyRefusal(error)) refuseKey('decrypt', error);
     return invalidSeal(error);
   }
 }
@@ -116,13 +125,14 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
   const secret = secretBytes(secretValue);
   try {
     const aad = additionalData(context);
-    const key = await aesKey(keyValue, 'encrypt');
+    const sealingKey = await aesKey(keyValue, 'encrypt');
     const iv = randomBytes(IV_BYTES);
     let sealed: Uint8Array;
     try {
-      sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, key, secret));
+      sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, sealingKey.key, secret));
     } catch (error) {
-      refuseKey(error, 'encrypt');
+      // AES-GCM encryption of a short secret fails only when WebCrypto will not use the key given.
+      if (sealingKey.fromCaller) refuseKey('encrypt', error);
       throw error;
     }
     return `${VERSION}.${encodeBase64url(iv)}.${encodeBase64url(sealed)}`;
@@ -151,8 +161,8 @@ export async function openSecret(options: OpenSecretOptions): Promise<string> {
   const { sealed: sealedValue, context, key: keyValue } = options;
   const sealed = tokenOption(sealedValue, 'sealed');
   const aad = additionalData(context);
-  const key = await aesKey(keyValue, 'decrypt');
-  const plain = await openBytes(sealed, aad, key);
+  const sealingKey = await aesKey(keyValue, 'decrypt');
+  const plain = await openBytes(sealed, aad, sealingKey);
   try {
     return encodeBase32(plain);
   } finally {
@@ -171,6 +181,9 @@ const openedKeys = createKeyCache<OpenedKey>();
 
 /** The cache id of a sealed secret: the context's length first, so no two (context, sealed) pairs share one. */
 const openedKeyId = (algorithm: HashAlgorithm, context: string, sealed: string): string => `${algorithm}:${context.length}:${context}:${sealed}`;
+// A 64-byte secret seals to 126 characters: ids longer than this (a long context) are not cached, so one
+// entry stays small.
+const MAX_OPENED_KEY_ID = 512;
 
 /**
  * Opens a sealed secret straight into a non-extractable HMAC `CryptoKey` for `generateTOTP`,
@@ -213,7 +226,7 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   } finally {
     plain.fill(0);
   }
-  if (!isBytes(keyValue)) openedKeys.set(id, { sealingKey, hmacKey }, mark);
+  if (sealingKey.fromCaller && id.length <= MAX_OPENED_KEY_ID) openedKeys.set(id, { sealingKey: sealingKey.key, hmacKey }, mark);
   return hmacKey;
 }
 

@@ -5,13 +5,15 @@ import { invalid } from './assert.js';
 interface AlgorithmFacts {
   /** The WebCrypto hash name (W3C Web Cryptography API, HmacImportParams.hash). */
   readonly webCrypto: string;
+  /** The length of an HMAC with this hash, in bytes (RFC 2104 §2: the hash output length L). */
+  readonly macBytes: number;
 }
 
 /** Everything otpkit knows about each algorithm, keyed by the name otpauth URIs use. */
 export const ALGORITHMS: { readonly [A in HashAlgorithm]: AlgorithmFacts } = {
-  SHA1: { webCrypto: 'SHA-1' },
-  SHA256: { webCrypto: 'SHA-256' },
-  SHA512: { webCrypto: 'SHA-512' },
+  SHA1: { webCrypto: 'SHA-1', macBytes: 20 },
+  SHA256: { webCrypto: 'SHA-256', macBytes: 32 },
+  SHA512: { webCrypto: 'SHA-512', macBytes: 64 },
 } satisfies Record<HashAlgorithm, AlgorithmFacts>;
 
 /** Whether `value` is exactly one of the algorithm names (no other spelling, no inherited key). */

@@ -41,6 +41,8 @@ export interface CryptoKeyInfo {
  * properties of each key (Cloudflare workerd), there is no brand to read: an object that passes here
  * is refused by WebCrypto when used, and {@link isKeyRefusal} tells the callers so.
  */
+const ATTRIBUTES = ['type', 'extractable', 'algorithm', 'usages'];
+
 export function cryptoKeyInfo(value: unknown): CryptoKeyInfo | null {
   if (typeof value !== 'object' || value === null) return null;
   const CryptoKeyClass = (globalThis as { CryptoKey?: abstract new () => object }).CryptoKey;
@@ -50,6 +52,9 @@ export function cryptoKeyInfo(value: unknown): CryptoKeyInfo | null {
     let facts: { type?: unknown; algorithm?: unknown; usages?: unknown };
     const typeGetter = getter('type');
     if (typeGetter !== undefined) {
+      // Some WebCrypto implementations (Node's) read a key's public attributes when they use it, so a real
+      // key whose own property shadows one would be checked as one thing and used as another.
+      if (ATTRIBUTES.some((name) => Object.getOwnPropertyDescriptor(value, name) !== undefined)) return null;
       facts = { type: typeGetter.call(value), algorithm: getter('algorithm')?.call(value), usages: getter('usages')?.call(value) };
     } else {
       if (!(value instanceof CryptoKeyClass)) return null;

@@ -1,9 +1,9 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
 import type { HOTPMatch } from '../hotp.js';
+import { ALGORITHMS } from './algorithms.js';
 import { fail, isToken, MAX_COUNTER } from './assert.js';
-import { isKeyRefusal } from './crypto.js';
 import { hmac } from './hmac.js';
-import { hmacKey, type KeySource } from './secret.js';
+import { importedKey, type KeySource } from './secret.js';
 
 /** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer (below 2^53). */
 export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
@@ -31,22 +31,31 @@ export function truncate(mac: Uint8Array, digits: number): string {
 
 /** HOTP(K, C) for a validated key source (RFC 4226 §5.3). */
 export async function computeOTP(source: KeySource, counter: number | bigint, digits: number): Promise<string> {
-  const key = await hmacKey(source);
-  return truncate(new Uint8Array(await signed(source, hmac(key, counterBytes(counter)))), digits);
+  // A known key is used as is, never awaited (see importedKey).
+  const key = source.key ?? (await importedKey(source));
+  const signing = hmac(key, counterBytes(counter));
+  const mac = source.callerKey ? ((await callerKeyMACs(source, [signing]))[0] as ArrayBuffer) : await signing;
+  return truncate(new Uint8Array(mac), digits);
 }
+
+const REFUSED = '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"';
 
 /**
- * The result of signing, with WebCrypto's refusal of a caller's own CryptoKey reported as
- * `ERR_INVALID_SECRET` (the check of last resort where a CryptoKey's attributes carry no brand: workerd).
- * Keys otpkit imported itself are passed through untouched: no extra step on the hot path.
+ * The MACs of `sign` calls started with a caller's own CryptoKey. Any failure, or a MAC of another
+ * length than the algorithm's, is `ERR_INVALID_SECRET`: the check of last resort where a key's
+ * attributes carry no brand (workerd) or a Proxy answers for a real key. Keys otpkit imported itself
+ * skip this: no extra step on the hot path.
  */
-function signed<T>(source: KeySource, signing: Promise<T>): Promise<T> {
-  return source.callerKey ? signing.catch(refuseCallerKey) : signing;
-}
-
-function refuseCallerKey(error: unknown): never {
-  if (isKeyRefusal(error)) fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"', error);
-  throw error;
+async function callerKeyMACs(source: KeySource, signing: Promise<ArrayBuffer>[]): Promise<ArrayBuffer[]> {
+  let macs: ArrayBuffer[];
+  try {
+    macs = await Promise.all(signing);
+  } catch (error) {
+    return fail('ERR_INVALID_SECRET', REFUSED, error);
+  }
+  const length = ALGORITHMS[source.algorithm].macBytes;
+  if (macs.some((mac) => mac.byteLength !== length)) fail('ERR_INVALID_SECRET', REFUSED);
+  return macs;
 }
 
 /** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
@@ -60,11 +69,12 @@ export function equalBit(a: string, b: string): number {
  * The codes for every counter, one `sign` each, all started together (one `importKey` at most, before).
  */
 export async function computeOTPs(source: KeySource, counters: readonly (number | bigint)[], digits: number): Promise<string[]> {
-  const key = await hmacKey(source);
+  const key = source.key ?? (await importedKey(source));
   const signing: Promise<ArrayBuffer>[] = [];
   for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
   const codes: string[] = [];
-  for (const mac of await signed(source, Promise.all(signing))) codes.push(truncate(new Uint8Array(mac), digits));
+  const macs = source.callerKey ? await callerKeyMACs(source, signing) : await Promise.all(signing);
+  for (const mac of macs) codes.push(truncate(new Uint8Array(mac), digits));
   return codes;
 }
 

@@ -86,9 +86,12 @@ function withAlgorithm(bytes: Uint8Array<ArrayBuffer>, algorithm: unknown, cache
   }
 }
 
-/** The HMAC key of a {@link KeySource}: known already, or imported (then cached when it has an id). */
-export function hmacKey(source: KeySource): CryptoKey | Promise<CryptoKey> {
-  if (source.key !== undefined) return source.key;
+/**
+ * Imports the key of a {@link KeySource} that has none yet (then caches it when it has an id). A known
+ * key is used as it is by the caller and never passed through a promise: a caller's CryptoKey with an
+ * own `then` would otherwise be taken for a thenable and replaced by whatever it resolves to.
+ */
+export function importedKey(source: KeySource): Promise<CryptoKey> {
   const bytes = source.bytes as Uint8Array<ArrayBuffer>;
   const mark = secretKeys.mark();
   const imported = importHmacKey(bytes, source.algorithm).then((key) => {
