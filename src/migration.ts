@@ -160,7 +160,7 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
  * to the same keys. The format has no period and only 6 or 8 digits: other values are refused rather
  * than silently changed; `params` (e.g. `image`) cannot be carried and are left out.
  *
- * @param keys - the accounts, as {@link parseKeyURI} returns them
+ * @param keys - the accounts, as {@link parseKeyURI} returns them: at most 10,000
  * @param options - `batchSize`: accounts per URI, 1..100, default 10
  * @returns one URI per batch (none for no keys)
  * @throws OTPError `ERR_INVALID_OPTION` for a key the format cannot hold (period other than 30, digits

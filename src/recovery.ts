@@ -188,8 +188,8 @@ export async function hashRecoveryCode(code: string, options?: HashRecoveryCodeO
  * @param options - `code`: what the user typed; `hashes`: the stored hashes; `key` and `context` as
  *   they were given to {@link hashRecoveryCode}
  * @returns the index of the matching hash (the first, should two be equal), or -1
- * @throws OTPError `ERR_INVALID_OPTION` only when `options` is not an object, `hashes` not an array, or
- *   `key` / `context` invalid (programming errors), `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
+ * @throws OTPError `ERR_INVALID_OPTION` only when `options` is not an object, `hashes` not an array of at
+ *   most 1,000 entries, or `key` / `context` invalid (programming errors), `ERR_CRYPTO_UNAVAILABLE` without WebCrypto
  * @example
  * ```ts
  * const i = await findRecoveryCode({ code: typed, hashes: user.recoveryHashes, key: pepper, context: user.id })

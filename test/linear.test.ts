@@ -244,3 +244,33 @@ describe('encodeQR refuses a text no symbol can hold with ERR_QR_TOO_LONG, befor
     expect(encodeQR('x'.repeat(2953), { ecc: 'L' }).version).toBe(40);
   });
 });
+
+describe('array arguments are bounded before they are read', () => {
+  // An array's length can be set to 2^32-1 with nothing in it; a Proxy can claim any length at all.
+  const huge = (): unknown[] => {
+    const array: unknown[] = [];
+    array.length = 2 ** 32 - 1;
+    return array;
+  };
+  const claims = (length: number): unknown[] => new Proxy([], { get: (target, property) => (property === 'length' ? length : Reflect.get(target, property)) });
+
+  it.each([
+    ['findRecoveryCode hashes of length 2^32-1', () => findRecoveryCode({ code: 'x', hashes: huge() as string[] })],
+    ['findRecoveryCode hashes claiming 10^9 entries', () => findRecoveryCode({ code: '0000-0000-0000-0000', hashes: claims(1e9) as string[] })],
+    ['findRecoveryCode hashes of 1,001 entries', () => findRecoveryCode({ code: 'x', hashes: new Array<string>(1001).fill('sha256:') })],
+    ['buildMigrationURIs keys of length 2^32-1', () => buildMigrationURIs(huge() as KeyURI[])],
+    ['buildMigrationURIs keys claiming 10^9 entries', () => buildMigrationURIs(claims(1e9) as KeyURI[])],
+  ] as const)('refuses %s with ERR_INVALID_OPTION at once', async (name, call) => {
+    const outcome = await timed(call);
+    expect(outcome.code, `${name}: ${String(outcome.escaped)}`).toBe('ERR_INVALID_OPTION');
+    expect(outcome.ms, name).toBeLessThan(LIMIT_MS);
+  });
+
+  it('still takes 1,000 hashes and 10,000 keys', async () => {
+    const [code] = generateRecoveryCodes({ count: 1 }) as [string];
+    const hashes = new Array<string>(999).fill('sha256:x').concat(await hashRecoveryCode(code));
+    expect(await findRecoveryCode({ code, hashes })).toBe(999);
+    const key = parseKeyURI('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example');
+    expect(buildMigrationURIs(new Array<KeyURI>(10_000).fill(key), { batchSize: 10 })).toHaveLength(1000);
+  });
+});

@@ -198,3 +198,20 @@ describe('a CryptoKey as the secret', () => {
     await expectOTPError(() => generateTOTP({ secret: sha256, algorithm: 'SHA-256' as never }), 'ERR_INVALID_OPTION');
   });
 });
+
+describe('openSecretKey cache entries stay small', () => {
+  it('does not cache a key whose id (context and sealed text) is long: a 1 KB context opens afresh every time', async () => {
+    const key = await sealingKey();
+    const context = 'x'.repeat(1024);
+    const sealed = await sealSecret({ secret: generateSecret(), key, context });
+    await openSecretKey({ sealed, key, context });
+    const decrypt = spyOn('decrypt');
+    await openSecretKey({ sealed, key, context });
+    expect(decrypt.count).toBe(1);
+    // A short context is cached as before.
+    const short = await sealSecret({ secret: generateSecret(), key, context: 'user:1' });
+    await openSecretKey({ sealed: short, key, context: 'user:1' });
+    await openSecretKey({ sealed: short, key, context: 'user:1' });
+    expect(decrypt.count).toBe(2);
+  });
+});
