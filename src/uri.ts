@@ -76,7 +76,7 @@ export const CONTROL: RegExp = /[\p{Cc}\u2028\u2029]|\p{Cs}/u;
 // What the names an app shows (account, issuer, label issuer) may not hold either: the bidirectional
 // controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which reorder what is displayed, and
 // the zero-width characters (U+200B-U+200D, U+2060, U+FEFF), which hide in it. With either, a label
-// can show one issuer and mean another (Unicode Technical Report #36, §2.1 and §3.4).
+// can show one issuer and mean another (Unicode Technical Report #36, Unicode Security Considerations).
 /** @internal */
 export const SPOOFING: RegExp = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/u;
 

@@ -21,8 +21,8 @@ export const MUTANTS = [
   {
     name: 'window-future-ignored',
     what: 'verifyTOTP looks only at past steps: the last step `current + future` becomes `current + 0 * future`',
-    pattern: /\bcurrent \+ (intOption\([^)]*\bfuture\b)/g,
-    replacement: 'current + 0 * $1',
+    pattern: /\bconst last = current \+ future\b/g,
+    replacement: 'const last = current + 0 * future',
   },
   {
     name: 'qr-pad-codeword',
