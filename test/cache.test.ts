@@ -1,6 +1,6 @@
 // The cache of imported HMAC keys (issue 7, docs/performance.md): hits skip importKey, never a stale or
 // wrong key, validation unchanged, bounded LRU, clearKeyCache / configureKeyCache.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   clearKeyCache,
   configureKeyCache,
@@ -12,6 +12,7 @@ import {
   verifyTOTP,
   type OTPErrorCode,
 } from '../src/index.js';
+import { useFreshKeyCaches } from './helpers/cache.js';
 import { expectOTPError } from './helpers/errors.js';
 import { randomOTPSetup, seededRandom } from './helpers/random.js';
 import { referenceHOTP, referenceTOTP } from './helpers/reference.js';
@@ -28,16 +29,7 @@ function spyImport(): { readonly count: number } {
   };
 }
 
-beforeEach(() => {
-  configureKeyCache();
-  clearKeyCache();
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  configureKeyCache();
-  clearKeyCache();
-});
+useFreshKeyCaches();
 
 describe('key cache: hits', () => {
   it('imports a string secret once, then serves every HOTP/TOTP call for it from the cache', async () => {

@@ -2,7 +2,7 @@
 // non-extractable HMAC key (the decrypted bytes overwritten), keeps opened keys by sealed text (never by
 // secret) for the very sealing key that opened them, and every OTP function takes such a CryptoKey as
 // its secret, outside the secret cache. Codes are cross-checked against a node:crypto reference.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   clearKeyCache,
   configureKeyCache,
@@ -18,6 +18,7 @@ import {
   verifyTOTP,
   type HashAlgorithm,
 } from '../src/index.js';
+import { useFreshKeyCaches } from './helpers/cache.js';
 import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 import { referenceHOTP, referenceTOTP } from './helpers/reference.js';
@@ -39,16 +40,7 @@ function spyOn(method: 'decrypt' | 'importKey' | 'sign'): { readonly count: numb
   };
 }
 
-beforeEach(() => {
-  configureKeyCache();
-  clearKeyCache();
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  configureKeyCache();
-  clearKeyCache();
-});
+useFreshKeyCaches();
 
 describe('openSecretKey', () => {
   it('gives a non-extractable HMAC signing key whose codes equal a node:crypto reference (200 seeded secrets, every hash)', async () => {
