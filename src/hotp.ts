@@ -1,6 +1,7 @@
 // HOTP, RFC 4226.
 import { assertOptions, counterOption, digitsOption, intOption, tokenOption } from './internal/assert.js';
 import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
+import { decimalFormat } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
@@ -52,8 +53,8 @@ export async function generateHOTP(options: GenerateHOTPOptions): Promise<string
   assertOptions(options);
   const { secret, algorithm, digits, counter } = options;
   const source = keySource(secret, algorithm);
-  const length = digitsOption(digits);
-  return computeOTP(source, counterOption(counter), length);
+  const format = decimalFormat(digitsOption(digits));
+  return computeOTP(source, counterOption(counter), format);
 }
 
 /**
@@ -86,11 +87,11 @@ export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch 
   assertOptions(options);
   const { secret, algorithm, digits, token, counter, lookAhead } = options;
   const source = keySource(secret, algorithm);
-  const length = digitsOption(digits);
+  const format = decimalFormat(digitsOption(digits));
   const typed = tokenOption(token);
   const from = counterOption(counter);
   // Never below the stored counter (RFC 4226 §7.2); the range stops at the largest exact counter.
   const counters = counterRange(from, intOption('lookAhead', lookAhead, 0, 100, 0) + 1);
-  const index = await findCounter(source, counters, typed, length);
+  const index = await findCounter(source, counters, typed, format);
   return index < 0 ? null : hotpMatch(counters[index] as number | bigint, from);
 }

@@ -1,6 +1,7 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
 import type { HOTPMatch } from './hotp.js';
-import { assertOptions, counterOption, digitsOption, intOption, invalid, isToken, tokenOption } from './internal/assert.js';
+import { assertOptions, counterOption, digitsOption, intOption, invalid, tokenOption } from './internal/assert.js';
+import { decimalFormat } from './internal/code-format.js';
 import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';
 import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
@@ -62,23 +63,29 @@ export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch 
   assertOptions(options);
   const { secret, algorithm, digits, tokens: tokensValue, counter: counterValue, lookAhead: lookAheadValue } = options;
   const source = keySource(secret, algorithm);
-  const length = digitsOption(digits);
+  const format = decimalFormat(digitsOption(digits));
   const tokens = tokensOption(tokensValue);
   const counter = counterOption(counterValue);
   const lookAhead = intOption('lookAhead', lookAheadValue, 0, 1000, 100);
-  if (!tokens.every((token) => isToken(token, length))) return null;
+  // Format may fail fast: it depends on the typed codes only.
+  const typed: string[] = [];
+  for (const token of tokens) {
+    const canonical = format.canonical(token);
+    if (canonical === null) return null;
+    typed.push(canonical);
+  }
 
   // Every counter a run can touch, each computed once, with the cached key.
-  const counters = counterRange(counter, lookAhead + tokens.length);
-  const codes = await computeOTPs(source, counters, length);
+  const counters = counterRange(counter, lookAhead + typed.length);
+  const codes = await computeOTPs(source, counters, format);
 
   const starts: number[] = [];
-  for (let start = 0; start + tokens.length <= codes.length; start++) {
+  for (let start = 0; start + typed.length <= codes.length; start++) {
     let run = 1;
-    for (let j = 0; j < tokens.length; j++) run &= equalBit(codes[start + j] as string, tokens[j] as string);
+    for (let j = 0; j < typed.length; j++) run &= equalBit(codes[start + j] as string, typed[j] as string);
     starts.push(run);
   }
   const start = firstHit(starts);
   if (start < 0) return null;
-  return hotpMatch(counters[start + tokens.length - 1] as number | bigint, counter);
+  return hotpMatch(counters[start + typed.length - 1] as number | bigint, counter);
 }

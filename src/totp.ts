@@ -1,6 +1,7 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
 import { assertOptions, digitsOption, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
 import { computeOTP, findCounter } from './internal/otp.js';
+import { decimalFormat } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
@@ -127,8 +128,8 @@ export async function generateTOTP(options: GenerateTOTPOptions): Promise<string
   assertOptions(options);
   const { secret, algorithm, digits, period, epoch, time } = options;
   const source = keySource(secret, algorithm);
-  const length = digitsOption(digits);
-  return computeOTP(source, clockOf(period, epoch, time).step, length);
+  const format = decimalFormat(digitsOption(digits));
+  return computeOTP(source, clockOf(period, epoch, time).step, format);
 }
 
 /**
@@ -152,7 +153,7 @@ export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch 
   assertOptions(options);
   const { secret, algorithm, digits, token, period, epoch, time, window, afterStep = -1 } = options;
   const source = keySource(secret, algorithm);
-  const length = digitsOption(digits);
+  const format = decimalFormat(digitsOption(digits));
   const typed = tokenOption(token);
   const current = clockOf(period, epoch, time).step;
   if (!Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer');
@@ -163,7 +164,7 @@ export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch 
   // Steps <= afterStep never count, nor steps below 0 near the epoch.
   const steps: number[] = [];
   for (let s = first; s <= last; s++) steps.push(s);
-  const index = await findCounter(source, steps, typed, length);
+  const index = await findCounter(source, steps, typed, format);
   if (index < 0) return null;
   const step = steps[index] as number;
   return { step, delta: step - current };

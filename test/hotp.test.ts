@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeBase32, generateHOTP, verifyHOTP, type OTPErrorCode } from '../src/index.js';
-import { truncate } from '../src/internal/otp.js';
+import { decimalFormat } from '../src/internal/code-format.js';
+import { dynamicTruncate } from '../src/internal/otp.js';
+
+/** RFC 4226 §5.3: dynamic truncation, then Snum mod 10^digits, zero-padded. */
+const truncate = (mac: Uint8Array, digits: number): string => decimalFormat(digits).render(dynamicTruncate(mac));
 import vectors from '../vectors/rfc4226.json' with { type: 'json' };
 import { expectOTPError } from './helpers/errors.js';
 import { randomOTPSetup, seededRandom } from './helpers/random.js';
@@ -26,6 +30,7 @@ describe('generateHOTP: RFC 4226 Appendix D', () => {
   it.each(vectors.valid)('truncates the published HMAC of counter $counter at offset $offset to $truncated', ({ hmac, truncated, codes }) => {
     const mac = fromHex(hmac);
     expect((mac[19] as number) & 0xf).toBe(vectors.valid.find((v) => v.hmac === hmac)?.offset);
+    expect(dynamicTruncate(mac)).toBe(truncated);
     expect(truncate(mac, 10)).toBe(String(truncated).padStart(10, '0'));
     expect(truncate(mac, 6)).toBe(codes['6']);
   });
@@ -53,6 +58,7 @@ describe('generateHOTP: rules', () => {
   it('clears the top bit and zero-pads to exactly `digits` (up to 10)', () => {
     const mac = new Uint8Array(20);
     mac.set([0xff, 0xff, 0xff, 0xff], 0);
+    expect(dynamicTruncate(mac)).toBe(2 ** 31 - 1);
     expect(truncate(mac, 10)).toBe('2147483647');
     mac.set([0x80, 0, 0, 5], 0);
     expect(truncate(mac, 10)).toBe('0000000005');

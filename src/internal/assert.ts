@@ -86,7 +86,7 @@ export function counterOption(value: unknown): number | bigint {
     : invalid('counter', 'an integer from 0 to 2^53-1, or a bigint to 2^64-1');
 }
 
-/** `token` must be a string (anything else is a programming error); its content is judged by {@link isToken}. */
+/** `token` must be a string (anything else is a programming error); its content is judged by the code format. */
 export function tokenOption(value: unknown, name = 'token'): string {
   return typeof value === 'string' ? value : invalid(name, 'a string');
 }
@@ -97,12 +97,4 @@ export function tokenOption(value: unknown, name = 'token'): string {
  */
 export function wellFormed(name: string, text: string): string {
   return /\p{Cs}/u.test(text) ? invalid(name, 'well-formed Unicode (no lone surrogate)') : text;
-}
-
-/** Exactly `digits` ASCII digits. Format may fail fast: it reveals nothing about the secret. */
-export function isToken(token: string, digits: number): boolean {
-  if (token.length !== digits) return false;
-  // Code units compare as numbers; any astral character has a high surrogate above '9'.
-  for (const c of token) if (c < '0' || c > '9') return false;
-  return true;
 }

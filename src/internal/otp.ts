@@ -1,7 +1,8 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
 import type { HOTPMatch } from '../hotp.js';
 import { ALGORITHMS } from './algorithms.js';
-import { fail, isToken, MAX_COUNTER } from './assert.js';
+import { fail, MAX_COUNTER } from './assert.js';
+import type { CodeFormat } from './code-format.js';
 import { hmac } from './hmac.js';
 import { importedKey, type KeySource } from './secret.js';
 
@@ -18,24 +19,22 @@ export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> 
 }
 
 /**
- * RFC 4226 §5.3 dynamic truncation, offset from the low 4 bits of the LAST byte of the HMAC for every
- * hash (RFC 6238 Appendix A), top bit cleared, reduced mod 10^digits and zero-padded.
+ * RFC 4226 §5.3 dynamic truncation: the 31-bit number Snum at the offset given by the low 4 bits of the
+ * LAST byte of the HMAC, for every hash (RFC 6238 Appendix A). A code format renders it.
  */
-export function truncate(mac: Uint8Array, digits: number): string {
+export function dynamicTruncate(mac: Uint8Array): number {
   const offset = (mac[mac.length - 1] as number) & 0x0f;
   // With the top bit cleared first, `<< 24` stays a positive 32-bit integer.
-  const binary =
-    (((mac[offset] as number) & 0x7f) << 24) | ((mac[offset + 1] as number) << 16) | ((mac[offset + 2] as number) << 8) | (mac[offset + 3] as number);
-  return String(binary % 10 ** digits).padStart(digits, '0');
+  return (((mac[offset] as number) & 0x7f) << 24) | ((mac[offset + 1] as number) << 16) | ((mac[offset + 2] as number) << 8) | (mac[offset + 3] as number);
 }
 
-/** HOTP(K, C) for a validated key source (RFC 4226 §5.3). */
-export async function computeOTP(source: KeySource, counter: number | bigint, digits: number): Promise<string> {
+/** HOTP(K, C) for a validated key source (RFC 4226 §5.3), in `format`. */
+export async function computeOTP(source: KeySource, counter: number | bigint, format: CodeFormat): Promise<string> {
   // A known key is used as is, never awaited (see importedKey).
   const key = source.key ?? (await importedKey(source));
   const signing = hmac(key, counterBytes(counter));
   const mac = source.callerKey ? ((await callerKeyMACs(source, [signing]))[0] as ArrayBuffer) : await signing;
-  return truncate(new Uint8Array(mac), digits);
+  return format.render(dynamicTruncate(new Uint8Array(mac)));
 }
 
 const REFUSED = '"secret" must be an HMAC CryptoKey allowing "sign" whose hash matches "algorithm"';
@@ -68,32 +67,33 @@ export function equalBit(a: string, b: string): number {
 /**
  * The codes for every counter, one `sign` each, all started together (one `importKey` at most, before).
  */
-export async function computeOTPs(source: KeySource, counters: readonly (number | bigint)[], digits: number): Promise<string[]> {
+export async function computeOTPs(source: KeySource, counters: readonly (number | bigint)[], format: CodeFormat): Promise<string[]> {
   const key = source.key ?? (await importedKey(source));
   const signing: Promise<ArrayBuffer>[] = [];
   for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
   const codes: string[] = [];
   const macs = source.callerKey ? await callerKeyMACs(source, signing) : await Promise.all(signing);
-  for (const mac of macs) codes.push(truncate(new Uint8Array(mac), digits));
+  for (const mac of macs) codes.push(format.render(dynamicTruncate(new Uint8Array(mac))));
   return codes;
 }
 
 /**
- * Index of the first candidate counter whose code equals `token`, or -1. A `token` that is not exactly
- * `digits` ASCII digits, or no candidate at all, gives -1 before any WebCrypto call. Otherwise all HMACs
- * are started together and every candidate is compared, with no early exit and no branch on the result,
- * so the time taken does not reveal which candidate (if any) matched.
+ * Index of the first candidate counter whose code equals `token`, or -1. A `token` that cannot be a code
+ * of `format`, or no candidate at all, gives -1 before any WebCrypto call. Otherwise all HMACs are
+ * started together and every candidate is compared with the token's canonical form, with no early exit
+ * and no branch on the result, so the time taken does not reveal which candidate (if any) matched.
  */
 export async function findCounter(
   source: KeySource,
   counters: readonly (number | bigint)[],
   token: string,
-  digits: number,
+  format: CodeFormat,
 ): Promise<number> {
-  if (!isToken(token, digits) || !counters.length) return -1;
+  const typed = format.canonical(token);
+  if (typed === null || !counters.length) return -1;
   // Every candidate is compared; firstHit then picks the lowest match without branching on the bits.
   const bits: number[] = [];
-  for (const code of await computeOTPs(source, counters, digits)) bits.push(equalBit(code, token));
+  for (const code of await computeOTPs(source, counters, format)) bits.push(equalBit(code, typed));
   return firstHit(bits);
 }
 
