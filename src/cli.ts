@@ -18,6 +18,7 @@ import {
   verifyTOTP,
 } from './index.js';
 import type { HashAlgorithm, KeyURI } from './index.js';
+import { algorithmList, readAlgorithmName } from './internal/algorithms.js';
 import { encodeQR, qrToSVG, qrToTerminal } from './qr/index.js';
 
 // The part of Node's `process` this file uses (there is no @types/node: devDependencies are exactly three).
@@ -60,7 +61,7 @@ Prints the TOTP code (RFC 6238), or the HOTP code (RFC 4226) with --counter or a
   --time <ms | ISO date>   the instant: Unix milliseconds or e.g. 2030-01-01T00:00:00Z (default now)
   --counter <n>            HOTP counter, 0 to 2^64-1
   --digits <n>             code length, 6 to 10 (default 6)
-  --algorithm <name>       SHA1, SHA256 or SHA512 (default SHA1)
+  --algorithm <name>       ${algorithmList()} (default SHA1)
   --period <s>             TOTP time step in seconds (default 30)
 `,
   verify: `Usage: otpkit verify <token> <secret | otpauth-uri | -> [options]
@@ -74,7 +75,7 @@ Checks a code. A match is printed as JSON and the exit status is 0; no match exi
   --time <ms | ISO date>   the instant (default now)
   --counter <n>            HOTP counter, 0 to 2^64-1
   --digits <n>             code length, 6 to 10 (default 6)
-  --algorithm <name>       SHA1, SHA256 or SHA512 (default SHA1)
+  --algorithm <name>       ${algorithmList()} (default SHA1)
   --period <s>             TOTP time step in seconds (default 30)
 `,
   new: `Usage: otpkit new --issuer <name> --account <name> [options]
@@ -83,7 +84,7 @@ Makes a new random secret and prints it, its otpauth:// enrolment URI and the UR
 
   --issuer <name>          the service name shown in the app (required)
   --account <name>         the user's account, e.g. an e-mail address (required)
-  --algorithm <name>       SHA1, SHA256 or SHA512 (default SHA1)
+  --algorithm <name>       ${algorithmList()} (default SHA1)
   --digits <n>             code length, 6 to 10 (default 6)
   --period <s>             TOTP time step in seconds (default 30)
   --bytes <n>              secret length in bytes, 16 to 64 (default 20)
@@ -261,10 +262,10 @@ function timeArg(values: Values): number | undefined {
   return ms;
 }
 
-/** `--algorithm`, case-insensitive as in otpauth URIs; the library refuses anything but the three names. */
+/** `--algorithm`, read as otpauth URIs are (any case, `SHA-256`); anything else goes to the library, which refuses it. */
 function algorithmArg(values: Values): HashAlgorithm | undefined {
   const text = values.algorithm;
-  return typeof text === 'string' ? (text.toUpperCase().replace('-', '') as HashAlgorithm) : undefined;
+  return typeof text === 'string' ? (readAlgorithmName(text) ?? (text as HashAlgorithm)) : undefined;
 }
 
 /** The options shared by `code` and `verify`: the key, overridden by the command line; TOTP or HOTP. */

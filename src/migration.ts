@@ -4,6 +4,7 @@
 import { encodeBase32 } from './base32.js';
 import { fail, intOption, invalid, optionalOptions } from './internal/assert.js';
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
+import { algorithmOfMigration, ALGORITHMS } from './internal/algorithms.js';
 import { randomBytes } from './internal/crypto.js';
 import { CONTROL, keyFields, MAX_URI_LENGTH, SPOOFING, toKey, uriParts, type KeyURI } from './uri.js';
 
@@ -13,10 +14,24 @@ export interface BuildMigrationURIsOptions {
   batchSize?: number | undefined;
 }
 
-// Enum values of OtpParameters: index = protobuf value; 0 is "unspecified".
-const ALGORITHMS = ['SHA1', 'SHA1', 'SHA256', 'SHA512'] as const;
-const DIGITS = [6, 6, 8];
-const TYPES = ['totp', 'hotp', 'totp'] as const;
+// The OtpParameters enums, by protobuf value. 0 is "unspecified", read as the default; the algorithm
+// enum lives in the algorithm table (src/internal/algorithms.ts).
+const DIGIT_COUNTS: readonly { value: number; digits: number }[] = [
+  { value: 0, digits: 6 },
+  { value: 1, digits: 6 }, // DIGIT_COUNT_SIX
+  { value: 2, digits: 8 }, // DIGIT_COUNT_EIGHT
+];
+const OTP_TYPES: readonly { value: number; type: 'totp' | 'hotp' }[] = [
+  { value: 0, type: 'totp' },
+  { value: 1, type: 'hotp' }, // OTP_TYPE_HOTP
+  { value: 2, type: 'totp' }, // OTP_TYPE_TOTP
+];
+// The value of MD5 in the algorithm enum: named in its refusal.
+const MIGRATION_MD5 = 4n;
+
+/** The enum value that writes `digits` (6 or 8) or `type`: the named one, never "unspecified". */
+const digitCountValue = (digits: number): number => (DIGIT_COUNTS.find((row) => row.value > 0 && row.digits === digits) as { value: number }).value;
+const otpTypeValue = (type: 'totp' | 'hotp'): number => (OTP_TYPES.find((row) => row.value > 0 && row.type === type) as { value: number }).value;
 
 // More accounts than any authenticator holds; 100 URIs of 100 accounts each.
 const MAX_KEYS = 10_000;
@@ -82,12 +97,11 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
   }
   const [, secret, name = '', issuer, algorithm = 0n, digits = 0n, type = 0n, counter = 0n] = f as [unknown, Uint8Array?, string?, string?, bigint?, bigint?, bigint?, bigint?];
   if (!secret?.length) bad(`${what} has no secret`);
-  // The message names the field and MD5, never the number read from the payload.
-  const pick = <T>(table: readonly T[], field: string, value: bigint): T =>
-    table[Number(value)] ?? fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${value === 4n && field === 'algorithm' ? 'algorithm MD5' : `this ${field}`} is not supported`);
-  const hash = pick(ALGORITHMS, 'algorithm', algorithm);
-  const size = pick(DIGITS, 'digits', digits);
-  const kind = pick(TYPES, 'type', type);
+  // The messages name the field and MD5, never the number read from the payload.
+  const unsupported = (field: string): never => fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} is not supported`);
+  const hash = algorithmOfMigration(algorithm) ?? unsupported(algorithm === MIGRATION_MD5 ? 'algorithm MD5' : 'this algorithm');
+  const size = DIGIT_COUNTS.find((row) => BigInt(row.value) === digits)?.digits ?? unsupported('this digits');
+  const kind = OTP_TYPES.find((row) => BigInt(row.value) === type)?.type ?? unsupported('this type');
   // Google writes the whole label ("Issuer:account") as the name: split it at the first ':' as a key URI
   // label; the rest, colons and all, is the account.
   const colon = name.indexOf(':');
@@ -201,9 +215,9 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
       // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
       put(p, 2, labelIssuer === undefined ? account : `${labelIssuer}:${account}`);
       if (issuer !== undefined) put(p, 3, issuer);
-      put(p, 4, ALGORITHMS.lastIndexOf(algorithm));
-      put(p, 5, digits / 2 - 2);
-      put(p, 6, hotp ? 1 : 2);
+      put(p, 4, ALGORITHMS[algorithm].migration);
+      put(p, 5, digitCountValue(digits));
+      put(p, 6, otpTypeValue(hotp ? 'hotp' : 'totp'));
       if (hotp) put(p, 7, counter as number | bigint);
       put(out, 1, p);
     });

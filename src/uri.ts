@@ -1,7 +1,7 @@
 // otpauth:// key URIs: Google's Key Uri Format, draft-andesco-otpauth-uri-00, Apple's notes.
 import { encodeBase32 } from './base32.js';
 import { OTPError, type OTPErrorCode } from './errors.js';
-import { algorithmOption } from './internal/algorithms.js';
+import { algorithmList, algorithmOption, readAlgorithmName } from './internal/algorithms.js';
 import { assertOptions, counterOption, digitsOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
 import { secretBytes } from './internal/secret.js';
 import type { HashAlgorithm, SecretMaterial } from './types.js';
@@ -178,15 +178,14 @@ export function parseKeyURI(uri: string): KeyURI {
   }
   const issuer = values.get('issuer');
   if (issuer !== undefined) shownName(issuer, 'parameter "issuer"');
-  // ASCII case only (no "u" flag): the long s "ſ" does not read as "s".
   const algorithm =
-    /^sha-?(1|256|512)$/i.exec(values.get('algorithm') ?? 'SHA1') ?? refuse('ERR_URI_INVALID_PARAMETER', 'parameter "algorithm" must be SHA1, SHA256 or SHA512');
+    readAlgorithmName(values.get('algorithm') ?? 'SHA1') ?? refuse('ERR_URI_INVALID_PARAMETER', `parameter "algorithm" must be ${algorithmList()}`);
   const digits = decimalParameter(values, 'digits', 6n, 10n, 6n);
   // Period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
   const n = type === 'totp' ? decimalParameter(values, 'period', 1n, 86_400n, 30n) : decimalParameter(values, 'counter', 0n, MAX_COUNTER);
   // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
   const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
-  return toKey(type, secret, labelIssuer, account, issuer, `SHA${algorithm[1] as string}`, digits, n, params);
+  return toKey(type, secret, labelIssuer, account, issuer, algorithm, digits, n, params);
 }
 
 /**
