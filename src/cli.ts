@@ -281,7 +281,9 @@ async function otpOptions(arg: string, values: Values) {
     algorithm: algorithmArg(values) ?? (key.type === undefined ? undefined : key.algorithm),
     digits: intArg(values, 'digits') ?? (key.type === undefined ? undefined : key.digits),
   };
-  return { hotp, counter, base, totp: { ...base, time, period } };
+  // A Steam Guard key (encoder=steam) keeps its encoder: its codes are 5 characters, not digits.
+  const encoder = key.type === 'totp' ? key.encoder : undefined;
+  return { hotp, counter, base, totp: { ...base, time, period, encoder } };
 }
 
 async function runCode([secret]: string[], values: Values): Promise<number> {

@@ -108,7 +108,19 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
   const labelIssuer = colon < 0 ? undefined : name.slice(0, colon);
   const account = colon < 0 ? name : name.slice(colon + 1);
   // No period field: 30 s is implied.
-  return toKey(kind, encodeBase32(secret as Uint8Array), labelIssuer, account, issuer, hash, size, kind === 'totp' ? 30n : counter, {});
+  return toKey({
+    type: kind,
+    secret: encodeBase32(secret as Uint8Array),
+    labelIssuer,
+    account,
+    issuer,
+    algorithm: hash,
+    digits: size,
+    period: kind === 'totp' ? 30n : undefined,
+    counter: kind === 'hotp' ? counter : undefined,
+    encoder: undefined,
+    params: {},
+  });
 }
 
 /**
@@ -202,7 +214,9 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
     list.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
       const at = `keys[${b * batchSize + i}].`;
       // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
-      const { hotp, secret, account, issuer, labelIssuer, algorithm, digits, period, counter } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
+      const { hotp, secret, account, issuer, labelIssuer, algorithm, digits, period, counter, encoder } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
+      // The format has no field for another code encoder.
+      if (encoder !== undefined) invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
       if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
       // Each name character is at least one byte, and base64 makes 3 bytes 4 characters: a cheap bound
       // that refuses a key no URI could hold before any of it is written.

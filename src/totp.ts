@@ -1,7 +1,7 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
-import { assertOptions, digitsOption, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
+import { assertOptions, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
 import { computeOTP, findCounter } from './internal/otp.js';
-import { decimalFormat } from './internal/code-format.js';
+import { checkSteamAlgorithm, codeFormatOption, type CodeEncoder } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 
@@ -21,13 +21,21 @@ export interface GenerateTOTPOptions extends TOTPStepOptions {
   secret: SecretInput;
   /** HMAC hash. Default `'SHA1'`. */
   algorithm?: HashAlgorithm | undefined;
-  /** Code length, 6..10. Default 6. */
+  /** Code length, 6..10. Default 6. With `encoder: 'steam'`: absent or 5. */
   digits?: number | undefined;
+  /**
+   * `'steam'` for Steam Guard codes: 5 characters of `23456789BCDFGHJKMNPQRTVWXY` instead of digits,
+   * from the same truncated value (SHA1 only). Absent for the decimal codes of RFC 4226 §5.3.
+   */
+  encoder?: CodeEncoder | undefined;
 }
 
 /** Options for {@link verifyTOTP}. */
 export interface VerifyTOTPOptions extends GenerateTOTPOptions {
-  /** The code the user typed. Anything but exactly `digits` ASCII digits gives `null`. */
+  /**
+   * The code the user typed. Anything but exactly `digits` ASCII digits gives `null`; a Steam code is 5
+   * characters of its alphabet, ASCII letters in either case.
+   */
   token: string;
   /**
    * Steps accepted either side of the current one (RFC 6238 §5.2, §6): a number `w` means `w` back and
@@ -126,9 +134,10 @@ export function totpStep(options?: TOTPStepOptions): TOTPStepInfo {
  */
 export async function generateTOTP(options: GenerateTOTPOptions): Promise<string> {
   assertOptions(options);
-  const { secret, algorithm, digits, period, epoch, time } = options;
+  const { secret, algorithm, digits, encoder, period, epoch, time } = options;
   const source = keySource(secret, algorithm);
-  const format = decimalFormat(digitsOption(digits));
+  const format = codeFormatOption(encoder, digits);
+  checkSteamAlgorithm(format, source.algorithm);
   return computeOTP(source, clockOf(period, epoch, time).step, format);
 }
 
@@ -151,9 +160,10 @@ export async function generateTOTP(options: GenerateTOTPOptions): Promise<string
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {
   assertOptions(options);
-  const { secret, algorithm, digits, token, period, epoch, time, window, afterStep = -1 } = options;
+  const { secret, algorithm, digits, encoder, token, period, epoch, time, window, afterStep = -1 } = options;
   const source = keySource(secret, algorithm);
-  const format = decimalFormat(digitsOption(digits));
+  const format = codeFormatOption(encoder, digits);
+  checkSteamAlgorithm(format, source.algorithm);
   const typed = tokenOption(token);
   const current = clockOf(period, epoch, time).step;
   if (!Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer');

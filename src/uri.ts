@@ -2,7 +2,8 @@
 import { encodeBase32 } from './base32.js';
 import { OTPError, type OTPErrorCode } from './errors.js';
 import { algorithmList, algorithmOption, readAlgorithmName } from './internal/algorithms.js';
-import { assertOptions, counterOption, digitsOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
+import { assertOptions, counterOption, invalid, MAX_COUNTER, periodOption, tokenOption } from './internal/assert.js';
+import { STEAM_FORMAT, codeFormatOption, type CodeEncoder } from './internal/code-format.js';
 import { secretBytes } from './internal/secret.js';
 import type { HashAlgorithm, SecretMaterial } from './types.js';
 
@@ -29,6 +30,8 @@ export interface KeyURI {
   period?: number;
   /** HOTP counter, 0..2^64-1: a number up to 2^53-1, a bigint above; hotp only. */
   counter?: number | bigint;
+  /** `'steam'` for a Steam Guard key (`encoder=steam`, digits 5, SHA1); absent for decimal codes. */
+  encoder?: CodeEncoder;
   /** Every other parameter (e.g. `image`), by name as written, value decoded. */
   params: Record<string, string>;
 }
@@ -56,6 +59,8 @@ export interface BuildKeyURIOptions {
   period?: number | undefined;
   /** hotp only, required there. */
   counter?: number | bigint | undefined;
+  /** `'steam'` writes a Steam Guard key (`encoder=steam`): totp, SHA1, `digits` absent or 5. */
+  encoder?: CodeEncoder | undefined;
   /** Extra parameters (e.g. `image`): names of letters, digits, `-` and `_`, not one of the known names. */
   params?: Record<string, string> | undefined;
 }
@@ -63,7 +68,7 @@ export interface BuildKeyURIOptions {
 /** The longest URI parsed: more than any QR code holds (ISO/IEC 18004: 2,953 bytes or 4,296 alphanumerics). */
 export const MAX_URI_LENGTH = 4096;
 
-const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter'];
+const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder'];
 
 // Characters no part of a key URI may hold: the controls C0, DEL and C1 (\p{Cc}), which cannot be
 // displayed and break logs and terminals; the line and paragraph separators; and a lone surrogate,
@@ -139,6 +144,15 @@ function decimalParameter(values: Map<string, string>, name: string, min: bigint
   return n < min || n > max ? refuse('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`) : n;
 }
 
+/** `encoder` (`steam` in any ASCII case, on a totp SHA1 key only), or undefined when absent. */
+function encoderParameter(values: Map<string, string>, type: 'totp' | 'hotp', algorithm: HashAlgorithm): CodeEncoder | undefined {
+  const raw = values.get('encoder');
+  if (raw === undefined) return undefined;
+  if (!/^steam$/i.test(raw)) refuse('ERR_URI_INVALID_PARAMETER', 'parameter "encoder" must be steam');
+  if (type !== 'totp' || algorithm !== 'SHA1') refuse('ERR_URI_INVALID_PARAMETER', 'parameter "encoder" steam needs a totp key with algorithm SHA1');
+  return 'steam';
+}
+
 /**
  * Parses an otpauth:// key URI strictly and exactly (Google's Key Uri Format, draft-andesco-otpauth-uri-00;
  * the rules and refusals are tabled in docs/uri.md). Surrounding ASCII whitespace is trimmed first, as
@@ -180,38 +194,54 @@ export function parseKeyURI(uri: string): KeyURI {
   if (issuer !== undefined) shownName(issuer, 'parameter "issuer"');
   const algorithm =
     readAlgorithmName(values.get('algorithm') ?? 'SHA1') ?? refuse('ERR_URI_INVALID_PARAMETER', `parameter "algorithm" must be ${algorithmList()}`);
-  const digits = decimalParameter(values, 'digits', 6n, 10n, 6n);
+  const encoder = encoderParameter(values, type, algorithm);
+  // A Steam key's digits parameter is ignored, as pyotp does: its codes are 5 characters.
+  const digits = encoder === 'steam' ? BigInt(STEAM_FORMAT.length) : decimalParameter(values, 'digits', 6n, 10n, 6n);
   // Period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
-  const n = type === 'totp' ? decimalParameter(values, 'period', 1n, 86_400n, 30n) : decimalParameter(values, 'counter', 0n, MAX_COUNTER);
+  const period = type === 'totp' ? decimalParameter(values, 'period', 1n, 86_400n, 30n) : undefined;
+  const counter = type === 'hotp' ? decimalParameter(values, 'counter', 0n, MAX_COUNTER) : undefined;
   // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
   const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
-  return toKey(type, secret, labelIssuer, account, issuer, algorithm, digits, n, params);
+  return toKey({ type, secret, labelIssuer, account, issuer, algorithm, digits, period, counter, encoder, params });
+}
+
+/** The fields of a key as parsed from a key URI or a migration payload, before {@link toKey} orders them. @internal */
+export interface ParsedKey {
+  readonly type: 'totp' | 'hotp';
+  /** Canonical base32. */
+  readonly secret: string;
+  /** The label prefix, when the label has one. */
+  readonly labelIssuer: string | undefined;
+  readonly account: string;
+  /** The issuer parameter or field, when given (empty falls back to the prefix). */
+  readonly issuer: string | undefined;
+  readonly algorithm: HashAlgorithm;
+  readonly digits: bigint | number;
+  /** totp only. */
+  readonly period: bigint | undefined;
+  /** hotp only. */
+  readonly counter: bigint | undefined;
+  readonly encoder: CodeEncoder | undefined;
+  readonly params: Record<string, string>;
 }
 
 /**
  * A KeyURI in its fixed key order from parsed fields (key URIs and migration payloads): spaces after a
- * label prefix are dropped (Key Uri Format, "Label"); the issuer is `issuer` when non-empty, else the prefix;
- * `n` is the period (totp) or the counter (hotp; a number up to 2^53-1, a bigint above).
+ * label prefix are dropped (Key Uri Format, "Label"); the issuer is `issuer` when non-empty, else the
+ * prefix; a counter is a number up to 2^53-1, a bigint above.
  * @internal
  */
-export function toKey(
-  type: 'totp' | 'hotp',
-  secret: string,
-  labelIssuer: string | undefined,
-  account: string,
-  issuer: string | undefined,
-  algorithm: string,
-  digits: bigint | number,
-  n: bigint,
-  params: Record<string, string>,
-): KeyURI {
+export function toKey(fields: ParsedKey): KeyURI {
+  const { type, secret, labelIssuer, account, algorithm, digits, period, counter, encoder, params } = fields;
   const key = { type, secret, account: labelIssuer === undefined ? account : account.replace(/^ +/, '') } as KeyURI;
-  issuer ||= labelIssuer;
+  const issuer = fields.issuer || labelIssuer;
   if (issuer !== undefined) key.issuer = issuer;
   if (labelIssuer !== undefined) key.labelIssuer = labelIssuer;
-  key.algorithm = algorithm as HashAlgorithm;
+  key.algorithm = algorithm;
   key.digits = Number(digits);
-  (key as unknown as Record<string, unknown>)[type === 'totp' ? 'period' : 'counter'] = n >> 53n ? n : Number(n);
+  if (period !== undefined) key.period = Number(period);
+  if (counter !== undefined) key.counter = counter >> 53n ? counter : Number(counter);
+  if (encoder !== undefined) key.encoder = encoder;
   key.params = params;
   return key;
 }
@@ -268,6 +298,8 @@ export interface KeyFields {
   readonly counter: number | bigint | undefined;
   /** Whether the field of the other type was given (`counter` on totp, `period` on hotp). */
   readonly otherTypeField: boolean;
+  /** `'steam'` for a Steam Guard key. */
+  readonly encoder: CodeEncoder | undefined;
   /** `params` as given (checked by buildKeyURI only). */
   readonly params: unknown;
 }
@@ -289,7 +321,7 @@ function namePart(value: unknown, name: string, colon: boolean): string {
  */
 export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer: string | undefined, labelIssuer: string | undefined) => boolean): KeyFields {
   assertOptions(o, at.slice(0, -1) || 'buildKeyURI options');
-  const { type = at ? undefined : 'totp', secret, account, issuer, labelIssuer, algorithm, digits, period, counter, params } = o;
+  const { type = at ? undefined : 'totp', secret, account, issuer, labelIssuer, algorithm, digits, period, counter, encoder, params } = o;
   if (type !== 'totp' && type !== 'hotp') invalid(`${at}type`, '"totp" or "hotp"');
   const hotp = type === 'hotp';
   const bytes = secretBytes(secret);
@@ -299,14 +331,19 @@ export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer:
   // Without a prefix the first ':' would split the account; after one, leading spaces are dropped on parsing.
   if (!hasPrefix(issuerText, labelIssuerText) && accountText.includes(':')) invalid(`${at}account`, 'a string without ":" when no label prefix is written');
   if (hasPrefix(issuerText, labelIssuerText) && accountText[0] === ' ') invalid(`${at}account`, 'a string without a leading space after a label prefix');
+  const checkedAlgorithm = algorithmOption(algorithm);
+  // Steam Guard keys are totp with SHA1 and 5-character codes.
+  const format = codeFormatOption(encoder, digits);
+  if (format === STEAM_FORMAT && (hotp || checkedAlgorithm !== 'SHA1')) invalid(`${at}encoder`, '"steam" only on a totp key with algorithm SHA1');
   return {
     hotp,
     secret: bytes,
     account: accountText,
     issuer: issuerText,
     labelIssuer: labelIssuerText,
-    algorithm: algorithmOption(algorithm),
-    digits: digitsOption(digits),
+    algorithm: checkedAlgorithm,
+    digits: format.length,
+    encoder: format === STEAM_FORMAT ? 'steam' : undefined,
     period: hotp ? undefined : periodOption(period),
     counter: hotp ? counterOption(counter) : undefined,
     otherTypeField: (hotp ? period : counter) !== undefined,
@@ -351,9 +388,11 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   };
   add('issuer', issuer === undefined ? issuer : e(issuer));
   add('algorithm', algorithm, 'SHA1');
-  add('digits', digits, 6);
+  // A Steam key's code length is the encoder's: written as pyotp writes it, without digits.
+  if (key.encoder === undefined) add('digits', digits, 6);
   if (hotp) add('counter', key.counter);
   else add('period', key.period, 30);
+  add('encoder', key.encoder);
   // Object.entries reads each extra parameter once.
   for (const [name, value] of Object.entries(params)) {
     if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');

@@ -304,6 +304,16 @@ describe('otpkit new', () => {
   });
 });
 
+describe('Steam Guard keys', () => {
+  it('prints and verifies the Steam code of an encoder=steam URI', () => {
+    const uri = 'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam';
+    expect(otpkit(['code', uri, '--time', '30000']).stdout).toBe('YKKK4\n');
+    const r = otpkit(['verify', 'ykkk4', uri, '--time', '30000']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ step: 1, delta: 0 });
+  });
+});
+
 describe('nothing printed can drive the terminal', () => {
   it('escapes bidirectional, zero-width and other format characters that reach the output', () => {
     // The library refuses controls everywhere and these in names, but a parameter value may hold them.

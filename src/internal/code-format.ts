@@ -1,6 +1,8 @@
 // The seam between the HOTP value and the code a person types: RFC 4226 §5.3 dynamic truncation gives a
 // 31-bit number, and a code format renders it (decimal digits, or Steam's letters) and checks a typed
 // token. Adding a format is adding one record here.
+import type { HashAlgorithm } from '../types.js';
+import { digitsOption, invalid } from './assert.js';
 
 /** How a 31-bit truncated value becomes a code, and how a typed token is read. */
 export interface CodeFormat {
@@ -39,4 +41,53 @@ const decimalFormats: CodeFormat[] = [];
 /** The decimal format of a validated `digits` (6..10). */
 export function decimalFormat(digits: number): CodeFormat {
   return (decimalFormats[digits] ??= decimal(digits));
+}
+
+// Steam Guard codes (Steam's mobile authenticator, as Aegis, andOTP, 2FAS, pyotp, pquerna/otp and
+// totp-rs read them): 5 characters of this alphabet, from Snum: Snum mod 26 is the first character,
+// then Snum / 26, and so on.
+const STEAM_ALPHABET = '23456789BCDFGHJKMNPQRTVWXY';
+const STEAM_LENGTH = 5;
+
+/** Steam Guard codes: TOTP with SHA-1 and a 30 s period, rendered in Steam's alphabet. */
+export const STEAM_FORMAT: CodeFormat = {
+  length: STEAM_LENGTH,
+  render(value) {
+    let code = '';
+    for (let i = 0, rest = value; i < STEAM_LENGTH; i++, rest = Math.floor(rest / STEAM_ALPHABET.length)) {
+      code += STEAM_ALPHABET.charAt(rest % STEAM_ALPHABET.length);
+    }
+    return code;
+  },
+  canonical(token) {
+    if (token.length !== STEAM_LENGTH) return null;
+    let code = '';
+    for (let i = 0; i < STEAM_LENGTH; i++) {
+      const c = token.charCodeAt(i);
+      // ASCII letters in either case; codes are rendered in upper case.
+      const symbol = String.fromCharCode(c >= 97 && c <= 122 ? c - 32 : c);
+      if (!STEAM_ALPHABET.includes(symbol)) return null;
+      code += symbol;
+    }
+    return code;
+  },
+};
+
+/** The code encoders otpkit knows beyond decimal digits, by the name otpauth URIs give them (`encoder=steam`). */
+export type CodeEncoder = 'steam';
+
+/**
+ * The code format of the options' `encoder` and `digits`, as read once by the caller: decimal digits
+ * (`digits` 6..10, default 6), or with `encoder: 'steam'` Steam's 5 characters (`digits` absent or 5).
+ */
+export function codeFormatOption(encoder: unknown, digits: unknown): CodeFormat {
+  if (encoder === undefined) return decimalFormat(digitsOption(digits));
+  if (encoder !== 'steam') invalid('encoder', '"steam" or absent');
+  if (digits !== undefined && digits !== STEAM_LENGTH) invalid('digits', `${STEAM_LENGTH} or absent for Steam codes`);
+  return STEAM_FORMAT;
+}
+
+/** Steam codes are SHA-1 only (and TOTP only, which the callers are): another algorithm is refused. */
+export function checkSteamAlgorithm(format: CodeFormat, algorithm: HashAlgorithm): void {
+  if (format === STEAM_FORMAT && algorithm !== 'SHA1') invalid('algorithm', 'SHA1 for Steam codes');
 }

@@ -38,6 +38,12 @@ export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI 
     const c = rng.counter64();
     key.counter = c <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(c) : c;
   } else key.period = o.migration ? 30 : rng.pick([30, 30, 60, 1, 86_400, rng.int(1, 86_400)]);
+  // Sometimes a Steam Guard key (totp, SHA1, 5 characters); never in a migration, which cannot hold one.
+  if (!o.migration && !hotp && rng.int(0, 9) === 0) {
+    key.algorithm = 'SHA1';
+    key.digits = 5;
+    key.encoder = 'steam';
+  }
   key.params = {};
   if (!o.migration) {
     for (let i = rng.int(0, 2); i > 0; i--) key.params[rng.pick(['image', 'icon', 'x-Color', 'lock_', 'a1'])] = randomLabelText(rng, 12) + rng.pick(['', ':', 'https://e.com/a?b=c&d']);

@@ -139,5 +139,48 @@ export default function totpCases({ otp, vectors, assert, ref }) {
     assert.throwsOTPError(otp, () => otp.totpStep({ period: 0 }), 'ERR_INVALID_OPTION');
   });
 
+  // Steam Guard codes: the same truncated value in Steam's alphabet (vectors/steam.json, pyotp's values).
+  const steam = vectors.steam;
+  for (const row of steam.valid) {
+    add(`Steam: ${row.secret} at ${row.time} s gives ${row.code} (generateTOTP and verifyTOTP, any letter case)`, async () => {
+      const time = row.time * 1000;
+      assert.equal(await otp.generateTOTP({ secret: row.secret, time, encoder: 'steam' }), row.code);
+      assert.deepEqual(await otp.verifyTOTP({ secret: row.secret, time, encoder: 'steam', token: row.code, window: 0 }), { step: row.time / 30, delta: 0 }, 'upper case');
+      assert.deepEqual(await otp.verifyTOTP({ secret: row.secret, time, encoder: 'steam', token: row.code.toLowerCase(), window: 0 }), { step: row.time / 30, delta: 0 }, 'lower case');
+    });
+  }
+  for (const row of steam.uris) {
+    add(`Steam: parseKeyURI reads ${row.name}, and its key gives the published code`, async () => {
+      const key = otp.parseKeyURI(row.uri);
+      assert.deepEqual(key, row.key);
+      const published = steam.valid.find((v) => v.secret === row.key.secret && v.time === 30);
+      assert.equal(await otp.generateTOTP({ ...key, time: 30_000 }), published.code, 'generateTOTP(parseKeyURI(uri))');
+      assert.deepEqual(otp.parseKeyURI(otp.buildKeyURI(key)), row.key, 'round trip');
+    });
+  }
+  add('Steam: buildKeyURI writes encoder=steam and no digits', () => {
+    assert.equal(otp.buildKeyURI({ secret: 'BASE32SECRET3232', issuer: 'Steam', account: 'alice', encoder: 'steam' }), 'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam');
+  });
+  for (const row of steam.invalidURIs) {
+    add(`Steam: parseKeyURI refuses ${row.name} with ${row.code}`, () => {
+      assert.throwsOTPError(otp, () => otp.parseKeyURI(row.uri), row.code);
+    });
+  }
+  add('Steam: tokens are 5 characters of the alphabet; anything else is no match, never a throw', async () => {
+    const row = steam.valid[0];
+    for (const token of ['C5V5', 'C5V566', 'C5V5O', 'C5V5A', 'C5V5 ', '12345', 'ＣＣＣＣＣ', 'C5V5\u0000']) {
+      assert.equal(await otp.verifyTOTP({ secret: row.secret, time: 0, encoder: 'steam', token }), null, JSON.stringify(token));
+    }
+  });
+  add('Steam: digits other than 5, an algorithm other than SHA1 or an unknown encoder is ERR_INVALID_OPTION; migration refuses Steam keys', async () => {
+    const secret = steam.valid[0].secret;
+    await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret, encoder: 'steam', digits: 6 }), 'ERR_INVALID_OPTION', 'digits 6');
+    await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret, encoder: 'steam', algorithm: 'SHA256' }), 'ERR_INVALID_OPTION', 'SHA256');
+    await assert.rejectsOTPError(otp, () => otp.verifyTOTP({ secret, encoder: 'yandex', token: 'C5V56' }), 'ERR_INVALID_OPTION', 'another encoder');
+    assert.equal(await otp.generateTOTP({ secret, encoder: 'steam', digits: 5, time: 0 }), steam.valid[0].code, 'digits 5 is allowed');
+    assert.throwsOTPError(otp, () => otp.buildKeyURI({ type: 'hotp', secret, account: 'a', counter: 1, encoder: 'steam' }), 'ERR_INVALID_OPTION', 'a Steam hotp key');
+    assert.throwsOTPError(otp, () => otp.buildMigrationURIs([otp.parseKeyURI(steam.uris[0].uri)]), 'ERR_INVALID_OPTION', 'migration');
+  });
+
   return cases;
 }
