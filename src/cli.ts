@@ -26,8 +26,8 @@ declare const process: {
   argv: string[];
   exitCode: number | undefined;
   stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
-  stdout: { write(text: string): boolean };
-  stderr: { write(text: string): boolean };
+  stdout: { write(text: string): boolean; on(event: 'error', listener: (error: unknown) => void): void };
+  stderr: { write(text: string): boolean; on(event: 'error', listener: (error: unknown) => void): void };
 };
 
 /** A failure to report as one line on stderr with exit status 2. Its message never holds user input. */
@@ -169,9 +169,10 @@ function argsMessage(error: unknown, command: string): string {
   return `invalid arguments; ${help}`;
 }
 
-// Controls (C0 but newline, DEL, C1), format characters (bidirectional controls, zero-width characters)
-// and the line and paragraph separators: a terminal acts on them or hides them.
-const UNPRINTABLE = /[^\P{Cc}\n]|[\p{Cf}\p{Zl}\p{Zp}]/gu;
+// Controls (C0 but newline, DEL, C1), format characters (bidirectional controls, zero-width characters),
+// the other default-ignorable code points (variation selectors, Hangul fillers) and the line and
+// paragraph separators: a terminal acts on them or shows nothing for them.
+const UNPRINTABLE = /[^\P{Cc}\n]|[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/gu;
 
 /** `text` with every unprintable character written as a `\uXXXX` escape (valid inside JSON strings too). */
 function printable(text: string): string {
@@ -379,9 +380,20 @@ async function runImport([arg]: string[], values: Values): Promise<number> {
 /** One line, whatever the message holds. */
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
+// A reader that went away (a closed pipe): what was to be printed is lost, so the status must read as
+// neither success nor "no match" (1). One line on stderr if it is still open; a failing stderr is ignored.
+let stdoutFailed = false;
+process.stdout.on('error', (error) => {
+  stdoutFailed = true;
+  process.exitCode = 2;
+  const code = (error as { code?: unknown } | null)?.code;
+  process.stderr.write(`otpkit: cannot write to stdout${typeof code === 'string' ? ` (${code})` : ''}\n`);
+});
+process.stderr.on('error', () => {});
+
 main(process.argv.slice(2)).then(
   (status) => {
-    process.exitCode = status;
+    process.exitCode = stdoutFailed ? 2 : status;
   },
   (error: unknown) => {
     if (error instanceof UsageError) process.stderr.write(`otpkit: ${printable(oneLine(error.message))}\n`);

@@ -12,12 +12,12 @@
  * | `ERR_SEAL_INVALID` | a sealed secret does not open: tampered, malformed, wrong key or wrong context |
  * | `ERR_RECOVERY_CODE_INVALID` | `hashRecoveryCode` got text that is not a recovery code (16 Crockford base32 symbols) |
  * | `ERR_QR_TOO_LONG` | `encodeQR` got more text than a version 40 QR Code holds at the chosen level (ISO/IEC 18004 Table 7) |
- * | `ERR_URI_TOO_LONG` | a URI is longer than 4,096 characters, more than any QR code holds |
+ * | `ERR_URI_TOO_LONG` | a URI is longer than 4,096 characters, more than any QR code holds (parsed, or one `buildKeyURI` would write) |
  * | `ERR_URI_INVALID_SCHEME` | the URI does not start with `otpauth://` (or `otpauth-migration://` for `parseMigrationURI`) |
  * | `ERR_URI_INVALID_TYPE` | the URI authority is not `totp` / `hotp` (`offline` for migration), or has a port or user info |
  * | `ERR_URI_INVALID_ENCODING` | invalid percent-encoding, percent-encoded bytes that are not UTF-8, or a lone surrogate (RFC 3986 §2.1) |
  * | `ERR_URI_INVALID_CHARACTER` | a control character (C0, DEL, C1: U+0000-U+001F, U+007F-U+009F) or a line or paragraph separator (U+2028, U+2029) anywhere, or a raw `#` (fragment) |
- * | `ERR_URI_INVALID_LABEL` | the account, label issuer or issuer holds a bidirectional control or a zero-width character, which could make one name pass for another (Unicode Technical Report #36) |
+ * | `ERR_URI_INVALID_LABEL` | the account, label issuer or issuer holds an invisible formatting character (a format character such as a bidirectional control or a zero-width space, or another default-ignorable code point), which could make one name pass for another (Unicode Technical Report #36) |
  * | `ERR_URI_MISSING_SECRET` | the `secret` parameter is absent |
  * | `ERR_URI_INVALID_SECRET` | the `secret` parameter is empty or not valid base32 (RFC 4648 §6) |
  * | `ERR_URI_DUPLICATE_PARAMETER` | a parameter is given twice with different values (draft-andesco-otpauth-uri-00 §3.4) |

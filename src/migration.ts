@@ -82,9 +82,9 @@ const utf8 = (bytes: Uint8Array, what: string): string => {
   } catch {
     bad(`${what} is not UTF-8`);
   }
-  // Same rules as key URIs: a control character cannot be shown, and a bidirectional or zero-width one can spoof a name.
+  // Same rules as key URIs: a control character cannot be shown, and an invisible formatting one can spoof a name.
   if (CONTROL.test(text)) bad(`${what} contains a control character`);
-  return SPOOFING.test(text) ? bad(`${what} contains a bidirectional or zero-width character`) : text;
+  return SPOOFING.test(text) ? bad(`${what} contains an invisible or bidirectional formatting character`) : text;
 };
 
 /** One OtpParameters message, account number `index`, as a KeyURI. */
@@ -218,9 +218,9 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
       // The format has no field for another code encoder.
       if (encoder !== undefined) invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
       if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
-      // Each name character is at least one byte, and base64 makes 3 bytes 4 characters: a cheap bound
-      // that refuses a key no URI could hold before any of it is written.
-      if (account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) > (MAX_URI_LENGTH * 3) / 4) {
+      // Each name character is at least one byte, the secret its bytes, and base64 makes 3 bytes 4
+      // characters: a cheap bound that refuses a key no URI could hold before any of it is written.
+      if (secret.length + account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) > (MAX_URI_LENGTH * 3) / 4) {
         invalid(`${at}account`, `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`);
       }
       if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');

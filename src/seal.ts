@@ -222,7 +222,9 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   const plain = await openBytes(sealed, new TextEncoder().encode(context), sealingKey);
   let hmacKey: CryptoKey;
   try {
-    hmacKey = await importHmacKey(plain, algorithm);
+    // Frozen: the same key object goes to every later caller from the cache, so no caller may add an own
+    // `then` (a promise would resolve to whatever it gives) or shadow an attribute for the next one.
+    hmacKey = Object.freeze(await importHmacKey(plain, algorithm));
   } finally {
     plain.fill(0);
   }

@@ -43,11 +43,11 @@ export interface BuildKeyURIOptions {
   /** The shared secret: base32 text or raw bytes (core rules). Written as canonical base32. */
   secret: SecretMaterial;
   /**
-   * The account name (user name or email). No control, bidirectional or zero-width character; a `:` (written
+   * The account name (user name or email). No control or invisible formatting character; a `:` (written
    * `%3A`) and a leading space only when a label prefix is written.
    */
   account: string;
-  /** The issuer (service name), written as label prefix and `issuer` parameter. No `:`, control, bidirectional or zero-width character. */
+  /** The issuer (service name), written as label prefix and `issuer` parameter. No `:`, control or invisible formatting character. */
   issuer?: string | undefined;
   /** A different label prefix (display name) than `issuer` (matching identifier), as Apple and the andesco draft allow. */
   labelIssuer?: string | undefined;
@@ -78,12 +78,14 @@ const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', '
 /** @internal */
 export const CONTROL: RegExp = /[\p{Cc}\u2028\u2029]|\p{Cs}/u;
 
-// What the names an app shows (account, issuer, label issuer) may not hold either: the bidirectional
-// controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which reorder what is displayed, and
-// the zero-width characters (U+200B-U+200D, U+2060, U+FEFF), which hide in it. With either, a label
-// can show one issuer and mean another (Unicode Technical Report #36, Unicode Security Considerations).
+// What the names an app shows (account, issuer, label issuer) may not hold either: format characters
+// (\p{Cf}: the bidirectional controls, which reorder what is displayed, zero-width spaces and joiners,
+// the byte order mark, tags, the soft hyphen) and the other default-ignorable code points (variation
+// selectors, the combining grapheme joiner, Hangul fillers), which render as nothing. With any of them a
+// label can show one issuer and mean another; Unicode Technical Report #36 (Unicode Security
+// Considerations) advises refusing default-ignorable code points in identifiers.
 /** @internal */
-export const SPOOFING: RegExp = /[\p{Bidi_Control}\u200b-\u200d\u2060\ufeff]/u;
+export const SPOOFING: RegExp = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 /** Throws `code` with `message`, keeping the cause (which never holds the secret). */
 const refuse = (code: OTPErrorCode, message: string, cause?: unknown): never => {
@@ -111,7 +113,7 @@ function decodePart(raw: string, what: string): string {
 
 /** A decoded name an app shows (account, label issuer, issuer), or ERR_URI_INVALID_LABEL when it could spoof another. */
 function shownName(text: string, what: string): string {
-  return SPOOFING.test(text) ? refuse('ERR_URI_INVALID_LABEL', `${what} contains a bidirectional or zero-width character`) : text;
+  return SPOOFING.test(text) ? refuse('ERR_URI_INVALID_LABEL', `${what} contains an invisible or bidirectional formatting character`) : text;
 }
 
 /** How a parameter is named in messages: a known name as such, any other without repeating the input. */
@@ -304,10 +306,10 @@ export interface KeyFields {
   readonly params: unknown;
 }
 
-/** A label part or the issuer: a string with no control, bidirectional or zero-width character, and no ':' unless `colon`. */
+/** A label part or the issuer: a string with no control or invisible formatting character, and no ':' unless `colon`. */
 function namePart(value: unknown, name: string, colon: boolean): string {
   if (typeof value !== 'string' || (!colon && value.includes(':')) || CONTROL.test(value) || SPOOFING.test(value)) {
-    invalid(name, `a string without ${colon ? '' : '":", '}control, bidirectional or zero-width characters or lone surrogates`);
+    invalid(name, `a string without ${colon ? '' : '":", '}control or invisible formatting characters (bidirectional, zero-width) or lone surrogates`);
   }
   return value;
 }
@@ -361,8 +363,9 @@ export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer:
  *
  * @param options - the key; see {@link BuildKeyURIOptions}
  * @returns the URI
- * @throws OTPError `ERR_INVALID_OPTION` for an issuer with `:`, a name with a control, bidirectional or
- *   zero-width character, an account with `:` or a leading space and no label prefix before it, hotp
+ * @throws OTPError `ERR_URI_TOO_LONG` for a key whose URI would be longer than 4,096 characters (which
+ *   parseKeyURI refuses); `ERR_INVALID_OPTION` for an issuer with `:`, a name with a control or invisible
+ *   formatting character, an account with `:` or a leading space and no label prefix before it, hotp
  *   without `counter`, `counter` on totp or `period` on hotp, a bad extra parameter, or any core option
  *   rule; `ERR_INVALID_SECRET` / `ERR_BASE32_*` for the secret
  * @example
@@ -380,6 +383,10 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   if (key.otherTypeField) invalid(hotp ? 'period' : 'counter', `absent for ${type}`);
   const params = key.params ?? {};
   assertOptions(params, 'params');
+  // parseKeyURI refuses a URI longer than MAX_URI_LENGTH, so none is built; every character of a name
+  // and every 5 bits of the secret take at least one character, a bound checked before any is encoded.
+  const shortest = account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) + Math.ceil((key.secret.length * 8) / 5);
+  if (shortest > MAX_URI_LENGTH) tooLong();
   const e = encodeURIComponent;
   let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(key.secret)}`;
   // Writes a parameter unless it has its default value (none for issuer, the counter or params).
@@ -399,5 +406,10 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
     if (typeof value !== 'string' || CONTROL.test(value)) invalid('params', 'string values without control characters or lone surrogates');
     add(name, e(value));
   }
-  return uri;
+  return uri.length > MAX_URI_LENGTH ? tooLong() : uri;
+}
+
+/** ERR_URI_TOO_LONG for a key whose URI would not parse back (nor fit in any QR code). */
+function tooLong(): never {
+  return refuse('ERR_URI_TOO_LONG', `the URI would be longer than ${MAX_URI_LENGTH} characters, more than any QR code holds`);
 }

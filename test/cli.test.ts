@@ -1,7 +1,7 @@
 // The `otpkit` command line (issue 6), as users run it: built with tsup.config.ts into a temporary directory
 // and run as a child process. Its codes are compared with the library's (and the independent reference) for
 // seeded random keys, times and counters; exit statuses, stdin, help, error lines and `new` output are checked.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -304,6 +304,21 @@ describe('otpkit new', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('exits 2 with one line on stderr when stdout is closed, never 0, 1 or a stack trace', async () => {
+    for (const args of [['verify', '282760', SECRET, '--time', '0'], ['new', '--issuer', 'X', '--account', 'a'], ['code', SECRET]]) {
+      const child = spawn('node', [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // the reader is gone before the CLI writes anything
+      let stderr = '';
+      const decoder = new TextDecoder();
+      child.stderr.on('data', (chunk) => (stderr += decoder.decode(chunk)));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(status, args[0]).toBe(2);
+      expect(stderr, args[0]).toMatch(/^otpkit: cannot write to stdout \(EPIPE\)\n$/);
+    }
+  });
+});
+
 describe('Steam Guard keys', () => {
   it('prints and verifies the Steam code of an encoder=steam URI', () => {
     const uri = 'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam';
@@ -317,10 +332,11 @@ describe('Steam Guard keys', () => {
 describe('nothing printed can drive the terminal', () => {
   it('escapes bidirectional, zero-width and other format characters that reach the output', () => {
     // The library refuses controls everywhere and these in names, but a parameter value may hold them.
-    const uri = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example&image=%E2%80%AEgnp.evil%E2%80%8B&x%E2%81%A6=1`;
+    const uri = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example&image=%E2%80%AEgnp.evil%E2%80%8B&x%E2%81%A6=1&y=%CD%8F%EF%B8%8F%E3%85%A4`;
     const r = otpkit(['parse', uri]);
     expect(r.status).toBe(0);
-    expect(r.stdout).not.toMatch(/[\u202e\u200b\u2066]/);
+    expect(r.stdout).not.toMatch(/[\u202e\u200b\u2066\u034f\ufe0f\u3164]/);
+    expect(r.stdout).toContain('\\u034f\\ufe0f\\u3164');
     expect(r.stdout).toContain('\\u202egnp.evil\\u200b');
     // Still JSON, and it reads back to the same key.
     expect(JSON.parse(r.stdout)).toEqual(redacted(parseKeyURI(uri)));
@@ -329,7 +345,7 @@ describe('nothing printed can drive the terminal', () => {
   it('refuses a URI whose label holds a right-to-left override, without echoing it', () => {
     const r = otpkit(['parse', `otpauth://totp/Example:alice%E2%80%AEmoc.evil?secret=${SECRET}`]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('otpkit: label account contains a bidirectional or zero-width character (ERR_URI_INVALID_LABEL)\n');
+    expect(r.stderr).toBe('otpkit: label account contains an invisible or bidirectional formatting character (ERR_URI_INVALID_LABEL)\n');
   });
 
   it('names an unknown option only when it is one otpkit knows (a secret typed as a flag is not echoed)', () => {

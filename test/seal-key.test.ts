@@ -191,6 +191,22 @@ describe('a CryptoKey as the secret', () => {
   });
 });
 
+describe('openSecretKey keys are shared, so they are frozen', () => {
+  it('a caller cannot add a then or shadow an attribute on a key that later calls get from the cache', async () => {
+    const key = await sealingKey();
+    const alice = await sealSecret({ secret: 'JBSWY3DPEHPK3PXP', key, context: 'alice' });
+    const mallory = await sealSecret({ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', key, context: 'mallory' });
+    const aliceKey = await openSecretKey({ sealed: alice, key, context: 'alice' });
+    const malloryKey = await openSecretKey({ sealed: mallory, key, context: 'mallory' });
+    expect(Object.isFrozen(aliceKey)).toBe(true);
+    expect(() => Object.defineProperty(aliceKey, 'then', { value: (resolve: (k: CryptoKey) => void) => resolve(malloryKey) })).toThrow(TypeError);
+    expect(() => Object.defineProperty(aliceKey, 'type', { value: 'public' })).toThrow(TypeError);
+    const again = await openSecretKey({ sealed: alice, key, context: 'alice' });
+    expect(again).toBe(aliceKey);
+    expect(await generateTOTP({ secret: again, time: 0 })).toBe(await generateTOTP({ secret: 'JBSWY3DPEHPK3PXP', time: 0 }));
+  });
+});
+
 describe('openSecretKey cache entries stay small', () => {
   it('does not cache a key whose id (context and sealed text) is long: a 1 KB context opens afresh every time', async () => {
     const key = await sealingKey();

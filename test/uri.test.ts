@@ -150,6 +150,18 @@ describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
     expect(parseKeyURI(buildKeyURI({ secret: S, issuer: 'I', labelIssuer: 'Shown', account: ':a:' })).account).toBe(':a:');
   });
 
+  it('builds no URI that parseKeyURI would refuse for its length: 4,096 characters at most (ERR_URI_TOO_LONG)', async () => {
+    const fits = buildKeyURI({ secret: S, account: 'a'.repeat(4096 - 'otpauth://totp/?secret='.length - S.length) });
+    expect(fits).toHaveLength(4096);
+    expect(parseKeyURI(fits).account).toHaveLength(4096 - 39);
+    await expectOTPError(() => buildKeyURI({ secret: S, account: 'a'.repeat(4096 - 38) }), 'ERR_URI_TOO_LONG');
+    await expectOTPError(() => buildKeyURI({ secret: S, account: 'a', params: { image: 'x'.repeat(4096) } }), 'ERR_URI_TOO_LONG');
+    // A bound is checked before anything is encoded: a megabyte of account is refused at once.
+    const started = performance.now();
+    await expectOTPError(() => buildKeyURI({ secret: S, account: '€'.repeat(1_000_000) }), 'ERR_URI_TOO_LONG');
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it('keeps an empty issuer exactly', () => {
     const key = parseKeyURI(buildKeyURI({ secret: S, issuer: '', account: 'a' }));
     expect(key).toMatchObject({ issuer: '', labelIssuer: '', account: 'a' });
@@ -167,6 +179,11 @@ describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
     ['a right-to-left mark (U+200F) in the account', { secret: S, account: 'a\u200f' }, 'ERR_INVALID_OPTION'],
     ['a byte order mark (U+FEFF) in the account', { secret: S, account: '\ufeffa' }, 'ERR_INVALID_OPTION'],
     ['a word joiner (U+2060) in the issuer', { secret: S, account: 'a', issuer: 'A\u2060B' }, 'ERR_INVALID_OPTION'],
+    ['an invisible plus (U+2064) in the issuer', { secret: S, account: 'a', issuer: 'Pay\u2064Pal' }, 'ERR_INVALID_OPTION'],
+    ['a variation selector (U+FE0F) in the account', { secret: S, account: 'a\ufe0f', issuer: 'I' }, 'ERR_INVALID_OPTION'],
+    ['a Hangul filler (U+3164) in the label issuer', { secret: S, account: 'a', issuer: 'a', labelIssuer: '\u3164' }, 'ERR_INVALID_OPTION'],
+    ['a tag character (U+E0041) in the account', { secret: S, account: 'a\u{E0041}' }, 'ERR_INVALID_OPTION'],
+    ['a soft hyphen (U+00AD) in the issuer', { secret: S, account: 'a', issuer: 'Pay\u00adPal' }, 'ERR_INVALID_OPTION'],
     ['a line separator (U+2028) in the account', { secret: S, account: 'a\u2028b' }, 'ERR_INVALID_OPTION'],
     ['a paragraph separator (U+2029) in a params value', { secret: S, account: 'a', params: { image: 'a\u2029' } }, 'ERR_INVALID_OPTION'],
     ['a C1 control in a params value', { secret: S, account: 'a', params: { image: '\u0090' } }, 'ERR_INVALID_OPTION'],

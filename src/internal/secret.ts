@@ -94,7 +94,15 @@ function withAlgorithm(bytes: Uint8Array<ArrayBuffer>, algorithm: unknown, cache
 export function importedKey(source: KeySource): Promise<CryptoKey> {
   const bytes = source.bytes as Uint8Array<ArrayBuffer>;
   const mark = secretKeys.mark();
-  const imported = importHmacKey(bytes, source.algorithm).then((key) => {
+  let importing: Promise<CryptoKey>;
+  try {
+    importing = importHmacKey(bytes, source.algorithm);
+  } catch (error) {
+    // No WebCrypto at all (ERR_CRYPTO_UNAVAILABLE): the copy is overwritten all the same.
+    bytes.fill(0);
+    throw error;
+  }
+  const imported = importing.then((key) => {
     if (source.cacheId !== '') secretKeys.set(source.cacheId, key, mark);
     return key;
   });

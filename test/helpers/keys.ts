@@ -8,14 +8,22 @@ import type { Random } from './random.js';
 const SPECIAL = [...' &?#%+/=@.,;!$\'()*[]~_-"<>\\^`{|}'];
 const RANGES: readonly [number, number][] = [[0x41, 0x5a], [0x61, 0x7a], [0x30, 0x39], [0xa0, 0xff], [0x5d0, 0x5ea], [0x627, 0x64a], [0x4e00, 0x4fff], [0x1f300, 0x1f64f], [0x300, 0x36f]];
 
-/** A random string of 0..max characters that can round-trip through a key URI label (no ':' or controls). */
+// Invisible formatting characters a label may not hold (U+00AD soft hyphen, U+034F combining grapheme
+// joiner fall in the ranges above): drawn again when met.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+
+/** A random string of 0..max characters that can round-trip through a key URI label (no ':', controls or invisible characters). */
 export function randomLabelText(rng: Random, max: number): string {
   let out = '';
   for (let i = rng.int(0, max); i > 0; i--) {
     if (rng.int(0, 2) === 0) out += rng.pick(SPECIAL);
     else {
-      const [lo, hi] = rng.pick(RANGES);
-      out += String.fromCodePoint(rng.int(lo, hi));
+      let c = '';
+      do {
+        const [lo, hi] = rng.pick(RANGES);
+        c = String.fromCodePoint(rng.int(lo, hi));
+      } while (INVISIBLE.test(c));
+      out += c;
     }
   }
   return out;

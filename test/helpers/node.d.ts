@@ -84,3 +84,12 @@ declare module 'node:crypto' {
     digest(encoding: 'hex'): string;
   }
 }
+// The CLI test closes a child's stdout early to check what the CLI does when its reader goes away.
+declare module 'node:child_process' {
+  interface ChildProcess {
+    stdout: { destroy(): void };
+    stderr: { on(event: 'data', listener: (chunk: Uint8Array) => void): void };
+    on(event: 'close', listener: (code: number | null) => void): void;
+  }
+  export function spawn(command: string, args: readonly string[], options?: { stdio?: ('pipe' | 'ignore')[] }): ChildProcess;
+}
