@@ -3,7 +3,7 @@ import { assertOptions, counterOption, digitsOption, intOption, tokenOption } fr
 import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
 import { decimalFormat } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
-import type { HashAlgorithm, SecretInput } from './types.js';
+import type { HashAlgorithm, HOTPMatch, SecretInput } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
 export interface GenerateHOTPOptions {
@@ -25,17 +25,6 @@ export interface VerifyHOTPOptions extends GenerateHOTPOptions {
   lookAhead?: number | undefined;
 }
 
-/**
- * A successful HOTP verification. `counter` has the type of the counter given (number or bigint).
- */
-export interface HOTPMatch<C extends number | bigint = number | bigint> {
-  /** The counter whose code matched. */
-  counter: C;
-  /** `counter + 1`: what the application stores as the next expected counter (RFC 4226 §7.2). */
-  nextCounter: C;
-  /** `counter` minus the counter given: how far the token had run ahead. */
-  delta: C;
-}
 
 /**
  * Computes the HOTP value for a counter: `Truncate(HMAC(K, C))`, RFC 4226 §5.3.

@@ -6,7 +6,8 @@ import { fail, intOption, invalid, optionalOptions } from './internal/assert.js'
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { algorithmOfMigration, ALGORITHMS } from './internal/algorithms.js';
 import { randomBytes } from './internal/crypto.js';
-import { CONTROL, keyFields, MAX_URI_LENGTH, SPOOFING, toKey, uriParts, type KeyURI } from './uri.js';
+import { CONTROL, keyFields, MAX_URI_LENGTH, SPOOFING, toKey, uriParts } from './internal/key-uri.js';
+import type { KeyURI } from './types.js';
 
 /** Options for {@link buildMigrationURIs}. */
 export interface BuildMigrationURIsOptions {
@@ -142,7 +143,7 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
  */
 export function parseMigrationURI(uri: string): KeyURI[] {
   let data: string | undefined;
-  for (const pair of (uriParts(uri, 'otpauth-migration', 'offline')[3] ?? '').split('&')) {
+  for (const pair of uriParts(uri, 'otpauth-migration', 'offline').query.split('&')) {
     if (!/^data=/i.test(pair)) continue;
     if (data !== undefined) bad('"data" is given twice');
     try {

@@ -1,5 +1,5 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
-import type { HOTPMatch } from './hotp.js';
+import type { HOTPMatch } from './types.js';
 import { assertOptions, counterOption, digitsOption, intOption, invalid, tokenOption } from './internal/assert.js';
 import { decimalFormat } from './internal/code-format.js';
 import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';

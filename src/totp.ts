@@ -1,9 +1,9 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
 import { assertOptions, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
 import { computeOTP, findCounter } from './internal/otp.js';
-import { checkSteamAlgorithm, codeFormatOption, type CodeEncoder } from './internal/code-format.js';
+import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
-import type { HashAlgorithm, SecretInput } from './types.js';
+import type { CodeEncoder, HashAlgorithm, SecretInput } from './types.js';
 
 /** The clock options shared by every TOTP function. */
 export interface TOTPStepOptions {

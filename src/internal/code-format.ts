@@ -73,9 +73,6 @@ export const STEAM_FORMAT: CodeFormat = {
   },
 };
 
-/** The code encoders otpkit knows beyond decimal digits, by the name otpauth URIs give them (`encoder=steam`). */
-export type CodeEncoder = 'steam';
-
 /**
  * The code format of the options' `encoder` and `digits`, as read once by the caller: decimal digits
  * (`digits` 6..10, default 6), or with `encoder: 'steam'` Steam's 5 characters (`digits` absent or 5).

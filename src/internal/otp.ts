@@ -1,5 +1,5 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
-import type { HOTPMatch } from '../hotp.js';
+import type { HOTPMatch } from '../types.js';
 import { ALGORITHMS } from './algorithms.js';
 import { fail, MAX_COUNTER } from './assert.js';
 import type { CodeFormat } from './code-format.js';
