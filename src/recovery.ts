@@ -2,7 +2,7 @@
 import { encodeBase32, symbolValue } from './base32.js';
 import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from './internal/assert.js';
 import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
-import { equalBit, firstHit } from './internal/otp.js';
+import { equalBit, firstHit } from './internal/constant-time.js';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';

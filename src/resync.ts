@@ -2,7 +2,8 @@
 import type { HOTPMatch } from './types.js';
 import { assertOptions, counterOption, digitsOption, intOption, invalid, tokenOption } from './internal/assert.js';
 import { decimalFormat } from './internal/code-format.js';
-import { computeOTPs, counterRange, equalBit, firstHit, hotpMatch } from './internal/otp.js';
+import { equalBit, firstHit } from './internal/constant-time.js';
+import { computeOTPs, counterRange, hotpMatch } from './internal/otp.js';
 import { keySource } from './internal/secret.js';
 import type { HashAlgorithm, SecretInput } from './types.js';
 

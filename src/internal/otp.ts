@@ -3,6 +3,7 @@ import type { HOTPMatch } from '../types.js';
 import { ALGORITHMS } from './algorithms.js';
 import { fail, MAX_COUNTER } from './assert.js';
 import type { CodeFormat } from './code-format.js';
+import { equalBit, firstHit } from './constant-time.js';
 import { hmac } from './hmac.js';
 import { importedKey, type KeySource } from './secret.js';
 
@@ -57,12 +58,6 @@ async function callerKeyMACs(source: KeySource, signing: Promise<ArrayBuffer>[])
   return macs;
 }
 
-/** 1 when two equal-length strings are equal, else 0, in time independent of where they differ. */
-export function equalBit(a: string, b: string): number {
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return ((diff - 1) >>> 31) & 1;
-}
 
 /**
  * The codes for every counter, one `sign` each, all started together (one `importKey` at most, before).
@@ -97,16 +92,6 @@ export async function findCounter(
   return firstHit(bits);
 }
 
-/**
- * Index of the first 1 in a list of 0/1 bits, or -1, reading every bit with no early exit and no branch
- * on the bits, so the time does not depend on which (if any) is set.
- */
-export function firstHit(bits: readonly number[]): number {
-  // Downwards, so the lowest hit is written last; `found += (i - found) * hit` moves only on a hit.
-  let found = -1;
-  for (let i = bits.length; i-- > 0; ) found += (i - found) * ((bits[i] as number) & 1);
-  return found;
-}
 
 /**
  * Up to `size` consecutive counters from `counter`, in its type, stopping at the largest exact value
