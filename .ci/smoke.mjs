@@ -8,7 +8,8 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'otpkit-smoke-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 let passed = 0;
 let failed = 0;
 const check = (name, fn) => {
@@ -23,47 +24,96 @@ const check = (name, fn) => {
 };
 
 try {
-  const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').pop();
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }));
+  const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim()
+    .split('\n').pop();
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'smoke', private: true, type: 'module' }),
+  );
   run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(scratch, tarball)], scratch);
 
-  const files = run('tar', ['-tzf', join(scratch, tarball)], scratch).split('\n').filter(Boolean).sort();
+  const files = run('tar', ['-tzf', join(scratch, tarball)], scratch).split('\n').filter(Boolean)
+    .sort();
   check('the tarball holds dist/ and no sources', () => {
-    for (const f of ['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts', 'package/dist/qr.js', 'package/dist/qr.cjs', 'package/dist/qr.d.ts', 'package/dist/qr.d.cts', 'package/dist/cli.js']) {
+    for (
+      const f of [
+        'package/dist/index.js',
+        'package/dist/index.cjs',
+        'package/dist/index.d.ts',
+        'package/dist/index.d.cts',
+        'package/dist/qr.js',
+        'package/dist/qr.cjs',
+        'package/dist/qr.d.ts',
+        'package/dist/qr.d.cts',
+        'package/dist/cli.js',
+      ]
+    ) {
       if (!files.includes(f)) throw new Error(`missing ${f}`);
     }
-    const stray = files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'));
+    const stray = files.filter((f) =>
+      f.startsWith('package/src/') || f.startsWith('package/test/')
+    );
     if (stray.length) throw new Error(`ships ${stray.join(', ')}`);
     return `${files.length} files`;
   });
 
-  const probe = "otp.generateTOTP({ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', time: 59000, digits: 8 }).then((c) => console.log(c, typeof otp.isOTPError))";
+  const probe =
+    "otp.generateTOTP({ secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', time: 59000, digits: 8 }).then((c) => console.log(c, typeof otp.isOTPError))";
   check("import('otpkit') (ESM, dist/index.js)", () => {
-    const out = run('node', ['--input-type=module', '-e', `const otp = await import('otpkit'); await ${probe}`], scratch).trim();
+    const out = run('node', [
+      '--input-type=module',
+      '-e',
+      `const otp = await import('otpkit'); await ${probe}`,
+    ], scratch).trim();
     if (out !== '94287082 function') throw new Error(`got ${out}`);
-    const resolved = run('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('otpkit'))"], scratch).trim();
+    const resolved = run('node', [
+      '--input-type=module',
+      '-e',
+      "console.log(import.meta.resolve('otpkit'))",
+    ], scratch).trim();
     if (!resolved.endsWith('/dist/index.js')) throw new Error(`resolved ${resolved}`);
     return out;
   });
   check("require('otpkit') (CJS, dist/index.cjs)", () => {
-    const out = run('node', ['--input-type=commonjs', '-e', `const otp = require('otpkit'); ${probe}`], scratch).trim();
+    const out = run('node', [
+      '--input-type=commonjs',
+      '-e',
+      `const otp = require('otpkit'); ${probe}`,
+    ], scratch).trim();
     if (out !== '94287082 function') throw new Error(`got ${out}`);
-    const resolved = run('node', ['--input-type=commonjs', '-e', "console.log(require.resolve('otpkit'))"], scratch).trim();
+    const resolved = run('node', [
+      '--input-type=commonjs',
+      '-e',
+      "console.log(require.resolve('otpkit'))",
+    ], scratch).trim();
     if (!resolved.endsWith('/dist/index.cjs')) throw new Error(`resolved ${resolved}`);
     return out;
   });
 
   // otpkit/qr (issue 6): its own entry, ESM and CJS; the README's QR example shape, qrToSVG(encodeQR(...)).
-  const qrProbe = "const q = qr.encodeQR('01234567', { ecc: 'M' }); console.log(q.version, q.mask, qr.qrToSVG(q).startsWith('<svg'))";
+  const qrProbe =
+    "const q = qr.encodeQR('01234567', { ecc: 'M' }); console.log(q.version, q.mask, qr.qrToSVG(q).startsWith('<svg'))";
   check("import('otpkit/qr') (ESM, dist/qr.js)", () => {
-    const out = run('node', ['--input-type=module', '-e', `const qr = await import('otpkit/qr'); ${qrProbe}`], scratch).trim();
+    const out = run('node', [
+      '--input-type=module',
+      '-e',
+      `const qr = await import('otpkit/qr'); ${qrProbe}`,
+    ], scratch).trim();
     if (out !== '1 2 true') throw new Error(`got ${out}`);
-    const resolved = run('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('otpkit/qr'))"], scratch).trim();
+    const resolved = run('node', [
+      '--input-type=module',
+      '-e',
+      "console.log(import.meta.resolve('otpkit/qr'))",
+    ], scratch).trim();
     if (!resolved.endsWith('/dist/qr.js')) throw new Error(`resolved ${resolved}`);
     return out;
   });
   check("require('otpkit/qr') (CJS, dist/qr.cjs)", () => {
-    const out = run('node', ['--input-type=commonjs', '-e', `const qr = require('otpkit/qr'); ${qrProbe}`], scratch).trim();
+    const out = run('node', [
+      '--input-type=commonjs',
+      '-e',
+      `const qr = require('otpkit/qr'); ${qrProbe}`,
+    ], scratch).trim();
     if (out !== '1 2 true') throw new Error(`got ${out}`);
     return out;
   });
@@ -71,7 +121,14 @@ try {
   // The `otpkit` command (package.json "bin"): npm links it into node_modules/.bin, shebang and mode intact.
   check('the otpkit command (bin, dist/cli.js)', () => {
     const bin = join(scratch, 'node_modules', '.bin', 'otpkit');
-    const out = run(bin, ['code', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', '--time', '59000', '--digits', '8'], scratch).trim();
+    const out = run(bin, [
+      'code',
+      'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+      '--time',
+      '59000',
+      '--digits',
+      '8',
+    ], scratch).trim();
     if (out !== '94287082') throw new Error(`got ${out}`);
     return out;
   });
@@ -84,7 +141,9 @@ try {
     if (lines > 15) throw new Error(`the quick start has ${lines} lines (15 at most)`);
     writeFileSync(join(scratch, 'quickstart.mjs'), block);
     const out = run('node', ['quickstart.mjs'], scratch).trim();
-    if (!out.includes('logged in') || !out.includes('null')) throw new Error(`unexpected output: ${out}`);
+    if (!out.includes('logged in') || !out.includes('null')) {
+      throw new Error(`unexpected output: ${out}`);
+    }
     return `${lines} lines`;
   });
 } finally {

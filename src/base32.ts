@@ -50,7 +50,7 @@ export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): s
     }
   }
   if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
-  if (padding) while (out.length % 8 !== 0) out += '=';
+  if (padding) { while (out.length % 8 !== 0) out += '='; }
   return out;
 }
 

@@ -26,8 +26,14 @@ declare const process: {
   argv: string[];
   exitCode: number | undefined;
   stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
-  stdout: { write(text: string): boolean; on(event: 'error', listener: (error: unknown) => void): void };
-  stderr: { write(text: string): boolean; on(event: 'error', listener: (error: unknown) => void): void };
+  stdout: {
+    write(text: string): boolean;
+    on(event: 'error', listener: (error: unknown) => void): void;
+  };
+  stderr: {
+    write(text: string): boolean;
+    on(event: 'error', listener: (error: unknown) => void): void;
+  };
 };
 
 /** A failure to report as one line on stderr with exit status 2. Its message never holds user input. */
@@ -111,15 +117,36 @@ const bool = { type: 'boolean' } as const;
 const KEY_OPTIONS = { time: str, counter: str, digits: str, algorithm: str, period: str };
 const COMMANDS = {
   code: { options: KEY_OPTIONS, positionals: ['secret'], run: runCode },
-  verify: { options: { ...KEY_OPTIONS, window: str, 'after-step': str }, positionals: ['token', 'secret'], run: runVerify },
+  verify: {
+    options: { ...KEY_OPTIONS, window: str, 'after-step': str },
+    positionals: ['token', 'secret'],
+    run: runVerify,
+  },
   new: {
-    options: { issuer: str, account: str, algorithm: str, digits: str, period: str, bytes: str, svg: str, force: bool, invert: bool },
+    options: {
+      issuer: str,
+      account: str,
+      algorithm: str,
+      digits: str,
+      period: str,
+      bytes: str,
+      svg: str,
+      force: bool,
+      invert: bool,
+    },
     positionals: [],
     run: runNew,
   },
   parse: { options: { 'show-secret': bool }, positionals: ['uri'], run: runParse },
   import: { options: { 'show-secret': bool }, positionals: ['uri'], run: runImport },
-} satisfies Record<string, { options: Record<string, { type: 'string' | 'boolean' }>; positionals: string[]; run: (args: string[], v: Values) => Promise<number> }>;
+} satisfies Record<
+  string,
+  {
+    options: Record<string, { type: 'string' | 'boolean' }>;
+    positionals: string[];
+    run: (args: string[], v: Values) => Promise<number>;
+  }
+>;
 
 /** Runs one command line (without `node` and the script) and returns the exit status. */
 async function main(argv: string[]): Promise<number> {
@@ -134,25 +161,40 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name as keyof typeof COMMANDS];
   // --help wins over everything else on the line (before `--`), even over a mistake.
   const end = rest.indexOf('--');
-  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) return print(HELP[name] as string);
+  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    return print(HELP[name] as string);
+  }
 
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     return usage(argsMessage(error, name));
   }
   const { values, positionals } = parsed;
   if (positionals.length < command.positionals.length) {
-    usage(`missing ${command.positionals.slice(positionals.length).map((p) => `<${p}>`).join(' ')}; run "otpkit ${name} --help"`);
+    usage(
+      `missing ${
+        command.positionals.slice(positionals.length).map((p) => `<${p}>`).join(' ')
+      }; run "otpkit ${name} --help"`,
+    );
   }
-  if (positionals.length > command.positionals.length) usage(`too many arguments; run "otpkit ${name} --help"`);
+  if (positionals.length > command.positionals.length) {
+    usage(`too many arguments; run "otpkit ${name} --help"`);
+  }
   return command.run(positionals, values);
 }
 
 // Every option some command knows: a message names an option only when it is one of these, since
 // anything else on the command line (a mistyped flag, a secret pasted in the wrong place) is input.
-const KNOWN_OPTIONS = new Set(Object.values(COMMANDS).flatMap((command) => Object.keys(command.options)));
+const KNOWN_OPTIONS = new Set(
+  Object.values(COMMANDS).flatMap((command) => Object.keys(command.options)),
+);
 
 /** A parseArgs failure as a message that names the option only when otpkit knows it (never a value). */
 function argsMessage(error: unknown, command: string): string {
@@ -161,10 +203,16 @@ function argsMessage(error: unknown, command: string): string {
   const found = /'--([a-z][a-z-]{0,20})(?: <value>)?'/.exec(text)?.[1];
   const name = found !== undefined && KNOWN_OPTIONS.has(found) ? `--${found}` : undefined;
   const help = `run "otpkit ${command} --help"`;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option${name === undefined ? '' : ` ${name}`}; ${help}`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option${name === undefined ? '' : ` ${name}`}; ${help}`;
+  }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    if (text.includes('does not take an argument')) return `${name ?? 'an option'} takes no value; ${help}`;
-    return `${name ?? 'an option'} needs a value (write ${name ?? '--name'}=value for one that starts with "-"); ${help}`;
+    if (text.includes('does not take an argument')) {
+      return `${name ?? 'an option'} takes no value; ${help}`;
+    }
+    return `${name ?? 'an option'} needs a value (write ${
+      name ?? '--name'
+    }=value for one that starts with "-"); ${help}`;
   }
   return `invalid arguments; ${help}`;
 }
@@ -178,7 +226,9 @@ const UNPRINTABLE = /[^\P{Cc}\n]|[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p
 function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => {
     let escaped = '';
-    for (let i = 0; i < c.length; i++) escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    for (let i = 0; i < c.length; i++) {
+      escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    }
     return escaped;
   });
 }
@@ -189,12 +239,15 @@ function print(text: string): number {
 }
 
 /** JSON with bigint counters as decimal strings. */
-const json = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
 
 /** The argument itself, or all of stdin for `-` (trimmed). */
 async function input(arg: string, what: string): Promise<string> {
   if (arg !== '-') return arg;
-  if (process.stdin.isTTY === true) process.stderr.write(`otpkit: reading the ${what} from stdin (end with Ctrl-D)\n`);
+  if (process.stdin.isTTY === true) {
+    process.stderr.write(`otpkit: reading the ${what} from stdin (end with Ctrl-D)\n`);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const encoder = new TextEncoder();
@@ -226,7 +279,9 @@ const isMigrationURI = (text: string): boolean => /^otpauth-migration:/i.test(te
 /** The key a secret argument names: an otpauth:// URI parsed, or base32 with the spaces apps print removed. */
 async function keyOf(arg: string): Promise<KeyURI | { type: undefined; secret: string }> {
   const text = await input(arg, 'secret or otpauth:// URI');
-  if (isMigrationURI(text)) usage('an otpauth-migration:// URI holds several keys: list them with "otpkit import"');
+  if (isMigrationURI(text)) {
+    usage('an otpauth-migration:// URI holds several keys: list them with "otpkit import"');
+  }
   if (isURI(text)) return parseKeyURI(text);
   // A base32 secret as authenticator apps display it ("jbsw y3dp ehpk 3pxp") or users type it
   // ("JBSW-Y3DP-EHPK-3PXP"): whitespace and hyphens are not part of it, as with decodeBase32's loose mode.
@@ -237,7 +292,9 @@ async function keyOf(arg: string): Promise<KeyURI | { type: undefined; secret: s
 function intArg(values: Values, name: string, negative = false): number | undefined {
   const text = values[name];
   if (typeof text !== 'string') return undefined;
-  if (!(negative ? /^-?\d{1,20}$/ : /^\d{1,20}$/).test(text)) usage(`--${name} must be a decimal integer${negative ? '' : ' >= 0'}`);
+  if (!(negative ? /^-?\d{1,20}$/ : /^\d{1,20}$/).test(text)) {
+    usage(`--${name} must be a decimal integer${negative ? '' : ' >= 0'}`);
+  }
   return Number(text);
 }
 
@@ -255,18 +312,25 @@ function timeArg(values: Values): number | undefined {
   const text = values.time;
   if (typeof text !== 'string') return undefined;
   if (/^-?\d{1,16}$/.test(text)) return Number(text);
-  const iso = /^(\d{4})-(\d\d)-(\d\d)(T\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?)?$/i.exec(text);
+  const iso = /^(\d{4})-(\d\d)-(\d\d)(T\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)?)?$/i.exec(
+    text,
+  );
   // Date.parse rolls February 31 over into March: the day must exist in its month.
-  const valid = iso !== null && Number(iso[3]) <= new Date(Date.UTC(Number(iso[1]), Number(iso[2]), 0)).getUTCDate();
+  const valid = iso !== null &&
+    Number(iso[3]) <= new Date(Date.UTC(Number(iso[1]), Number(iso[2]), 0)).getUTCDate();
   const ms = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) usage('--time must be Unix milliseconds or an ISO 8601 date such as 2030-01-01T00:00:00Z');
+  if (Number.isNaN(ms)) {
+    usage('--time must be Unix milliseconds or an ISO 8601 date such as 2030-01-01T00:00:00Z');
+  }
   return ms;
 }
 
 /** `--algorithm`, read as otpauth URIs are (any case, `SHA-256`); anything else goes to the library, which refuses it. */
 function algorithmArg(values: Values): HashAlgorithm | undefined {
   const text = values.algorithm;
-  return typeof text === 'string' ? (readAlgorithmName(text) ?? (text as HashAlgorithm)) : undefined;
+  return typeof text === 'string'
+    ? (readAlgorithmName(text) ?? (text as HashAlgorithm))
+    : undefined;
 }
 
 /** The options shared by `code` and `verify`: the key, overridden by the command line; TOTP or HOTP. */
@@ -276,7 +340,9 @@ async function otpOptions(arg: string, values: Values) {
   const hotp = counter !== undefined;
   const time = timeArg(values);
   const period = intArg(values, 'period') ?? (key.type === 'totp' ? key.period : undefined);
-  if (hotp && (time !== undefined || values.period !== undefined)) usage('--time and --period apply to TOTP only, not with an HOTP counter');
+  if (hotp && (time !== undefined || values.period !== undefined)) {
+    usage('--time and --period apply to TOTP only, not with an HOTP counter');
+  }
   const base = {
     secret: key.secret,
     algorithm: algorithmArg(values) ?? (key.type === undefined ? undefined : key.algorithm),
@@ -289,7 +355,11 @@ async function otpOptions(arg: string, values: Values) {
 
 async function runCode([secret]: string[], values: Values): Promise<number> {
   const o = await otpOptions(secret as string, values);
-  return print(o.counter !== undefined ? await generateHOTP({ ...o.base, counter: o.counter }) : await generateTOTP(o.totp));
+  return print(
+    o.counter !== undefined
+      ? await generateHOTP({ ...o.base, counter: o.counter })
+      : await generateTOTP(o.totp),
+  );
 }
 
 async function runVerify([token, secret]: string[], values: Values): Promise<number> {
@@ -299,10 +369,17 @@ async function runVerify([token, secret]: string[], values: Values): Promise<num
   const window = intArg(values, 'window');
   let match: object | null;
   if (o.counter !== undefined) {
-    if (values['after-step'] !== undefined) usage('--after-step applies to TOTP only; an HOTP counter already refuses replays');
+    if (values['after-step'] !== undefined) {
+      usage('--after-step applies to TOTP only; an HOTP counter already refuses replays');
+    }
     match = await verifyHOTP({ ...o.base, token: typed, counter: o.counter, lookAhead: window });
   } else {
-    match = await verifyTOTP({ ...o.totp, token: typed, window, afterStep: intArg(values, 'after-step', true) });
+    match = await verifyTOTP({
+      ...o.totp,
+      token: typed,
+      window,
+      afterStep: intArg(values, 'after-step', true),
+    });
   }
   if (match === null) {
     process.stderr.write('otpkit verify: no match\n');
@@ -315,7 +392,9 @@ async function runNew(_: string[], values: Values): Promise<number> {
   const { issuer, account, svg } = values;
   if (typeof issuer !== 'string') usage('--issuer <name> is required; run "otpkit new --help"');
   if (typeof account !== 'string') usage('--account <name> is required; run "otpkit new --help"');
-  if (values.force === true && typeof svg !== 'string') usage('--force applies with --svg <file> only');
+  if (values.force === true && typeof svg !== 'string') {
+    usage('--force applies with --svg <file> only');
+  }
   const secret = generateSecret({ bytes: intArg(values, 'bytes') });
   const uri = buildKeyURI({
     secret,
@@ -357,17 +436,26 @@ function writeSecretFile(path: string, text: string, force: boolean): void {
     }
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'EEXIST') usage('the SVG file exists already (it would hold the secret): choose a new name, or add --force');
+    if (code === 'EEXIST') {
+      usage(
+        'the SVG file exists already (it would hold the secret): choose a new name, or add --force',
+      );
+    }
     usage(`cannot write the SVG file${typeof code === 'string' ? ` (${code})` : ''}`);
   }
 }
 
 /** A key for printing: the secret redacted unless asked for. */
-const shown = (key: KeyURI, values: Values): KeyURI => (values['show-secret'] === true ? key : { ...key, secret: '[redacted]' });
+const shown = (
+  key: KeyURI,
+  values: Values,
+): KeyURI => (values['show-secret'] === true ? key : { ...key, secret: '[redacted]' });
 
 async function runParse([arg]: string[], values: Values): Promise<number> {
   const uri = await input(arg as string, 'otpauth:// URI');
-  if (isMigrationURI(uri)) usage('an otpauth-migration:// URI holds several keys: list them with "otpkit import"');
+  if (isMigrationURI(uri)) {
+    usage('an otpauth-migration:// URI holds several keys: list them with "otpkit import"');
+  }
   return print(json(shown(parseKeyURI(uri), values)));
 }
 
@@ -387,7 +475,9 @@ process.stdout.on('error', (error) => {
   stdoutFailed = true;
   process.exitCode = 2;
   const code = (error as { code?: unknown } | null)?.code;
-  process.stderr.write(`otpkit: cannot write to stdout${typeof code === 'string' ? ` (${code})` : ''}\n`);
+  process.stderr.write(
+    `otpkit: cannot write to stdout${typeof code === 'string' ? ` (${code})` : ''}\n`,
+  );
 });
 process.stderr.on('error', () => {});
 
@@ -396,11 +486,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = stdoutFailed ? 2 : status;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`otpkit: ${printable(oneLine(error.message))}\n`);
-    // OTPError messages never repeat a secret, a code or a URI (src/errors.ts).
-    else if (isOTPError(error)) process.stderr.write(`otpkit: ${printable(oneLine(error.message))} (${error.code})\n`);
-    // Not bad input but a bug or the system: the class only, since a message could quote what was passed.
-    else process.stderr.write(`otpkit: unexpected ${error instanceof Error ? error.name : 'failure'}; please report it\n`);
+    if (error instanceof UsageError) {
+      process.stderr.write(`otpkit: ${printable(oneLine(error.message))}\n`);
+    } // OTPError messages never repeat a secret, a code or a URI (src/errors.ts).
+    else if (isOTPError(error)) {
+      process.stderr.write(`otpkit: ${printable(oneLine(error.message))} (${error.code})\n`);
+    } // Not bad input but a bug or the system: the class only, since a message could quote what was passed.
+    else {process.stderr.write(
+        `otpkit: unexpected ${error instanceof Error ? error.name : 'failure'}; please report it\n`,
+      );}
     process.exitCode = 2;
   },
 );

@@ -1,5 +1,11 @@
 // HOTP, RFC 4226.
-import { assertOptions, counterOption, digitsOption, intOption, tokenOption } from './internal/assert.js';
+import {
+  assertOptions,
+  counterOption,
+  digitsOption,
+  intOption,
+  tokenOption,
+} from './internal/assert.js';
 import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
 import { decimalFormat } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
@@ -24,7 +30,6 @@ export interface VerifyHOTPOptions extends GenerateHOTPOptions {
   /** How many counters after `counter` to try as well (RFC 4226 §7.4 look-ahead s), 0..100. Default 0. */
   lookAhead?: number | undefined;
 }
-
 
 /**
  * Computes the HOTP value for a counter: `Truncate(HMAC(K, C))`, RFC 4226 §5.3.
@@ -69,8 +74,12 @@ export async function generateHOTP(options: GenerateHOTPOptions): Promise<string
  * if (match && (await db.advanceCounter(user.id, { from: user.counter, to: match.nextCounter }))) logIn(user)
  * ```
  */
-export function verifyHOTP(options: VerifyHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;
-export function verifyHOTP(options: VerifyHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
+export function verifyHOTP(
+  options: VerifyHOTPOptions & { counter: number },
+): Promise<HOTPMatch<number> | null>;
+export function verifyHOTP(
+  options: VerifyHOTPOptions & { counter: bigint },
+): Promise<HOTPMatch<bigint> | null>;
 export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
 export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
   assertOptions(options);

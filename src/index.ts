@@ -8,7 +8,11 @@ export type { OTPErrorCode } from './errors.js';
 export { generateHOTP, verifyHOTP } from './hotp.js';
 export type { GenerateHOTPOptions, VerifyHOTPOptions } from './hotp.js';
 export { findRecoveryCode, generateRecoveryCodes, hashRecoveryCode } from './recovery.js';
-export type { FindRecoveryCodeOptions, GenerateRecoveryCodesOptions, HashRecoveryCodeOptions } from './recovery.js';
+export type {
+  FindRecoveryCodeOptions,
+  GenerateRecoveryCodesOptions,
+  HashRecoveryCodeOptions,
+} from './recovery.js';
 export { resyncHOTP } from './resync.js';
 export type { ResyncHOTPOptions } from './resync.js';
 export { openSecret, openSecretKey, sealSecret } from './seal.js';
@@ -18,6 +22,20 @@ export type { BuildMigrationURIsOptions } from './migration.js';
 export { generateSecret } from './secret.js';
 export type { GenerateSecretOptions } from './secret.js';
 export { generateTOTP, totpStep, verifyTOTP } from './totp.js';
-export type { GenerateTOTPOptions, TOTPMatch, TOTPStepInfo, TOTPStepOptions, VerifyTOTPOptions } from './totp.js';
-export type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, HOTPMatch, KeyURI, SecretInput, SecretMaterial } from './types.js';
+export type {
+  GenerateTOTPOptions,
+  TOTPMatch,
+  TOTPStepInfo,
+  TOTPStepOptions,
+  VerifyTOTPOptions,
+} from './totp.js';
+export type {
+  BuildKeyURIOptions,
+  CodeEncoder,
+  HashAlgorithm,
+  HOTPMatch,
+  KeyURI,
+  SecretInput,
+  SecretMaterial,
+} from './types.js';
 export { buildKeyURI, parseKeyURI } from './uri.js';

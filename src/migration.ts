@@ -6,7 +6,14 @@ import { fail, intOption, invalid, optionalOptions } from './internal/assert.js'
 import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
 import { algorithmOfMigration, ALGORITHMS } from './internal/algorithms.js';
 import { randomBytes } from './internal/crypto.js';
-import { CONTROL, keyFields, MAX_URI_LENGTH, SPOOFING, toKey, uriParts } from './internal/key-uri.js';
+import {
+  CONTROL,
+  keyFields,
+  MAX_URI_LENGTH,
+  SPOOFING,
+  toKey,
+  uriParts,
+} from './internal/key-uri.js';
 import type { KeyURI } from './types.js';
 
 /** Options for {@link buildMigrationURIs}. */
@@ -31,13 +38,16 @@ const OTP_TYPES: readonly { value: number; type: 'totp' | 'hotp' }[] = [
 const MIGRATION_MD5 = 4n;
 
 /** The enum value that writes `digits` (6 or 8) or `type`: the named one, never "unspecified". */
-const digitCountValue = (digits: number): number => (DIGIT_COUNTS.find((row) => row.value > 0 && row.digits === digits) as { value: number }).value;
-const otpTypeValue = (type: 'totp' | 'hotp'): number => (OTP_TYPES.find((row) => row.value > 0 && row.type === type) as { value: number }).value;
+const digitCountValue = (digits: number): number =>
+  (DIGIT_COUNTS.find((row) => row.value > 0 && row.digits === digits) as { value: number }).value;
+const otpTypeValue = (type: 'totp' | 'hotp'): number =>
+  (OTP_TYPES.find((row) => row.value > 0 && row.type === type) as { value: number }).value;
 
 // More accounts than any authenticator holds; 100 URIs of 100 accounts each.
 const MAX_KEYS = 10_000;
 
-const bad = (message: string): never => fail('ERR_MIGRATION_INVALID', `otpauth-migration payload: ${message}`);
+const bad = (message: string): never =>
+  fail('ERR_MIGRATION_INVALID', `otpauth-migration payload: ${message}`);
 
 /**
  * The fields of the protobuf message `bytes`, in order, as [number, value]: a bigint for a varint, a
@@ -46,7 +56,11 @@ const bad = (message: string): never => fail('ERR_MIGRATION_INVALID', `otpauth-m
  * where it stands. Every step moves forward and every length is checked against the end: a hostile
  * payload ends with an error, never a hang or an allocation beyond the input.
  */
-function* fields(bytes: Uint8Array, what: string, last: number): Generator<[number, bigint | Uint8Array]> {
+function* fields(
+  bytes: Uint8Array,
+  what: string,
+  last: number,
+): Generator<[number, bigint | Uint8Array]> {
   let pos = 0;
   const varint = (): bigint => {
     let value = 0n;
@@ -65,13 +79,21 @@ function* fields(bytes: Uint8Array, what: string, last: number): Generator<[numb
     let value: bigint | Uint8Array = 0n;
     if (wire === 0n) value = varint();
     else {
-      const length = wire === 2n ? varint() : wire === 1n ? 8n : wire === 5n ? 4n : bad('unsupported wire type (a group)');
+      const length = wire === 2n
+        ? varint()
+        : wire === 1n
+        ? 8n
+        : wire === 5n
+        ? 4n
+        : bad('unsupported wire type (a group)');
       if (length > bytes.length - pos) bad('truncated');
-      value = bytes.subarray(pos, (pos += Number(length)));
+      value = bytes.subarray(pos, pos += Number(length));
       if (wire !== 2n) continue;
     }
     // A known field with the wrong wire type is malformed; unknown fields are skipped (protobuf rules).
-    if (n && n <= last && typeof value !== (n < 4 ? 'object' : 'bigint')) bad(`${what}field ${n} has the wrong wire type`);
+    if (n && n <= last && typeof value !== (n < 4 ? 'object' : 'bigint')) {
+      bad(`${what}field ${n} has the wrong wire type`);
+    }
     yield [n, value];
   }
 }
@@ -85,7 +107,9 @@ const utf8 = (bytes: Uint8Array, what: string): string => {
   }
   // Same rules as key URIs: a control character cannot be shown, and an invisible formatting one can spoof a name.
   if (CONTROL.test(text)) bad(`${what} contains a control character`);
-  return SPOOFING.test(text) ? bad(`${what} contains an invisible or bidirectional formatting character`) : text;
+  return SPOOFING.test(text)
+    ? bad(`${what} contains an invisible or bidirectional formatting character`)
+    : text;
 };
 
 /** One OtpParameters message, account number `index`, as a KeyURI. */
@@ -94,15 +118,32 @@ function entry(bytes: Uint8Array, index: number): KeyURI {
   // By field number (the last occurrence wins, as in protobuf); only fields 1-7 are kept.
   const f: unknown[] = [];
   for (const [n, value] of fields(bytes, `${what}: `, 7)) {
-    if (n < 8) f[n] = n === 2 || n === 3 ? utf8(value as Uint8Array, `${what} ${n < 3 ? 'name' : 'issuer'}`) : value;
+    if (n < 8) {
+      f[n] = n === 2 || n === 3
+        ? utf8(value as Uint8Array, `${what} ${n < 3 ? 'name' : 'issuer'}`)
+        : value;
+    }
   }
-  const [, secret, name = '', issuer, algorithm = 0n, digits = 0n, type = 0n, counter = 0n] = f as [unknown, Uint8Array?, string?, string?, bigint?, bigint?, bigint?, bigint?];
+  const [, secret, name = '', issuer, algorithm = 0n, digits = 0n, type = 0n, counter = 0n] = f as [
+    unknown,
+    Uint8Array?,
+    string?,
+    string?,
+    bigint?,
+    bigint?,
+    bigint?,
+    bigint?,
+  ];
   if (!secret?.length) bad(`${what} has no secret`);
   // The messages name the field and MD5, never the number read from the payload.
-  const unsupported = (field: string): never => fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} is not supported`);
-  const hash = algorithmOfMigration(algorithm) ?? unsupported(algorithm === MIGRATION_MD5 ? 'algorithm MD5' : 'this algorithm');
-  const size = DIGIT_COUNTS.find((row) => BigInt(row.value) === digits)?.digits ?? unsupported('this digits');
-  const kind = OTP_TYPES.find((row) => BigInt(row.value) === type)?.type ?? unsupported('this type');
+  const unsupported = (field: string): never =>
+    fail('ERR_MIGRATION_UNSUPPORTED', `${what}: ${field} is not supported`);
+  const hash = algorithmOfMigration(algorithm) ??
+    unsupported(algorithm === MIGRATION_MD5 ? 'algorithm MD5' : 'this algorithm');
+  const size = DIGIT_COUNTS.find((row) => BigInt(row.value) === digits)?.digits ??
+    unsupported('this digits');
+  const kind = OTP_TYPES.find((row) => BigInt(row.value) === type)?.type ??
+    unsupported('this type');
   // Google writes the whole label ("Issuer:account") as the name: split it at the first ':' as a key URI
   // label; the rest, colons and all, is the account.
   const colon = name.indexOf(':');
@@ -157,14 +198,21 @@ export function parseMigrationURI(uri: string): KeyURI[] {
   const text = data.replaceAll('+', '-').replaceAll('/', '_');
   const unpadded = text.replace(/={1,2}$/, '');
   // Padding, when present, must be exactly right (RFC 4648 §4).
-  const bytes = (unpadded !== text && text.length % 4 ? null : decodeBase64url(unpadded)) ?? bad('"data" is not valid base64');
+  const bytes = (unpadded !== text && text.length % 4 ? null : decodeBase64url(unpadded)) ??
+    bad('"data" is not valid base64');
   const keys: KeyURI[] = [];
-  for (const [n, value] of fields(bytes, '', 1)) if (n === 1) keys.push(entry(value as Uint8Array, keys.length + 1));
+  for (const [n, value] of fields(bytes, '', 1)) {
+    if (n === 1) keys.push(entry(value as Uint8Array, keys.length + 1));
+  }
   return keys;
 }
 
 /** Appends protobuf field `n` to `out`: a varint for a number or bigint, else length-delimited bytes (a string as UTF-8). */
-function put(out: number[], n: number, value: number | bigint | string | Uint8Array | number[]): void {
+function put(
+  out: number[],
+  n: number,
+  value: number | bigint | string | Uint8Array | number[],
+): void {
   const varint = (v: number | bigint): void => {
     for (v = BigInt(v); v > 127n; v >>= 7n) out.push(Number(v & 127n) | 128);
     out.push(Number(v));
@@ -198,11 +246,16 @@ function put(out: number[], n: number, value: number | bigint | string | Uint8Ar
  * console.log(qrToTerminal(encodeQR(uri)))
  * ```
  */
-export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigrationURIsOptions): string[] {
+export function buildMigrationURIs(
+  keys: readonly KeyURI[],
+  options?: BuildMigrationURIsOptions,
+): string[] {
   // One read of the length and of each entry, into an array of our own (no slice(), which a subclass
   // defines). The length is bounded first: an array's length can be set to 2^32-1 with nothing in it.
   const count: unknown = Array.isArray(keys) ? (keys as readonly unknown[]).length : undefined;
-  if (typeof count !== 'number' || count > MAX_KEYS) invalid('keys', `an array of at most ${MAX_KEYS} KeyURI`);
+  if (typeof count !== 'number' || count > MAX_KEYS) {
+    invalid('keys', `an array of at most ${MAX_KEYS} KeyURI`);
+  }
   const list: unknown[] = [];
   for (let i = 0; i < count; i++) list.push((keys as readonly unknown[])[i]);
   const batchSize = intOption('batchSize', optionalOptions(options).batchSize, 1, 100, 10);
@@ -215,14 +268,33 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
     list.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
       const at = `keys[${b * batchSize + i}].`;
       // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
-      const { hotp, secret, account, issuer, labelIssuer, algorithm, digits, period, counter, encoder } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
+      const {
+        hotp,
+        secret,
+        account,
+        issuer,
+        labelIssuer,
+        algorithm,
+        digits,
+        period,
+        counter,
+        encoder,
+      } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
       // The format has no field for another code encoder.
-      if (encoder !== undefined) invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
+      if (encoder !== undefined) {
+        invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
+      }
       if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
       // Each name character is at least one byte, the secret its bytes, and base64 makes 3 bytes 4
       // characters: a cheap bound that refuses a key no URI could hold before any of it is written.
-      if (secret.length + account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) > (MAX_URI_LENGTH * 3) / 4) {
-        invalid(`${at}account`, `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`);
+      if (
+        secret.length + account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) >
+          (MAX_URI_LENGTH * 3) / 4
+      ) {
+        invalid(
+          `${at}account`,
+          `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`,
+        );
       }
       if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
       const p: number[] = [];
@@ -240,8 +312,12 @@ export function buildMigrationURIs(keys: readonly KeyURI[], options?: BuildMigra
     put(out, 3, batches);
     put(out, 4, b);
     put(out, 5, id);
-    const uri = `otpauth-migration://offline?data=${encodeURIComponent(encodeBase64(new Uint8Array(out)))}`;
-    if (uri.length > MAX_URI_LENGTH) invalid('batchSize', `small enough for each URI to fit in ${MAX_URI_LENGTH} characters`);
+    const uri = `otpauth-migration://offline?data=${
+      encodeURIComponent(encodeBase64(new Uint8Array(out)))
+    }`;
+    if (uri.length > MAX_URI_LENGTH) {
+      invalid('batchSize', `small enough for each URI to fit in ${MAX_URI_LENGTH} characters`);
+    }
     uris.push(uri);
   }
   return uris;

@@ -1,6 +1,14 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
 import { encodeBase32, symbolValue } from './base32.js';
-import { assertOptions, fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from './internal/assert.js';
+import {
+  assertOptions,
+  fail,
+  intOption,
+  invalid,
+  optionalOptions,
+  tokenOption,
+  wellFormed,
+} from './internal/assert.js';
 import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
 
@@ -96,7 +104,10 @@ function hashRule(key: unknown, context: unknown): HashRule {
   } else if (context !== undefined) {
     invalid('context', 'absent without "key" (the legacy sha256: form binds no context)');
   }
-  return { key: key as CryptoKey | undefined, context: wellFormed('context', tokenOption(context ?? '', 'context')) };
+  return {
+    key: key as CryptoKey | undefined,
+    context: wellFormed('context', tokenOption(context ?? '', 'context')),
+  };
 }
 
 /**
@@ -106,7 +117,9 @@ function hashRule(key: unknown, context: unknown): HashRule {
  */
 async function hashCanonical(code: string, rule: HashRule): Promise<string> {
   const encoder = new TextEncoder();
-  if (rule.key === undefined) return LEGACY_PREFIX + hex(await subtle().digest('SHA-256', encoder.encode(code)));
+  if (rule.key === undefined) {
+    return LEGACY_PREFIX + hex(await subtle().digest('SHA-256', encoder.encode(code)));
+  }
   const context = encoder.encode(rule.context);
   const message = encoder.encode(`${context.length}:${rule.context}${code}`);
   // Where a CryptoKey's attributes carry no brand (workerd), or a Proxy answers for a real key, WebCrypto
@@ -142,10 +155,14 @@ export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): s
   const codes = new Set<string>();
   for (let i = 0; i < count; i++) {
     const symbols = encodeCrockford(randomBytes(10));
-    codes.add(`${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8, 12)}-${symbols.slice(12)}`);
+    codes.add(
+      `${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8, 12)}-${symbols.slice(12)}`,
+    );
   }
   // Two equal 80-bit draws among 100 happen with probability ~4e-21: a random source that repeats is broken.
-  if (codes.size !== count) fail('ERR_CRYPTO_UNAVAILABLE', 'crypto.getRandomValues repeated itself');
+  if (codes.size !== count) {
+    fail('ERR_CRYPTO_UNAVAILABLE', 'crypto.getRandomValues repeated itself');
+  }
   return [...codes];
 }
 
@@ -170,11 +187,18 @@ export function generateRecoveryCodes(options?: GenerateRecoveryCodesOptions): s
  * const hash = await hashRecoveryCode('7gq4-0bzr-9k2m-x1dc', { key: pepper, context: user.id })
  * ```
  */
-export async function hashRecoveryCode(code: string, options?: HashRecoveryCodeOptions): Promise<string> {
+export async function hashRecoveryCode(
+  code: string,
+  options?: HashRecoveryCodeOptions,
+): Promise<string> {
   const text = tokenOption(code, 'code');
   const { key, context } = optionalOptions(options);
   const rule = hashRule(key, context);
-  return hashCanonical(canonicalCode(text) ?? fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols'), rule);
+  return hashCanonical(
+    canonicalCode(text) ??
+      fail('ERR_RECOVERY_CODE_INVALID', 'a recovery code is 16 Crockford base32 symbols'),
+    rule,
+  );
 }
 
 /**
@@ -202,7 +226,9 @@ export async function findRecoveryCode(options: FindRecoveryCodeOptions): Promis
   // One read of the length and of each entry, with no method of the caller's array called. The length is
   // bounded before anything is copied: an array's length can be set to 2^32-1 with nothing in it.
   const count: unknown = Array.isArray(hashes) ? (hashes as readonly unknown[]).length : undefined;
-  if (typeof count !== 'number' || count > MAX_HASHES) invalid('hashes', `an array of at most ${MAX_HASHES} hashes`);
+  if (typeof count !== 'number' || count > MAX_HASHES) {
+    invalid('hashes', `an array of at most ${MAX_HASHES} hashes`);
+  }
   const entries: unknown[] = [];
   for (let i = 0; i < count; i++) entries.push((hashes as readonly unknown[])[i]);
   const rule = hashRule(key, context);
@@ -213,6 +239,10 @@ export async function findRecoveryCode(options: FindRecoveryCodeOptions): Promis
   // Stands in for an entry of another shape: as long as the hash and unable to equal it.
   const never = '\u0000'.repeat(hash.length);
   const bits: number[] = [];
-  for (const entry of entries) bits.push(equalBit(typeof entry === 'string' && entry.length === hash.length ? entry : never, hash));
+  for (const entry of entries) {
+    bits.push(
+      equalBit(typeof entry === 'string' && entry.length === hash.length ? entry : never, hash),
+    );
+  }
   return firstHit(bits);
 }

@@ -1,6 +1,13 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
 import type { HOTPMatch } from './types.js';
-import { assertOptions, counterOption, digitsOption, intOption, invalid, tokenOption } from './internal/assert.js';
+import {
+  assertOptions,
+  counterOption,
+  digitsOption,
+  intOption,
+  invalid,
+  tokenOption,
+} from './internal/assert.js';
 import { decimalFormat } from './internal/code-format.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
 import { computeOTPs, counterRange, hotpMatch } from './internal/otp.js';
@@ -57,12 +64,23 @@ function tokensOption(value: unknown): string[] {
  * if (match && (await db.advanceCounter(user.id, { from: user.counter, to: match.nextCounter }))) resynced(user)
  * ```
  */
-export function resyncHOTP(options: ResyncHOTPOptions & { counter: number }): Promise<HOTPMatch<number> | null>;
-export function resyncHOTP(options: ResyncHOTPOptions & { counter: bigint }): Promise<HOTPMatch<bigint> | null>;
+export function resyncHOTP(
+  options: ResyncHOTPOptions & { counter: number },
+): Promise<HOTPMatch<number> | null>;
+export function resyncHOTP(
+  options: ResyncHOTPOptions & { counter: bigint },
+): Promise<HOTPMatch<bigint> | null>;
 export function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null>;
 export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null> {
   assertOptions(options);
-  const { secret, algorithm, digits, tokens: tokensValue, counter: counterValue, lookAhead: lookAheadValue } = options;
+  const {
+    secret,
+    algorithm,
+    digits,
+    tokens: tokensValue,
+    counter: counterValue,
+    lookAhead: lookAheadValue,
+  } = options;
   const source = keySource(secret, algorithm);
   const format = decimalFormat(digitsOption(digits));
   const tokens = tokensOption(tokensValue);
@@ -83,7 +101,9 @@ export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch 
   const starts: number[] = [];
   for (let start = 0; start + typed.length <= codes.length; start++) {
     let run = 1;
-    for (let j = 0; j < typed.length; j++) run &= equalBit(codes[start + j] as string, typed[j] as string);
+    for (let j = 0; j < typed.length; j++) {
+      run &= equalBit(codes[start + j] as string, typed[j] as string);
+    }
     starts.push(run);
   }
   const start = firstHit(starts);

@@ -44,7 +44,8 @@ export interface OpenSecretKeyOptions extends OpenSecretOptions {
   algorithm?: HashAlgorithm | undefined;
 }
 
-const expectedKey = (usage: 'encrypt' | 'decrypt'): string => `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
+const expectedKey = (usage: 'encrypt' | 'decrypt'): string =>
+  `a 256-bit AES-GCM CryptoKey allowing "${usage}", or 32 bytes`;
 
 /** A sealing key ready for WebCrypto, in a record: a caller's CryptoKey is never resolved as a promise (it could have an own `then`). */
 interface SealingKey {
@@ -64,14 +65,19 @@ async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<Sea
     const bytes = copyBytes(value);
     if (bytes.length !== 32) refuseKey(usage);
     try {
-      return { key: await subtle().importKey('raw', bytes, 'AES-GCM', false, [usage]), fromCaller: false };
+      return {
+        key: await subtle().importKey('raw', bytes, 'AES-GCM', false, [usage]),
+        fromCaller: false,
+      };
     } finally {
       bytes.fill(0);
     }
   }
   // Read through the platform's own getters: a plain object dressed as a key is refused here.
   const info = cryptoKeyInfo(value);
-  if (info?.name !== 'AES-GCM' || info.length !== 256 || !info.usages.includes(usage)) refuseKey(usage);
+  if (info?.name !== 'AES-GCM' || info.length !== 256 || !info.usages.includes(usage)) {
+    refuseKey(usage);
+  }
   return { key: value as CryptoKey, fromCaller: true };
 }
 
@@ -81,20 +87,37 @@ function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
 }
 
 function invalidSeal(cause?: unknown): never {
-  throw new OTPError('ERR_SEAL_INVALID', 'the sealed secret does not open (malformed, altered, or another key or context)', { cause });
+  throw new OTPError(
+    'ERR_SEAL_INVALID',
+    'the sealed secret does not open (malformed, altered, or another key or context)',
+    { cause },
+  );
 }
 
 /**
  * The raw secret bytes of a sealed secret; every failure to open is `ERR_SEAL_INVALID`, but WebCrypto's
  * refusal of a caller's key, which is `ERR_INVALID_OPTION`. Zero them after use.
  */
-async function openBytes(sealed: string, aad: Uint8Array<ArrayBuffer>, sealingKey: SealingKey): Promise<Uint8Array<ArrayBuffer>> {
+async function openBytes(
+  sealed: string,
+  aad: Uint8Array<ArrayBuffer>,
+  sealingKey: SealingKey,
+): Promise<Uint8Array<ArrayBuffer>> {
   const [version, ivText = '', dataText = '', extra] = sealed.split('.');
   const iv = decodeBase64url(ivText);
   const data = decodeBase64url(dataText);
-  if (version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data || data.length <= TAG_BYTES) invalidSeal();
+  if (
+    version !== VERSION || extra !== undefined || iv?.length !== IV_BYTES || !data ||
+    data.length <= TAG_BYTES
+  ) invalidSeal();
   try {
-    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, sealingKey.key, data));
+    return new Uint8Array(
+      await subtle().decrypt(
+        { name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 },
+        sealingKey.key,
+        data,
+      ),
+    );
   } catch (error) {
     // A tag that does not verify is an OperationError; a key WebCrypto will not use is the key's fault.
     if (sealingKey.fromCaller && isKeyRefusal(error)) refuseKey('decrypt', error);
@@ -129,7 +152,13 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
     const iv = randomBytes(IV_BYTES);
     let sealed: Uint8Array;
     try {
-      sealed = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 }, sealingKey.key, secret));
+      sealed = new Uint8Array(
+        await subtle().encrypt(
+          { name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 },
+          sealingKey.key,
+          secret,
+        ),
+      );
     } catch (error) {
       // AES-GCM encryption of a short secret fails only when WebCrypto will not use the key given.
       if (sealingKey.fromCaller) refuseKey('encrypt', error);
@@ -180,7 +209,8 @@ interface OpenedKey {
 const openedKeys = createKeyCache<OpenedKey>();
 
 /** The cache id of a sealed secret: the context's length first, so no two (context, sealed) pairs share one. */
-const openedKeyId = (algorithm: HashAlgorithm, context: string, sealed: string): string => `${algorithm}:${context.length}:${context}:${sealed}`;
+const openedKeyId = (algorithm: HashAlgorithm, context: string, sealed: string): string =>
+  `${algorithm}:${context.length}:${context}:${sealed}`;
 // A 64-byte secret seals to 126 characters: ids longer than this (a long context) are not cached, so one
 // entry stays small.
 const MAX_OPENED_KEY_ID = 512;
@@ -209,7 +239,8 @@ const MAX_OPENED_KEY_ID = 512;
  */
 export async function openSecretKey(options: OpenSecretKeyOptions): Promise<CryptoKey> {
   assertOptions(options);
-  const { sealed: sealedValue, context: contextValue, key: keyValue, algorithm: algorithmValue } = options;
+  const { sealed: sealedValue, context: contextValue, key: keyValue, algorithm: algorithmValue } =
+    options;
   const sealed = tokenOption(sealedValue, 'sealed');
   const context = wellFormed('context', tokenOption(contextValue ?? '', 'context'));
   const algorithm = algorithmOption(algorithmValue);
@@ -228,7 +259,8 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   } finally {
     plain.fill(0);
   }
-  if (sealingKey.fromCaller && id.length <= MAX_OPENED_KEY_ID) openedKeys.set(id, { sealingKey: sealingKey.key, hmacKey }, mark);
+  if (sealingKey.fromCaller && id.length <= MAX_OPENED_KEY_ID) {
+    openedKeys.set(id, { sealingKey: sealingKey.key, hmacKey }, mark);
+  }
   return hmacKey;
 }
-

@@ -1,5 +1,13 @@
 // TOTP, RFC 6238: HOTP with the time step T = floor((time - T0) / X) as the counter.
-import { assertOptions, intOption, invalid, optionalOptions, periodOption, timeOption, tokenOption } from './internal/assert.js';
+import {
+  assertOptions,
+  intOption,
+  invalid,
+  optionalOptions,
+  periodOption,
+  timeOption,
+  tokenOption,
+} from './internal/assert.js';
 import { computeOTP, findCounter } from './internal/otp.js';
 import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
@@ -96,7 +104,10 @@ function clockOf(period: unknown, epochValue: unknown, timeValue: unknown): Cloc
 function windowOption(value: unknown): { past: number; future: number } {
   if (typeof value === 'object' && value !== null) {
     const { past, future } = value as { past?: unknown; future?: unknown };
-    return { past: intOption('window', past ?? NaN, 0, 10, 0), future: intOption('window', future ?? NaN, 0, 10, 0) };
+    return {
+      past: intOption('window', past ?? NaN, 0, 10, 0),
+      future: intOption('window', future ?? NaN, 0, 10, 0),
+    };
   }
   const both = intOption('window', value === null ? NaN : value, 0, 10, 1);
   return { past: both, future: both };
@@ -160,7 +171,8 @@ export async function generateTOTP(options: GenerateTOTPOptions): Promise<string
  */
 export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch | null> {
   assertOptions(options);
-  const { secret, algorithm, digits, encoder, token, period, epoch, time, window, afterStep = -1 } = options;
+  const { secret, algorithm, digits, encoder, token, period, epoch, time, window, afterStep = -1 } =
+    options;
   const source = keySource(secret, algorithm);
   const format = codeFormatOption(encoder, digits);
   checkSteamAlgorithm(format, source.algorithm);

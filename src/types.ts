@@ -74,7 +74,6 @@ export interface BuildKeyURIOptions {
   params?: Record<string, string> | undefined;
 }
 
-
 /**
  * A successful HOTP verification. `counter` has the type of the counter given (number or bigint).
  */

@@ -3,10 +3,17 @@ import { encodeBase32 } from './base32.js';
 import { algorithmList, readAlgorithmName } from './internal/algorithms.js';
 import { assertOptions, fail, invalid, MAX_COUNTER } from './internal/assert.js';
 import { STEAM_FORMAT } from './internal/code-format.js';
-import { CONTROL, keyFields, MAX_URI_LENGTH, noControl, SPOOFING, toKey, uriParts } from './internal/key-uri.js';
+import {
+  CONTROL,
+  keyFields,
+  MAX_URI_LENGTH,
+  noControl,
+  SPOOFING,
+  toKey,
+  uriParts,
+} from './internal/key-uri.js';
 import { secretBytes } from './internal/secret.js';
 import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from './types.js';
-
 
 const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder'];
 
@@ -27,11 +34,18 @@ function decodePart(raw: string, what: string): string {
 
 /** A decoded name an app shows (account, label issuer, issuer), or ERR_URI_INVALID_LABEL when it could spoof another. */
 function shownName(text: string, what: string): string {
-  return SPOOFING.test(text) ? fail('ERR_URI_INVALID_LABEL', `${what} contains an invisible or bidirectional formatting character`) : text;
+  return SPOOFING.test(text)
+    ? fail(
+      'ERR_URI_INVALID_LABEL',
+      `${what} contains an invisible or bidirectional formatting character`,
+    )
+    : text;
 }
 
 /** How a parameter is named in messages: a known name as such, any other without repeating the input. */
-const parameterName = (key: string): string => (KNOWN.includes(key) ? `parameter "${key}"` : 'an unknown parameter');
+const parameterName = (
+  key: string,
+): string => (KNOWN.includes(key) ? `parameter "${key}"` : 'an unknown parameter');
 
 /** The parameters of a query, by name (known names lower-cased), values decoded; a conflicting repeat is refused. */
 function queryParameters(query: string): Map<string, string> {
@@ -47,25 +61,51 @@ function queryParameters(query: string): Map<string, string> {
     const what = parameterName(key);
     const value = decodePart(equals < 0 ? '' : spaced.slice(equals + 1), what);
     // An identical repeat is harmless; two different values mean one app would see one and another the other.
-    if ((values.get(key) ?? value) !== value) fail('ERR_URI_DUPLICATE_PARAMETER', `${what} is given twice with different values`);
+    if ((values.get(key) ?? value) !== value) {
+      fail('ERR_URI_DUPLICATE_PARAMETER', `${what} is given twice with different values`);
+    }
     values.set(key, value);
   }
   return values;
 }
 
 /** A decimal parameter in `min..max`: ASCII digits only (no sign, exponent, space, fraction or other script). */
-function decimalParameter(values: Map<string, string>, name: string, min: bigint, max: bigint, fallback?: bigint): bigint {
+function decimalParameter(
+  values: Map<string, string>,
+  name: string,
+  min: bigint,
+  max: bigint,
+  fallback?: bigint,
+): bigint {
   const raw = values.get(name);
-  const n = raw === undefined ? (fallback ?? fail('ERR_URI_MISSING_COUNTER', `parameter "${name}" is missing`)) : /^\d{1,25}$/.test(raw) ? BigInt(raw) : -1n;
-  return n < min || n > max ? fail('ERR_URI_INVALID_PARAMETER', `parameter "${name}" must be a decimal number from ${min} to ${max}`) : n;
+  const n = raw === undefined
+    ? (fallback ?? fail('ERR_URI_MISSING_COUNTER', `parameter "${name}" is missing`))
+    : /^\d{1,25}$/.test(raw)
+    ? BigInt(raw)
+    : -1n;
+  return n < min || n > max
+    ? fail(
+      'ERR_URI_INVALID_PARAMETER',
+      `parameter "${name}" must be a decimal number from ${min} to ${max}`,
+    )
+    : n;
 }
 
 /** `encoder` (`steam` in any ASCII case, on a totp SHA1 key only), or undefined when absent. */
-function encoderParameter(values: Map<string, string>, type: 'totp' | 'hotp', algorithm: HashAlgorithm): CodeEncoder | undefined {
+function encoderParameter(
+  values: Map<string, string>,
+  type: 'totp' | 'hotp',
+  algorithm: HashAlgorithm,
+): CodeEncoder | undefined {
   const raw = values.get('encoder');
   if (raw === undefined) return undefined;
   if (!/^steam$/i.test(raw)) fail('ERR_URI_INVALID_PARAMETER', 'parameter "encoder" must be steam');
-  if (type !== 'totp' || algorithm !== 'SHA1') fail('ERR_URI_INVALID_PARAMETER', 'parameter "encoder" steam needs a totp key with algorithm SHA1');
+  if (type !== 'totp' || algorithm !== 'SHA1') {
+    fail(
+      'ERR_URI_INVALID_PARAMETER',
+      'parameter "encoder" steam needs a totp key with algorithm SHA1',
+    );
+  }
   return 'steam';
 }
 
@@ -95,11 +135,14 @@ export function parseKeyURI(uri: string): KeyURI {
   const type = host.toLowerCase() as 'totp' | 'hotp';
   // Split at the first literal ':' or '%3A' in the raw label only; the rest, colons and all, is the account.
   const separator = /:|%3a/i.exec(rawLabel);
-  const labelIssuer = separator ? shownName(decodePart(rawLabel.slice(0, separator.index), 'label issuer'), 'label issuer') : undefined;
+  const labelIssuer = separator
+    ? shownName(decodePart(rawLabel.slice(0, separator.index), 'label issuer'), 'label issuer')
+    : undefined;
   const rawAccount = separator ? rawLabel.slice(separator.index + separator[0].length) : rawLabel;
   const account = shownName(decodePart(rawAccount, 'label account'), 'label account');
   const values = queryParameters(query);
-  const secretText = values.get('secret') ?? fail('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
+  const secretText = values.get('secret') ??
+    fail('ERR_URI_MISSING_SECRET', 'the secret parameter is missing');
   let secret = '';
   try {
     secret = encodeBase32(secretBytes(secretText));
@@ -108,17 +151,33 @@ export function parseKeyURI(uri: string): KeyURI {
   }
   const issuer = values.get('issuer');
   if (issuer !== undefined) shownName(issuer, 'parameter "issuer"');
-  const algorithm =
-    readAlgorithmName(values.get('algorithm') ?? 'SHA1') ?? fail('ERR_URI_INVALID_PARAMETER', `parameter "algorithm" must be ${algorithmList()}`);
+  const algorithm = readAlgorithmName(values.get('algorithm') ?? 'SHA1') ??
+    fail('ERR_URI_INVALID_PARAMETER', `parameter "algorithm" must be ${algorithmList()}`);
   const encoder = encoderParameter(values, type, algorithm);
   // A Steam key's digits parameter is ignored, as pyotp does: its codes are 5 characters.
-  const digits = encoder === 'steam' ? BigInt(STEAM_FORMAT.length) : decimalParameter(values, 'digits', 6n, 10n, 6n);
+  const digits = encoder === 'steam'
+    ? BigInt(STEAM_FORMAT.length)
+    : decimalParameter(values, 'digits', 6n, 10n, 6n);
   // Period is ignored for hotp and counter for totp (andesco-00, linuxgemini-01); repeats were checked above.
   const period = type === 'totp' ? decimalParameter(values, 'period', 1n, 86_400n, 30n) : undefined;
-  const counter = type === 'hotp' ? decimalParameter(values, 'counter', 0n, MAX_COUNTER) : undefined;
+  const counter = type === 'hotp'
+    ? decimalParameter(values, 'counter', 0n, MAX_COUNTER)
+    : undefined;
   // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
   const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
-  return toKey({ type, secret, labelIssuer, account, issuer, algorithm, digits, period, counter, encoder, params });
+  return toKey({
+    type,
+    secret,
+    labelIssuer,
+    account,
+    issuer,
+    algorithm,
+    digits,
+    period,
+    counter,
+    encoder,
+    params,
+  });
 }
 
 /**
@@ -144,7 +203,11 @@ export function parseKeyURI(uri: string): KeyURI {
  */
 export function buildKeyURI(options: BuildKeyURIOptions): string {
   // The label prefix is labelIssuer, else the issuer.
-  const key = keyFields(options, '', (issuer, labelIssuer) => (labelIssuer ?? issuer) !== undefined);
+  const key = keyFields(
+    options,
+    '',
+    (issuer, labelIssuer) => (labelIssuer ?? issuer) !== undefined,
+  );
   const { hotp, account, issuer, algorithm, digits } = key;
   const labelIssuer = key.labelIssuer ?? issuer;
   const type = hotp ? 'hotp' : 'totp';
@@ -153,12 +216,19 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   assertOptions(params, 'params');
   // parseKeyURI refuses a URI longer than MAX_URI_LENGTH, so none is built; every character of a name
   // and every 5 bits of the secret take at least one character, a bound checked before any is encoded.
-  const shortest = account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) + Math.ceil((key.secret.length * 8) / 5);
+  const shortest = account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) +
+    Math.ceil((key.secret.length * 8) / 5);
   if (shortest > MAX_URI_LENGTH) tooLong();
   const e = encodeURIComponent;
-  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${e(account)}?secret=${encodeBase32(key.secret)}`;
+  let uri = `otpauth://${type}/${labelIssuer === undefined ? '' : `${e(labelIssuer)}:`}${
+    e(account)
+  }?secret=${encodeBase32(key.secret)}`;
   // Writes a parameter unless it has its default value (none for issuer, the counter or params).
-  const add = (name: string, value: string | number | bigint | undefined, fallback?: string | number): void => {
+  const add = (
+    name: string,
+    value: string | number | bigint | undefined,
+    fallback?: string | number,
+  ): void => {
     if (value !== undefined && value !== fallback) uri += `&${name}=${value}`;
   };
   add('issuer', issuer === undefined ? issuer : e(issuer));
@@ -170,8 +240,12 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   add('encoder', key.encoder);
   // Object.entries reads each extra parameter once.
   for (const [name, value] of Object.entries(params)) {
-    if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) invalid('params', 'names of A-Za-z0-9_- other than known parameters');
-    if (typeof value !== 'string' || CONTROL.test(value)) invalid('params', 'string values without control characters or lone surrogates');
+    if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) {
+      invalid('params', 'names of A-Za-z0-9_- other than known parameters');
+    }
+    if (typeof value !== 'string' || CONTROL.test(value)) {
+      invalid('params', 'string values without control characters or lone surrogates');
+    }
     add(name, e(value));
   }
   return uri.length > MAX_URI_LENGTH ? tooLong() : uri;
@@ -179,5 +253,8 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
 
 /** ERR_URI_TOO_LONG for a key whose URI would not parse back (nor fit in any QR code). */
 function tooLong(): never {
-  return fail('ERR_URI_TOO_LONG', `the URI would be longer than ${MAX_URI_LENGTH} characters, more than any QR code holds`);
+  return fail(
+    'ERR_URI_TOO_LONG',
+    `the URI would be longer than ${MAX_URI_LENGTH} characters, more than any QR code holds`,
+  );
 }

@@ -8,9 +8,9 @@ import {
   encodeBase32,
   generateHOTP,
   generateTOTP,
+  type OTPErrorCode,
   verifyHOTP,
   verifyTOTP,
-  type OTPErrorCode,
 } from '../src/index.js';
 import { useFreshKeyCaches } from './helpers/cache.js';
 import { expectOTPError } from './helpers/errors.js';
@@ -37,9 +37,12 @@ describe('key cache: hits', () => {
     expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
     expect(imports.count).toBe(1);
     expect(await generateHOTP({ secret: SECRET, counter: 2 })).toBe('359152');
-    expect(await verifyHOTP({ secret: SECRET, token: '969429', counter: 1, lookAhead: 3 })).toEqual({ counter: 3, nextCounter: 4, delta: 2 });
+    expect(await verifyHOTP({ secret: SECRET, token: '969429', counter: 1, lookAhead: 3 })).toEqual(
+      { counter: 3, nextCounter: 4, delta: 2 },
+    );
     expect(await generateTOTP({ secret: SECRET, time: 59_000, digits: 8 })).toBe('94287082'); // RFC 6238 App. B
-    expect(await verifyTOTP({ secret: SECRET, token: '94287082', time: 59_000, digits: 8 })).toEqual({ step: 1, delta: 0 });
+    expect(await verifyTOTP({ secret: SECRET, token: '94287082', time: 59_000, digits: 8 }))
+      .toEqual({ step: 1, delta: 0 });
     expect(imports.count).toBe(1);
   });
 
@@ -87,7 +90,9 @@ describe('key cache: hits', () => {
     // The bytes of the ASCII text 'GEZDGNBV...' are not the key that the base32 text decodes to.
     const ascii = new TextEncoder().encode(SECRET);
     const imports = spyImport();
-    expect(await generateHOTP({ secret: ascii, counter: 1 })).toBe(referenceHOTP(ascii, 1n, 6, 'SHA1'));
+    expect(await generateHOTP({ secret: ascii, counter: 1 })).toBe(
+      referenceHOTP(ascii, 1n, 6, 'SHA1'),
+    );
     expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
     expect(imports.count).toBe(2);
   });
@@ -97,8 +102,12 @@ describe('key cache: hits', () => {
     const text = encodeBase32(new Uint8Array(165).fill(9)); // 264 characters
     const imports = spyImport();
     for (let i = 0; i < 2; i++) {
-      expect(await generateHOTP({ secret: long, counter: 5 })).toBe(referenceHOTP(long, 5n, 6, 'SHA1'));
-      expect(await generateHOTP({ secret: text, counter: 5 })).toBe(referenceHOTP(decodeBase32(text), 5n, 6, 'SHA1'));
+      expect(await generateHOTP({ secret: long, counter: 5 })).toBe(
+        referenceHOTP(long, 5n, 6, 'SHA1'),
+      );
+      expect(await generateHOTP({ secret: text, counter: 5 })).toBe(
+        referenceHOTP(decodeBase32(text), 5n, 6, 'SHA1'),
+      );
     }
     expect(imports.count).toBe(4);
   });
@@ -111,25 +120,46 @@ describe('key cache: validation is unchanged', () => {
     ['GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ=', 'ERR_BASE32_INVALID_PADDING'],
     ['', 'ERR_INVALID_SECRET'],
   ];
-  it.each(bad)('still refuses the invalid string secret %j with %s while a near neighbour is cached', async (secret, code) => {
-    await generateTOTP({ secret: SECRET });
-    await expectOTPError(() => generateTOTP({ secret }), code);
-    await expectOTPError(() => verifyTOTP({ secret, token: '123456' }), code);
-    await expectOTPError(() => generateHOTP({ secret, counter: 0 }), code);
-    await expectOTPError(() => verifyHOTP({ secret, token: '123456', counter: 0 }), code);
-  });
+  it.each(bad)(
+    'still refuses the invalid string secret %j with %s while a near neighbour is cached',
+    async (secret, code) => {
+      await generateTOTP({ secret: SECRET });
+      await expectOTPError(() => generateTOTP({ secret }), code);
+      await expectOTPError(() => verifyTOTP({ secret, token: '123456' }), code);
+      await expectOTPError(() => generateHOTP({ secret, counter: 0 }), code);
+      await expectOTPError(() => verifyHOTP({ secret, token: '123456', counter: 0 }), code);
+    },
+  );
 
   it('checks the secret first, cached or not, and every other option after it as before', async () => {
     await generateTOTP({ secret: SECRET });
     // The secret's error wins over a bad digits, before and after caching.
-    await expectOTPError(() => generateTOTP({ secret: 'bad!', digits: 99 }), 'ERR_BASE32_INVALID_CHARACTER');
+    await expectOTPError(
+      () => generateTOTP({ secret: 'bad!', digits: 99 }),
+      'ERR_BASE32_INVALID_CHARACTER',
+    );
     // A cached secret with a bad option still throws for that option.
     await expectOTPError(() => generateTOTP({ secret: SECRET, digits: 99 }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateTOTP({ secret: SECRET, algorithm: 'MD5' as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateTOTP({ secret: SECRET, algorithm: null as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateTOTP({ secret: SECRET, algorithm: Symbol('x') as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => verifyTOTP({ secret: SECRET, token: 123456 as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateHOTP({ secret: [1, 2] as never, counter: 0 }), 'ERR_INVALID_SECRET');
+    await expectOTPError(
+      () => generateTOTP({ secret: SECRET, algorithm: 'MD5' as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateTOTP({ secret: SECRET, algorithm: null as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateTOTP({ secret: SECRET, algorithm: Symbol('x') as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => verifyTOTP({ secret: SECRET, token: 123456 as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateHOTP({ secret: [1, 2] as never, counter: 0 }),
+      'ERR_INVALID_SECRET',
+    );
   });
 
   it('does not keep a key whose import failed: the next call imports again', async () => {
@@ -196,16 +226,23 @@ describe('key cache: bounds and controls', () => {
     await generateHOTP({ secret: SECRET, counter: 0 });
     configureKeyCache({ maxEntries: 0 });
     const imports = spyImport();
-    for (let i = 0; i < 3; i++) expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
+    for (let i = 0; i < 3; i++) {
+      expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
+    }
     expect(imports.count).toBe(3);
     configureKeyCache();
-    for (let i = 0; i < 3; i++) expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
+    for (let i = 0; i < 3; i++) {
+      expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
+    }
     expect(imports.count).toBe(4);
   });
 
   it('refuses an invalid configuration', async () => {
     for (const maxEntries of [-1, 1.5, 1_000_001, '10', null, Number.NaN]) {
-      await expectOTPError(() => configureKeyCache({ maxEntries: maxEntries as never }), 'ERR_INVALID_OPTION');
+      await expectOTPError(
+        () => configureKeyCache({ maxEntries: maxEntries as never }),
+        'ERR_INVALID_OPTION',
+      );
     }
     await expectOTPError(() => configureKeyCache(5 as never), 'ERR_INVALID_OPTION');
   });
@@ -226,14 +263,29 @@ describe('key cache: property test', () => {
       }
       const asText = rng.int(0, 1) === 0;
       const secret = asText ? encodeBase32(setup.key) : setup.key;
-      const algorithm = rng.int(0, 4) === 0 ? rng.pick(['SHA1', 'SHA256', 'SHA512'] as const) : setup.algorithm;
+      const algorithm = rng.int(0, 4) === 0
+        ? rng.pick(['SHA1', 'SHA256', 'SHA512'] as const)
+        : setup.algorithm;
       const time = rng.int(0, 2 ** 31) * 1000;
       const expected = referenceTOTP(setup.key, time, 0, 30, setup.digits, algorithm);
       if (rng.int(0, 1) === 0) {
-        expect(await generateTOTP({ secret, time, algorithm, digits: setup.digits }), `${rng.tag} call ${i}`).toBe(expected);
+        expect(
+          await generateTOTP({ secret, time, algorithm, digits: setup.digits }),
+          `${rng.tag} call ${i}`,
+        ).toBe(expected);
       } else {
-        const match = await verifyTOTP({ secret, token: expected, time, algorithm, digits: setup.digits, window: 0 });
-        expect(match, `${rng.tag} call ${i}`).toEqual({ step: Math.floor(time / 30_000), delta: 0 });
+        const match = await verifyTOTP({
+          secret,
+          token: expected,
+          time,
+          algorithm,
+          digits: setup.digits,
+          window: 0,
+        });
+        expect(match, `${rng.tag} call ${i}`).toEqual({
+          step: Math.floor(time / 30_000),
+          delta: 0,
+        });
       }
     }
   });

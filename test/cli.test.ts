@@ -2,7 +2,15 @@
 // and run as a child process. Its codes are compared with the library's (and the independent reference) for
 // seeded random keys, times and counters; exit statuses, stdin, help, error lines and `new` output are checked.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,15 +19,15 @@ import {
   encodeBase32,
   generateHOTP,
   generateTOTP,
+  type KeyURI,
   parseKeyURI,
   parseMigrationURI,
   verifyHOTP,
   verifyTOTP,
-  type KeyURI,
 } from '../src/index.js';
 import { encodeQR, qrToSVG, qrToTerminal } from '../src/qr/index.js';
 import { buildPackage } from './helpers/build.js';
-import { seededRandom, type Random } from './helpers/random.js';
+import { type Random, seededRandom } from './helpers/random.js';
 import { referenceHOTP, referenceTOTP } from './helpers/reference.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
@@ -56,7 +64,8 @@ function spelled(rng: Random, key: Uint8Array): string {
 }
 
 /** JSON of a value with bigints as decimal strings, as the CLI prints them. */
-const asJSON = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+const asJSON = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
 
 const redacted = (key: KeyURI): unknown => asJSON({ ...key, secret: '[redacted]' });
 
@@ -66,7 +75,11 @@ describe('the built file', () => {
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     const imports = [...text.matchAll(/^import\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
     expect(imports.length).toBeGreaterThan(0);
-    for (const source of imports) expect(source, 'a bundled CLI imports nothing but Node built-ins').toMatch(/^(node:)?(fs|util)$/);
+    for (const source of imports) {
+      expect(source, 'a bundled CLI imports nothing but Node built-ins').toMatch(
+        /^(node:)?(fs|util)$/,
+      );
+    }
     expect(text).not.toMatch(/\brequire\(/);
   });
 });
@@ -79,10 +92,23 @@ describe('otpkit code', () => {
       const algorithm = rng.pick(ALGORITHMS);
       const digits = 6 + (i % 5);
       const period = rng.pick([30, 60, rng.int(1, 86_400)]);
-      const time = rng.int(0, 3) === 0 ? rng.int(0, 10 ** 6) : Math.floor((rng.uint32() / 2 ** 32) * MAX_TIME);
+      const time = rng.int(0, 3) === 0
+        ? rng.int(0, 10 ** 6)
+        : Math.floor((rng.uint32() / 2 ** 32) * MAX_TIME);
       // Unix milliseconds, or the same instant as an ISO date (with its milliseconds).
       const timeArg = i % 2 === 0 ? String(time) : new Date(time).toISOString();
-      const args = ['code', spelled(rng, key), '--time', timeArg, '--algorithm', algorithm, '--digits', String(digits), '--period', String(period)];
+      const args = [
+        'code',
+        spelled(rng, key),
+        '--time',
+        timeArg,
+        '--algorithm',
+        algorithm,
+        '--digits',
+        String(digits),
+        '--period',
+        String(period),
+      ];
       const expected = await generateTOTP({ secret: key, time, algorithm, digits, period });
       expect(expected, rng.tag).toBe(referenceTOTP(key, time, 0, period, digits, algorithm));
       const r = otpkit(args);
@@ -99,7 +125,16 @@ describe('otpkit code', () => {
       const counter = rng.counter64();
       const expected = await generateHOTP({ secret: key, counter, algorithm, digits });
       expect(expected, rng.tag).toBe(referenceHOTP(key, counter, digits, algorithm));
-      const r = otpkit(['code', spelled(rng, key), '--counter', String(counter), '--algorithm', algorithm.toLowerCase(), '--digits', String(digits)]);
+      const r = otpkit([
+        'code',
+        spelled(rng, key),
+        '--counter',
+        String(counter),
+        '--algorithm',
+        algorithm.toLowerCase(),
+        '--digits',
+        String(digits),
+      ]);
       expect(r, `${rng.tag} case ${i}`).toEqual({ status: 0, stdout: `${expected}\n`, stderr: '' });
     }
   });
@@ -107,8 +142,12 @@ describe('otpkit code', () => {
   it('gives the RFC 6238 Appendix B values (SHA1, 8 digits)', () => {
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
     expect(otpkit(['code', secret, '--time', '59000', '--digits', '8']).stdout).toBe('94287082\n');
-    expect(otpkit(['code', secret, '--time', '2005-03-18T01:58:29Z', '--digits', '8']).stdout).toBe('07081804\n');
-    expect(otpkit(['code', secret, '--time', '20000000000000', '--digits', '8']).stdout).toBe('65353130\n');
+    expect(otpkit(['code', secret, '--time', '2005-03-18T01:58:29Z', '--digits', '8']).stdout).toBe(
+      '07081804\n',
+    );
+    expect(otpkit(['code', secret, '--time', '20000000000000', '--digits', '8']).stdout).toBe(
+      '65353130\n',
+    );
   });
 
   it('uses now when --time is absent', async () => {
@@ -137,13 +176,21 @@ describe('otpkit code', () => {
       };
       const uri = buildKeyURI(options);
       const time = rng.int(0, 2 ** 41);
-      const expected = hotp ? await generateHOTP({ ...options, counter }) : await generateTOTP({ ...options, time });
+      const expected = hotp
+        ? await generateHOTP({ ...options, counter })
+        : await generateTOTP({ ...options, time });
       const r = otpkit(['code', uri, ...(hotp ? [] : ['--time', String(time)])]);
       expect(r, `${rng.tag} case ${i}`).toEqual({ status: 0, stdout: `${expected}\n`, stderr: '' });
       // --digits on the command line wins over the URI's.
       const digits = options.digits === 6 ? 8 : 6;
-      const override = hotp ? await generateHOTP({ ...options, counter, digits }) : await generateTOTP({ ...options, time, digits });
-      expect(otpkit(['code', uri, '--digits', String(digits), ...(hotp ? [] : ['--time', String(time)])]).stdout, rng.tag).toBe(`${override}\n`);
+      const override = hotp
+        ? await generateHOTP({ ...options, counter, digits })
+        : await generateTOTP({ ...options, time, digits });
+      expect(
+        otpkit(['code', uri, '--digits', String(digits), ...(hotp ? [] : ['--time', String(time)])])
+          .stdout,
+        rng.tag,
+      ).toBe(`${override}\n`);
     }
   });
 
@@ -153,8 +200,14 @@ describe('otpkit code', () => {
       const key = rng.bytes(20);
       const time = rng.int(0, 2 ** 41);
       const expected = await generateTOTP({ secret: key, time });
-      const text = i % 2 === 0 ? `${spelled(rng, key)}\n` : `${buildKeyURI({ secret: key, account: 'alice', issuer: 'Example' })}\n`;
-      expect(otpkit(['code', '-', '--time', String(time)], text), rng.tag).toEqual({ status: 0, stdout: `${expected}\n`, stderr: '' });
+      const text = i % 2 === 0
+        ? `${spelled(rng, key)}\n`
+        : `${buildKeyURI({ secret: key, account: 'alice', issuer: 'Example' })}\n`;
+      expect(otpkit(['code', '-', '--time', String(time)], text), rng.tag).toEqual({
+        status: 0,
+        stdout: `${expected}\n`,
+        stderr: '',
+      });
     }
   });
 });
@@ -169,7 +222,12 @@ describe('otpkit verify', () => {
       const digits = rng.int(6, 10);
       const time = rng.int(10 ** 6, 2 ** 41);
       const skew = rng.int(-1, 1); // the code of a neighbouring step, inside the default window
-      const token = await generateTOTP({ secret: key, algorithm, digits, time: time + skew * 30_000 });
+      const token = await generateTOTP({
+        secret: key,
+        algorithm,
+        digits,
+        time: time + skew * 30_000,
+      });
       const common = ['--time', String(time), '--algorithm', algorithm, '--digits', String(digits)];
       const match = await verifyTOTP({ secret: key, algorithm, digits, time, token });
       expect(match, rng.tag).not.toBeNull();
@@ -178,21 +236,46 @@ describe('otpkit verify', () => {
       expect(JSON.parse(r.stdout), rng.tag).toEqual(match);
       expect(r.stderr).toBe('');
       // Replay: refused once its step is passed as --after-step.
-      const replay = otpkit(['verify', token, secret, ...common, `--after-step=${String(match?.step)}`]);
-      expect(replay, rng.tag).toEqual({ status: 1, stdout: '', stderr: 'otpkit verify: no match\n' });
+      const replay = otpkit([
+        'verify',
+        token,
+        secret,
+        ...common,
+        `--after-step=${String(match?.step)}`,
+      ]);
+      expect(replay, rng.tag).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'otpkit verify: no match\n',
+      });
       // --window 0 refuses a neighbouring step's code.
-      expect(otpkit(['verify', token, secret, ...common, '--window', '0']).status, rng.tag).toBe(skew === 0 ? 0 : 1);
+      expect(otpkit(['verify', token, secret, ...common, '--window', '0']).status, rng.tag).toBe(
+        skew === 0 ? 0 : 1,
+      );
       // A wrong code: the right one with its last digit changed.
       const wrong = token.slice(0, -1) + String((Number(token.at(-1)) + 1) % 10);
-      expect(await verifyTOTP({ secret: key, algorithm, digits, time, token: wrong }), rng.tag).toBeNull();
-      expect(otpkit(['verify', wrong, secret, ...common]), rng.tag).toEqual({ status: 1, stdout: '', stderr: 'otpkit verify: no match\n' });
+      expect(await verifyTOTP({ secret: key, algorithm, digits, time, token: wrong }), rng.tag)
+        .toBeNull();
+      expect(otpkit(['verify', wrong, secret, ...common]), rng.tag).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'otpkit verify: no match\n',
+      });
     }
   });
 
   it('accepts a code typed with spaces ("123 456") and treats a malformed one as no match', async () => {
     const secret = 'JBSWY3DPEHPK3PXP';
     const token = await generateTOTP({ secret, time: 1_700_000_000_000 });
-    expect(otpkit(['verify', `${token.slice(0, 3)} ${token.slice(3)}`, secret, '--time', '1700000000000']).status).toBe(0);
+    expect(
+      otpkit([
+        'verify',
+        `${token.slice(0, 3)} ${token.slice(3)}`,
+        secret,
+        '--time',
+        '1700000000000',
+      ]).status,
+    ).toBe(0);
     expect(otpkit(['verify', '12x456', secret, '--time', '1700000000000']).status).toBe(1);
     expect(otpkit(['verify', `${token}0`, secret, '--time', '1700000000000']).status).toBe(1);
   });
@@ -206,17 +289,36 @@ describe('otpkit verify', () => {
       const token = await generateHOTP({ secret: key, counter: counter + ahead });
       const given = counter <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(counter) : counter;
       const match = await verifyHOTP({ secret: key, token, counter: given, lookAhead: 4 });
-      const r = otpkit(['verify', token, encodeBase32(key), '--counter', String(counter), '--window', '4']);
+      const r = otpkit([
+        'verify',
+        token,
+        encodeBase32(key),
+        '--counter',
+        String(counter),
+        '--window',
+        '4',
+      ]);
       expect(r.status, rng.tag).toBe(0);
       expect(JSON.parse(r.stdout), rng.tag).toEqual(asJSON(match));
-      if (typeof given === 'bigint') expect(JSON.parse(r.stdout).counter, rng.tag).toBe(String(counter + ahead));
+      if (typeof given === 'bigint') {
+        expect(JSON.parse(r.stdout).counter, rng.tag).toBe(String(counter + ahead));
+      }
       // Without enough look-ahead the code does not match (unless it is the counter's own).
-      expect(otpkit(['verify', token, encodeBase32(key), '--counter', String(counter)]).status, rng.tag).toBe(ahead === 0n ? 0 : 1);
+      expect(
+        otpkit(['verify', token, encodeBase32(key), '--counter', String(counter)]).status,
+        rng.tag,
+      ).toBe(ahead === 0n ? 0 : 1);
     }
   });
 
   it('verifies against an hotp URI read from stdin', async () => {
-    const uri = buildKeyURI({ type: 'hotp', secret: 'JBSWY3DPEHPK3PXP', account: 'bob', issuer: 'ACME', counter: 41 });
+    const uri = buildKeyURI({
+      type: 'hotp',
+      secret: 'JBSWY3DPEHPK3PXP',
+      account: 'bob',
+      issuer: 'ACME',
+      counter: 41,
+    });
     const token = await generateHOTP({ secret: 'JBSWY3DPEHPK3PXP', counter: 42 });
     const r = otpkit(['verify', token, '-', '--window', '1'], uri);
     expect(r.status).toBe(0);
@@ -226,19 +328,45 @@ describe('otpkit verify', () => {
 
 describe('otpkit new', () => {
   it('prints a new secret, its URI and exactly its terminal QR code; the URI parses back', async () => {
-    const r = otpkit(['new', '--issuer', 'Example Co', '--account', 'alice@example.com', '--digits', '8', '--algorithm', 'SHA256', '--period', '60', '--bytes', '32']);
+    const r = otpkit([
+      'new',
+      '--issuer',
+      'Example Co',
+      '--account',
+      'alice@example.com',
+      '--digits',
+      '8',
+      '--algorithm',
+      'SHA256',
+      '--period',
+      '60',
+      '--bytes',
+      '32',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const secret = /^secret: ([A-Z2-7]+)$/m.exec(r.stdout)?.[1] as string;
     const uri = /^uri: +(otpauth:\/\/\S+)$/m.exec(r.stdout)?.[1] as string;
     expect(secret).toHaveLength(52); // 32 bytes
-    expect(parseKeyURI(uri)).toMatchObject({ type: 'totp', secret, issuer: 'Example Co', account: 'alice@example.com', algorithm: 'SHA256', digits: 8, period: 60 });
+    expect(parseKeyURI(uri)).toMatchObject({
+      type: 'totp',
+      secret,
+      issuer: 'Example Co',
+      account: 'alice@example.com',
+      algorithm: 'SHA256',
+      digits: 8,
+      period: 60,
+    });
     const qr = qrToTerminal(encodeQR(uri));
     expect(qr.split('\n').length).toBeGreaterThan(20);
-    expect(r.stdout).toBe(`secret: ${secret}\nuri:    ${uri}\n\n${qr}${qr.endsWith('\n') ? '' : '\n'}`);
+    expect(r.stdout).toBe(
+      `secret: ${secret}\nuri:    ${uri}\n\n${qr}${qr.endsWith('\n') ? '' : '\n'}`,
+    );
     // The secret works: the CLI's code for it is the library's.
     const time = 1_800_000_000_000;
-    expect(otpkit(['code', uri, '--time', String(time)]).stdout).toBe(`${await generateTOTP({ secret, time, digits: 8, algorithm: 'SHA256', period: 60 })}\n`);
+    expect(otpkit(['code', uri, '--time', String(time)]).stdout).toBe(
+      `${await generateTOTP({ secret, time, digits: 8, algorithm: 'SHA256', period: 60 })}\n`,
+    );
   });
 
   it('draws an inverted QR code with --invert and a different secret each time', () => {
@@ -269,7 +397,9 @@ describe('otpkit new', () => {
     const refused = otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', file]);
     expect(refused.status).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe('otpkit: the SVG file exists already (it would hold the secret): choose a new name, or add --force\n');
+    expect(refused.stderr).toBe(
+      'otpkit: the SVG file exists already (it would hold the secret): choose a new name, or add --force\n',
+    );
     expect(readFileSync(file, 'utf8')).toBe('keep me');
 
     // A symlink planted where the file is to go, pointing at a file of someone else's, even a dangling one.
@@ -289,10 +419,13 @@ describe('otpkit new', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(false);
     expect(readFileSync(link, 'utf8')).toMatch(/^<svg /);
     expect(statSync(link).mode & 0o777).toBe(0o600);
-    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', file, '--force']).status).toBe(0);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--svg', file, '--force']).status)
+      .toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--force']).stderr).toBe('otpkit: --force applies with --svg <file> only\n');
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--force']).stderr).toBe(
+      'otpkit: --force applies with --svg <file> only\n',
+    );
   });
 
   it('writes an account holding ":" after the issuer prefix as %3A, and parses it back', () => {
@@ -306,7 +439,15 @@ describe('otpkit new', () => {
 
 describe('a reader that goes away', () => {
   it('exits 2 with one line on stderr when stdout is closed, never 0, 1 or a stack trace', async () => {
-    for (const args of [['verify', '282760', SECRET, '--time', '0'], ['new', '--issuer', 'X', '--account', 'a'], ['code', SECRET]]) {
+    for (
+      const args of [['verify', '282760', SECRET, '--time', '0'], [
+        'new',
+        '--issuer',
+        'X',
+        '--account',
+        'a',
+      ], ['code', SECRET]]
+    ) {
       const child = spawn('node', [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.destroy(); // the reader is gone before the CLI writes anything
       let stderr = '';
@@ -332,7 +473,8 @@ describe('Steam Guard keys', () => {
 describe('nothing printed can drive the terminal', () => {
   it('escapes bidirectional, zero-width and other format characters that reach the output', () => {
     // The library refuses controls everywhere and these in names, but a parameter value may hold them.
-    const uri = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example&image=%E2%80%AEgnp.evil%E2%80%8B&x%E2%81%A6=1&y=%CD%8F%EF%B8%8F%E3%85%A4`;
+    const uri =
+      `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example&image=%E2%80%AEgnp.evil%E2%80%8B&x%E2%81%A6=1&y=%CD%8F%EF%B8%8F%E3%85%A4`;
     const r = otpkit(['parse', uri]);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/[\u202e\u200b\u2066\u034f\ufe0f\u3164]/);
@@ -345,7 +487,9 @@ describe('nothing printed can drive the terminal', () => {
   it('refuses a URI whose label holds a right-to-left override, without echoing it', () => {
     const r = otpkit(['parse', `otpauth://totp/Example:alice%E2%80%AEmoc.evil?secret=${SECRET}`]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('otpkit: label account contains an invisible or bidirectional formatting character (ERR_URI_INVALID_LABEL)\n');
+    expect(r.stderr).toBe(
+      'otpkit: label account contains an invisible or bidirectional formatting character (ERR_URI_INVALID_LABEL)\n',
+    );
   });
 
   it('names an unknown option only when it is one otpkit knows (a secret typed as a flag is not echoed)', () => {
@@ -358,7 +502,8 @@ describe('nothing printed can drive the terminal', () => {
 });
 
 describe('otpkit parse and import', () => {
-  const uri = 'otpauth://hotp/ACME%20Co:bob%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&counter=18446744073709551615&digits=8&image=https%3A%2F%2Fexample.com%2Fx.png';
+  const uri =
+    'otpauth://hotp/ACME%20Co:bob%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&counter=18446744073709551615&digits=8&image=https%3A%2F%2Fexample.com%2Fx.png';
 
   it('parse prints the key as JSON, secret redacted unless --show-secret, bigint counter as a string', () => {
     const key = parseKeyURI(uri);
@@ -372,14 +517,21 @@ describe('otpkit parse and import', () => {
   });
 
   it('import lists the keys of a Google Authenticator export, the same way', () => {
-    const keys = [parseKeyURI(uri), parseKeyURI('otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQ&issuer=Example&algorithm=SHA512')];
+    const keys = [
+      parseKeyURI(uri),
+      parseKeyURI(
+        'otpauth://totp/Example:alice?secret=GEZDGNBVGY3TQOJQ&issuer=Example&algorithm=SHA512',
+      ),
+    ];
     const [migration] = buildMigrationURIs(keys);
     const parsed = parseMigrationURI(migration as string);
     const r = otpkit(['import', migration as string]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(parsed.map(redacted));
     expect(JSON.parse(r.stdout)).toHaveLength(2);
-    expect(JSON.parse(otpkit(['import', '-', '--show-secret'], migration).stdout)).toEqual(asJSON(parsed));
+    expect(JSON.parse(otpkit(['import', '-', '--show-secret'], migration).stdout)).toEqual(
+      asJSON(parsed),
+    );
   });
 });
 
@@ -388,16 +540,30 @@ describe('help', () => {
     const r = otpkit([flag]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    for (const command of ['code', 'verify', 'new', 'parse', 'import']) expect(r.stdout).toContain(`otpkit ${command} `);
-  });
-
-  it.each(['code', 'verify', 'new', 'parse', 'import'])('otpkit %s --help (and help %s) gives its usage, even beside bad arguments', (command) => {
-    for (const args of [[command, '--help'], ['help', command], [command, '--bogus', 'x', 'y', 'z', '-h']]) {
-      const r = otpkit(args);
-      expect(r.status, args.join(' ')).toBe(0);
-      expect(r.stdout, args.join(' ')).toMatch(new RegExp(`^Usage: otpkit ${command} `));
+    for (const command of ['code', 'verify', 'new', 'parse', 'import']) {
+      expect(r.stdout).toContain(`otpkit ${command} `);
     }
   });
+
+  it.each(['code', 'verify', 'new', 'parse', 'import'])(
+    'otpkit %s --help (and help %s) gives its usage, even beside bad arguments',
+    (command) => {
+      for (
+        const args of [[command, '--help'], ['help', command], [
+          command,
+          '--bogus',
+          'x',
+          'y',
+          'z',
+          '-h',
+        ]]
+      ) {
+        const r = otpkit(args);
+        expect(r.status, args.join(' ')).toBe(0);
+        expect(r.stdout, args.join(' ')).toMatch(new RegExp(`^Usage: otpkit ${command} `));
+      }
+    },
+  );
 });
 
 describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
@@ -428,7 +594,10 @@ describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
     ['a secret with a bad padding', ['code', `${secret}=`]],
     ['a date that does not exist', ['code', secret, '--time', '2031-04-31']],
     ['a URI without secret', ['code', 'otpauth://totp/ACME:bob?issuer=ACME']],
-    ['a URI with a bad secret', ['code', 'otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PX1&issuer=ACME']],
+    ['a URI with a bad secret', [
+      'code',
+      'otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PX1&issuer=ACME',
+    ]],
     ['a URI with an unknown type', ['parse', uri.replace('totp', 'motp')]],
     ['a URI with duplicate digits', ['parse', `${uri}&digits=6&digits=8`]],
     ['a migration URI to parse', ['parse', 'otpauth-migration://offline?data=AAAA']],
@@ -439,9 +608,23 @@ describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
     ['new without --account', ['new', '--issuer', 'X']],
     ['new without --issuer', ['new', '--account', 'x']],
     ['new with an issuer holding ":"', ['new', '--issuer', 'X:Y', '--account', 'a']],
-    ['new with an account holding a right-to-left override', ['new', '--issuer', 'X', '--account', 'a\u202eb']],
+    ['new with an account holding a right-to-left override', [
+      'new',
+      '--issuer',
+      'X',
+      '--account',
+      'a\u202eb',
+    ]],
     ['new with too few bytes', ['new', '--issuer', 'X', '--account', 'a', '--bytes', '8']],
-    ['an SVG file that cannot be written', ['new', '--issuer', 'X', '--account', 'a', '--svg', '/nonexistent-dir/x.svg']],
+    ['an SVG file that cannot be written', [
+      'new',
+      '--issuer',
+      'X',
+      '--account',
+      'a',
+      '--svg',
+      '/nonexistent-dir/x.svg',
+    ]],
   ];
 
   it.each(cases)('%s', (_, args, input) => {
@@ -458,7 +641,9 @@ describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
 
   it('names OTPError codes: a bad secret gives its base32 code, a bad URI its URI code', () => {
     expect(otpkit(['code', `${secret}1`]).stderr).toContain('(ERR_BASE32_INVALID_CHARACTER)');
-    expect(otpkit(['code', 'otpauth://totp/ACME:bob?issuer=ACME']).stderr).toContain('(ERR_URI_MISSING_SECRET)');
+    expect(otpkit(['code', 'otpauth://totp/ACME:bob?issuer=ACME']).stderr).toContain(
+      '(ERR_URI_MISSING_SECRET)',
+    );
     expect(otpkit(['code', secret, '--digits', '11']).stderr).toContain('(ERR_INVALID_OPTION)');
   });
 

@@ -5,13 +5,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as otp from '../src/index.js';
 import * as qr from '../src/qr/index.js';
-import { CASE_FILES, collectCases, runCases, runConformance, unavailableCases } from './conformance/index.js';
+import {
+  CASE_FILES,
+  collectCases,
+  runCases,
+  runConformance,
+  unavailableCases,
+} from './conformance/index.js';
 
 const dir = new URL('../vectors/', import.meta.url);
 const vectors: Record<string, unknown> = Object.fromEntries(
   readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown]),
+    .map((
+      f,
+    ) => [
+      f.slice(0, -'.json'.length),
+      JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown,
+    ]),
 );
 const cases = collectCases({ otp, qr, vectors });
 
@@ -41,8 +52,13 @@ describe('without WebCrypto (as on a plain-HTTP page or in React Native)', () =>
   });
 
   it('fails its first case when crypto.subtle is in fact there', async () => {
-    const result = await runCases(unavailableCases({ otp }), { label: 'with-crypto', log: () => {} });
-    expect(result.failures.map((f) => f.name)).toContain('no-webcrypto: the environment really lacks crypto.subtle');
+    const result = await runCases(unavailableCases({ otp }), {
+      label: 'with-crypto',
+      log: () => {},
+    });
+    expect(result.failures.map((f) => f.name)).toContain(
+      'no-webcrypto: the environment really lacks crypto.subtle',
+    );
   });
 });
 
@@ -50,19 +66,35 @@ describe('conformance suite itself', () => {
   it('builds the same list twice (no case depends on time or randomness) with every case file contributing', () => {
     const again = collectCases({ otp, qr, vectors });
     expect(again.map((c) => c.name)).toEqual(cases.map((c) => c.name));
-    for (const [area] of CASE_FILES) expect(cases.some((c) => c.name.startsWith(`${area}: `)), area).toBe(true);
+    for (const [area] of CASE_FILES) {
+      expect(cases.some((c) => c.name.startsWith(`${area}: `)), area).toBe(true);
+    }
     expect(cases.length).toBeGreaterThan(200);
   });
 
   it('reports a failing case as failed, with the final "N passed, M failed" line, instead of throwing', async () => {
     const lines: string[] = [];
     // A copy of otpkit whose HOTP is off by one digit: the vectors must catch it.
-    const broken = { ...otp, generateHOTP: async (o: Parameters<typeof otp.generateHOTP>[0]) => (await otp.generateHOTP(o)).replace(/^./, (d) => String((Number(d) + 1) % 10)) };
-    const result = await runConformance({ otp: broken, qr, vectors, label: 'broken', log: (line) => lines.push(line) });
+    const broken = {
+      ...otp,
+      generateHOTP: async (o: Parameters<typeof otp.generateHOTP>[0]) =>
+        (await otp.generateHOTP(o)).replace(/^./, (d) => String((Number(d) + 1) % 10)),
+    };
+    const result = await runConformance({
+      otp: broken,
+      qr,
+      vectors,
+      label: 'broken',
+      log: (line) => lines.push(line),
+    });
     expect(result.failed).toBeGreaterThan(50);
     expect(result.passed + result.failed).toBe(cases.length);
     expect(lines.at(-1)).toBe(`broken: ${result.passed} passed, ${result.failed} failed`);
-    expect(lines.some((l) => l.startsWith('FAIL hotp: RFC 4226 App. D: counter 1, 6 digits gives 287082: '))).toBe(true);
+    expect(
+      lines.some((l) =>
+        l.startsWith('FAIL hotp: RFC 4226 App. D: counter 1, 6 digits gives 287082: ')
+      ),
+    ).toBe(true);
   });
 
   it('builds the same list without otpkit/qr, and then every qr case fails saying so (never a silent skip)', async () => {
@@ -72,7 +104,9 @@ describe('conformance suite itself', () => {
     expect(qrNames.length).toBeGreaterThan(30);
     const result = await runCases(withoutQR, { label: 'no-qr', log: () => {} });
     expect(result.failures.map((f) => f.name)).toEqual(qrNames);
-    for (const f of result.failures) expect(f.message).toContain('passed no otpkit/qr namespace (ctx.qr)');
+    for (const f of result.failures) {
+      expect(f.message).toContain('passed no otpkit/qr namespace (ctx.qr)');
+    }
   });
 
   it('refuses to build cases without the otpkit namespace', () => {

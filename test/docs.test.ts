@@ -10,7 +10,9 @@ const index = read('../src/index.ts');
 function exportsOf(source: string): [string, string][] {
   const out: [string, string][] = [];
   for (const m of source.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.js'/g)) {
-    for (const name of (m[1] as string).split(',')) out.push([name.trim().replace(/^type /, ''), `${m[2]}.ts`]);
+    for (const name of (m[1] as string).split(',')) {
+      out.push([name.trim().replace(/^type /, ''), `${m[2]}.ts`]);
+    }
   }
   return out;
 }
@@ -29,7 +31,9 @@ describe('documentation', () => {
 
   it.each(exported)('%s has a TSDoc block where it is declared (%s)', (name, file) => {
     const source = read(`../src/${file}`);
-    const declaration = new RegExp(`(?:^|\\n)((?:/\\*\\*[\\s\\S]*?\\*/\\n)?)export (?:async )?(?:function|class|interface|type|const) ${name}\\b`).exec(source);
+    const declaration = new RegExp(
+      `(?:^|\\n)((?:/\\*\\*[\\s\\S]*?\\*/\\n)?)export (?:async )?(?:function|class|interface|type|const) ${name}\\b`,
+    ).exec(source);
     expect(declaration, `${name} is not declared in src/${file}`).not.toBeNull();
     expect(declaration?.[1], `${name} has no TSDoc`).toMatch(/^\/\*\*/);
   });
@@ -41,7 +45,9 @@ describe('documentation', () => {
   it('gives every exported function an @example in its TSDoc', () => {
     for (const [name, file] of exported) {
       const source = read(`../src/${file}`);
-      const fn = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\n(?:export function ${name}\\b[^\\n]*\\n)*export (?:async )?function ${name}\\b`).exec(source);
+      const fn = new RegExp(
+        `/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\n(?:export function ${name}\\b[^\\n]*\\n)*export (?:async )?function ${name}\\b`,
+      ).exec(source);
       if (fn) expect(fn[1], name).toContain('@example');
     }
   });
@@ -51,12 +57,17 @@ describe('examples that store state', () => {
   // Every docs page, the README and the TSDoc in src/: an accepted code is only as safe as the
   // compare-and-set that stores it, so no example may store replay state without checking the result.
   const sources = [
-    ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => [`docs/${f}`, read(`../docs/${f}`)] as const),
+    ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) =>
+      [`docs/${f}`, read(`../docs/${f}`)] as const
+    ),
     ['README.md', read('../README.md')] as const,
-    ...readdirSync(new URL('../src/', import.meta.url), { recursive: true }).filter((f) => f.endsWith('.ts')).map((f) => [`src/${f}`, read(`../src/${f}`)] as const),
+    ...readdirSync(new URL('../src/', import.meta.url), { recursive: true }).filter((f) =>
+      f.endsWith('.ts')
+    ).map((f) => [`src/${f}`, read(`../src/${f}`)] as const),
   ];
   // Storing after a match with no check: `if (match) await db.x(...)`, `if (match) user.lastStep = ...`.
-  const UNCHECKED = /if \((?:match|i >= 0|index >= 0)\) (?:await |user\.\w+ =|\w+\.(?:lastStep|counter) =)/;
+  const UNCHECKED =
+    /if \((?:match|i >= 0|index >= 0)\) (?:await |user\.\w+ =|\w+\.(?:lastStep|counter) =)/;
 
   it.each(sources)('%s stores no replay state without checking its compare-and-set', (_, text) => {
     const lines = text.split('\n').filter((line) => UNCHECKED.test(line));

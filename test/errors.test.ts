@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateHOTP, generateSecret, generateTOTP, isOTPError, OTPError, verifyTOTP } from '../src/index.js';
+import {
+  generateHOTP,
+  generateSecret,
+  generateTOTP,
+  isOTPError,
+  OTPError,
+  verifyTOTP,
+} from '../src/index.js';
 import { expectOTPError } from './helpers/errors.js';
 
 afterEach(() => {
@@ -33,7 +40,11 @@ describe('isOTPError', () => {
 
   it('is false for look-alikes and non-errors', () => {
     const fake = Object.assign(new Error('x'), { name: 'OTPError', code: 'ERR_INVALID_OPTION' });
-    for (const value of [fake, new Error('x'), null, undefined, 'OTPError', 42, { code: 'ERR_INVALID_OPTION' }]) {
+    for (
+      const value of [fake, new Error('x'), null, undefined, 'OTPError', 42, {
+        code: 'ERR_INVALID_OPTION',
+      }]
+    ) {
       expect(isOTPError(value)).toBe(false);
     }
   });
@@ -44,20 +55,32 @@ describe('without WebCrypto', () => {
     vi.stubGlobal('crypto', undefined);
     vi.resetModules();
     const otp = await import('../src/index.js');
-    await expectOTPError(() => otp.generateTOTP({ secret: 'GEZDGNBVGY3TQOJQ', time: 0 }), 'ERR_CRYPTO_UNAVAILABLE');
+    await expectOTPError(
+      () => otp.generateTOTP({ secret: 'GEZDGNBVGY3TQOJQ', time: 0 }),
+      'ERR_CRYPTO_UNAVAILABLE',
+    );
     await expectOTPError(() => otp.generateSecret(), 'ERR_CRYPTO_UNAVAILABLE');
   });
 
   it('fails with ERR_CRYPTO_UNAVAILABLE when only crypto.subtle is missing (a plain-HTTP page)', async () => {
     vi.stubGlobal('crypto', { getRandomValues: (a: Uint8Array) => a });
-    await expectOTPError(() => generateHOTP({ secret: 'GEZDGNBVGY3TQOJQ', counter: 0 }), 'ERR_CRYPTO_UNAVAILABLE');
-    await expectOTPError(() => verifyTOTP({ secret: 'GEZDGNBVGY3TQOJQ', token: '123456', time: 0 }), 'ERR_CRYPTO_UNAVAILABLE');
+    await expectOTPError(
+      () => generateHOTP({ secret: 'GEZDGNBVGY3TQOJQ', counter: 0 }),
+      'ERR_CRYPTO_UNAVAILABLE',
+    );
+    await expectOTPError(
+      () => verifyTOTP({ secret: 'GEZDGNBVGY3TQOJQ', token: '123456', time: 0 }),
+      'ERR_CRYPTO_UNAVAILABLE',
+    );
     expect(generateSecret().length).toBe(32);
   });
 
   it('still validates a malformed token to null before needing WebCrypto', async () => {
     vi.stubGlobal('crypto', undefined);
     expect(await verifyTOTP({ secret: 'GEZDGNBVGY3TQOJQ', token: 'abc', time: 0 })).toBeNull();
-    await expectOTPError(() => generateTOTP({ secret: 'GEZDGNBVGY3TQOJQ', time: 0, digits: 5 }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => generateTOTP({ secret: 'GEZDGNBVGY3TQOJQ', time: 0, digits: 5 }),
+      'ERR_INVALID_OPTION',
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeBase32, generateHOTP, verifyHOTP, type OTPErrorCode } from '../src/index.js';
+import { decodeBase32, generateHOTP, type OTPErrorCode, verifyHOTP } from '../src/index.js';
 import { decimalFormat } from '../src/internal/code-format.js';
 import { dynamicTruncate } from '../src/internal/otp.js';
 
 /** RFC 4226 §5.3: dynamic truncation, then Snum mod 10^digits, zero-padded. */
-const truncate = (mac: Uint8Array, digits: number): string => decimalFormat(digits).render(dynamicTruncate(mac));
+const truncate = (mac: Uint8Array, digits: number): string =>
+  decimalFormat(digits).render(dynamicTruncate(mac));
 import vectors from '../vectors/rfc4226.json' with { type: 'json' };
 import { expectOTPError } from './helpers/errors.js';
 import { randomOTPSetup, seededRandom } from './helpers/random.js';
@@ -19,27 +20,42 @@ afterEach(() => {
 });
 
 describe('generateHOTP: RFC 4226 Appendix D', () => {
-  it.each(vectors.valid)('counter $counter gives $codes.6 (6 digits), and the 7- and 8-digit values', async ({ counter, codes }) => {
-    for (const [digits, code] of Object.entries(codes)) {
-      expect(await generateHOTP({ secret: SECRET, counter, digits: Number(digits) })).toBe(code);
-      expect(await generateHOTP({ secret: SECRET_BYTES, counter: BigInt(counter), digits: Number(digits) })).toBe(code);
-    }
-  });
+  it.each(vectors.valid)(
+    'counter $counter gives $codes.6 (6 digits), and the 7- and 8-digit values',
+    async ({ counter, codes }) => {
+      for (const [digits, code] of Object.entries(codes)) {
+        expect(await generateHOTP({ secret: SECRET, counter, digits: Number(digits) })).toBe(code);
+        expect(
+          await generateHOTP({
+            secret: SECRET_BYTES,
+            counter: BigInt(counter),
+            digits: Number(digits),
+          }),
+        ).toBe(code);
+      }
+    },
+  );
 
   // RFC 4226 §5.3: the published HMAC, offset and truncated value of every row.
-  it.each(vectors.valid)('truncates the published HMAC of counter $counter at offset $offset to $truncated', ({ hmac, truncated, codes }) => {
-    const mac = fromHex(hmac);
-    expect((mac[19] as number) & 0xf).toBe(vectors.valid.find((v) => v.hmac === hmac)?.offset);
-    expect(dynamicTruncate(mac)).toBe(truncated);
-    expect(truncate(mac, 10)).toBe(String(truncated).padStart(10, '0'));
-    expect(truncate(mac, 6)).toBe(codes['6']);
-  });
+  it.each(vectors.valid)(
+    'truncates the published HMAC of counter $counter at offset $offset to $truncated',
+    ({ hmac, truncated, codes }) => {
+      const mac = fromHex(hmac);
+      expect((mac[19] as number) & 0xf).toBe(vectors.valid.find((v) => v.hmac === hmac)?.offset);
+      expect(dynamicTruncate(mac)).toBe(truncated);
+      expect(truncate(mac, 10)).toBe(String(truncated).padStart(10, '0'));
+      expect(truncate(mac, 6)).toBe(codes['6']);
+    },
+  );
 
-  it.each(vectors.extra)('counter $counter of the 80-bit key "$secretLoose" gives $code', async ({ secretLoose, secretHex, counter, code }) => {
-    const key = decodeBase32(secretLoose, { loose: true });
-    expect(hex(key)).toBe(secretHex);
-    expect(await generateHOTP({ secret: key, counter })).toBe(code);
-  });
+  it.each(vectors.extra)(
+    'counter $counter of the 80-bit key "$secretLoose" gives $code',
+    async ({ secretLoose, secretHex, counter, code }) => {
+      const key = decodeBase32(secretLoose, { loose: true });
+      expect(hex(key)).toBe(secretHex);
+      expect(await generateHOTP({ secret: key, counter })).toBe(code);
+    },
+  );
 });
 
 describe('generateHOTP: rules', () => {
@@ -67,7 +83,9 @@ describe('generateHOTP: rules', () => {
 
   it('computes counters past 2^32, past 2^53 and up to 2^64-1 exactly (bigint)', async () => {
     for (const counter of [2n ** 32n, 2n ** 32n + 1n, 2n ** 53n + 1n, 2n ** 63n, MAX64]) {
-      expect(await generateHOTP({ secret: SECRET, counter })).toBe(referenceHOTP(SECRET_BYTES, counter, 6, 'SHA1'));
+      expect(await generateHOTP({ secret: SECRET, counter })).toBe(
+        referenceHOTP(SECRET_BYTES, counter, 6, 'SHA1'),
+      );
     }
     expect(await generateHOTP({ secret: SECRET, counter: Number.MAX_SAFE_INTEGER })).toBe(
       referenceHOTP(SECRET_BYTES, BigInt(Number.MAX_SAFE_INTEGER), 6, 'SHA1'),
@@ -75,20 +93,33 @@ describe('generateHOTP: rules', () => {
   });
 
   it.each(vectors.invalid)('refuses $description with $code', async ({ options, code }) => {
-    await expectOTPError(() => generateHOTP({ secret: SECRET, counter: 0, ...(options as object) } as never), code as OTPErrorCode);
+    await expectOTPError(
+      () => generateHOTP({ secret: SECRET, counter: 0, ...(options as object) } as never),
+      code as OTPErrorCode,
+    );
   });
 
   it('refuses bigint counters outside 0..2^64-1 and non-objects', async () => {
-    await expectOTPError(() => generateHOTP({ secret: SECRET, counter: -1n }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateHOTP({ secret: SECRET, counter: MAX64 + 1n }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateHOTP({ secret: SECRET, counter: Number.NaN }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => generateHOTP({ secret: SECRET, counter: -1n }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateHOTP({ secret: SECRET, counter: MAX64 + 1n }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateHOTP({ secret: SECRET, counter: Number.NaN }),
+      'ERR_INVALID_OPTION',
+    );
     await expectOTPError(() => generateHOTP({ secret: SECRET } as never), 'ERR_INVALID_OPTION');
     await expectOTPError(() => generateHOTP(null as never), 'ERR_INVALID_OPTION');
     await expectOTPError(() => generateHOTP('GEZDGNBV' as never), 'ERR_INVALID_OPTION');
   });
 
   it('ignores extra keys on the options object', async () => {
-    expect(await generateHOTP({ secret: SECRET, counter: 1, issuer: 'x', type: 'hotp' } as never)).toBe('287082');
+    expect(await generateHOTP({ secret: SECRET, counter: 1, issuer: 'x', type: 'hotp' } as never))
+      .toBe('287082');
   });
 
   it('copies a Uint8Array secret: later mutation by the caller does not matter', async () => {
@@ -101,13 +132,20 @@ describe('generateHOTP: rules', () => {
 
 describe('verifyHOTP', () => {
   it('accepts the code at the given counter and returns counter, nextCounter and delta', async () => {
-    expect(await verifyHOTP({ secret: SECRET, token: '287082', counter: 1 })).toEqual({ counter: 1, nextCounter: 2, delta: 0 });
+    expect(await verifyHOTP({ secret: SECRET, token: '287082', counter: 1 })).toEqual({
+      counter: 1,
+      nextCounter: 2,
+      delta: 0,
+    });
   });
 
   // RFC 4226 §7.4 look-ahead, Appendix A.3: C .. C + s.
   it('looks ahead up to lookAhead counters and reports the delta', async () => {
-    expect(await verifyHOTP({ secret: SECRET, token: '520489', counter: 1, lookAhead: 8 })).toEqual({ counter: 9, nextCounter: 10, delta: 8 });
-    expect(await verifyHOTP({ secret: SECRET, token: '520489', counter: 1, lookAhead: 7 })).toBeNull();
+    expect(await verifyHOTP({ secret: SECRET, token: '520489', counter: 1, lookAhead: 8 })).toEqual(
+      { counter: 9, nextCounter: 10, delta: 8 },
+    );
+    expect(await verifyHOTP({ secret: SECRET, token: '520489', counter: 1, lookAhead: 7 }))
+      .toBeNull();
     expect(await verifyHOTP({ secret: SECRET, token: '359152', counter: 1 })).toBeNull();
   });
 
@@ -115,7 +153,8 @@ describe('verifyHOTP', () => {
   it('never accepts a code for a counter below the given one', async () => {
     for (let c = 0; c < 9; c++) {
       const code = vectors.valid[c]?.codes['6'] as string;
-      expect(await verifyHOTP({ secret: SECRET, token: code, counter: c + 1, lookAhead: 100 })).toBeNull();
+      expect(await verifyHOTP({ secret: SECRET, token: code, counter: c + 1, lookAhead: 100 }))
+        .toBeNull();
     }
   });
 
@@ -123,51 +162,98 @@ describe('verifyHOTP', () => {
     const match = await verifyHOTP({ secret: SECRET, token: '969429', counter: 1n, lookAhead: 3 });
     expect(match).toEqual({ counter: 3n, nextCounter: 4n, delta: 2n });
     const top = referenceHOTP(SECRET_BYTES, MAX64, 6, 'SHA1');
-    expect(await verifyHOTP({ secret: SECRET, token: top, counter: MAX64 - 2n, lookAhead: 5 })).toEqual({
-      counter: MAX64,
-      nextCounter: MAX64 + 1n,
-      delta: 2n,
-    });
+    expect(await verifyHOTP({ secret: SECRET, token: top, counter: MAX64 - 2n, lookAhead: 5 }))
+      .toEqual({
+        counter: MAX64,
+        nextCounter: MAX64 + 1n,
+        delta: 2n,
+      });
   });
 
   it('stops number counters at Number.MAX_SAFE_INTEGER (a bigint goes further)', async () => {
     const max = Number.MAX_SAFE_INTEGER;
     const atMax = referenceHOTP(SECRET_BYTES, BigInt(max), 6, 'SHA1');
-    expect(await verifyHOTP({ secret: SECRET, token: atMax, counter: max - 1, lookAhead: 3 })).toEqual({ counter: max, nextCounter: max + 1, delta: 1 });
+    expect(await verifyHOTP({ secret: SECRET, token: atMax, counter: max - 1, lookAhead: 3 }))
+      .toEqual({ counter: max, nextCounter: max + 1, delta: 1 });
     const beyond = referenceHOTP(SECRET_BYTES, BigInt(max) + 1n, 6, 'SHA1');
-    if (beyond !== atMax) expect(await verifyHOTP({ secret: SECRET, token: beyond, counter: max, lookAhead: 3 })).toBeNull();
+    if (beyond !== atMax) {
+      expect(await verifyHOTP({ secret: SECRET, token: beyond, counter: max, lookAhead: 3 }))
+        .toBeNull();
+    }
   });
 
-  const malformed = ['', '28708', '2870820', ' 287082', '287082 ', '287 082', '28708a', '+87082', '-87082', '2.7082',
-    '١٢٣٤٥٦', '１２３４５６', '287082\n', '\u0000287082'.slice(0, 6), '0x1234'];
-  it.each(malformed)('returns null for the malformed token %j without computing any HMAC', async (token) => {
-    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
-    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
-    expect(await verifyHOTP({ secret: SECRET, token, counter: 1, lookAhead: 5 })).toBeNull();
-    expect(sign).not.toHaveBeenCalled();
-    expect(importKey).not.toHaveBeenCalled();
-  });
+  const malformed = [
+    '',
+    '28708',
+    '2870820',
+    ' 287082',
+    '287082 ',
+    '287 082',
+    '28708a',
+    '+87082',
+    '-87082',
+    '2.7082',
+    '١٢٣٤٥٦',
+    '１２３４５６',
+    '287082\n',
+    '\u0000287082'.slice(0, 6),
+    '0x1234',
+  ];
+  it.each(malformed)(
+    'returns null for the malformed token %j without computing any HMAC',
+    async (token) => {
+      const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+      const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+      expect(await verifyHOTP({ secret: SECRET, token, counter: 1, lookAhead: 5 })).toBeNull();
+      expect(sign).not.toHaveBeenCalled();
+      expect(importKey).not.toHaveBeenCalled();
+    },
+  );
 
   it('computes and compares every candidate in the window, even after a match', async () => {
     const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
-    expect(await verifyHOTP({ secret: SECRET, token: '755224', counter: 0, lookAhead: 9 })).toEqual({ counter: 0, nextCounter: 1, delta: 0 });
+    expect(await verifyHOTP({ secret: SECRET, token: '755224', counter: 0, lookAhead: 9 })).toEqual(
+      { counter: 0, nextCounter: 1, delta: 0 },
+    );
     expect(sign).toHaveBeenCalledTimes(10);
   });
 
   it('throws an OTPError for a token that is not a string, and for bad options', async () => {
     for (const token of [287082, null, undefined, ['287082'], 287082n]) {
-      await expectOTPError(() => verifyHOTP({ secret: SECRET, token: token as never, counter: 1 }), 'ERR_INVALID_OPTION');
+      await expectOTPError(
+        () => verifyHOTP({ secret: SECRET, token: token as never, counter: 1 }),
+        'ERR_INVALID_OPTION',
+      );
     }
-    await expectOTPError(() => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: -1 }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: 1.5 }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: '1' as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => verifyHOTP({ secret: '', token: '287082', counter: 1 }), 'ERR_INVALID_SECRET');
+    await expectOTPError(
+      () => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: -1 }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: 1.5 }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => verifyHOTP({ secret: SECRET, token: '287082', counter: 1, lookAhead: '1' as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => verifyHOTP({ secret: '', token: '287082', counter: 1 }),
+      'ERR_INVALID_SECRET',
+    );
   });
 
   it('never puts the secret or the token in an error message', async () => {
     const secret = 'JBSWY3DPEHPK3PXP';
-    for (const bad of [{ digits: 99 }, { algorithm: 'MD5' }, { counter: -5 }, { lookAhead: 1000 }, { token: 123456 }]) {
-      const error = await expectOTPError(() => verifyHOTP({ secret, token: '123456', counter: 0, ...bad } as never), 'ERR_INVALID_OPTION');
+    for (
+      const bad of [{ digits: 99 }, { algorithm: 'MD5' }, { counter: -5 }, { lookAhead: 1000 }, {
+        token: 123456,
+      }]
+    ) {
+      const error = await expectOTPError(
+        () => verifyHOTP({ secret, token: '123456', counter: 0, ...bad } as never),
+        'ERR_INVALID_OPTION',
+      );
       expect(error.message).not.toContain(secret);
       expect(error.message).not.toContain('123456');
     }
@@ -181,18 +267,29 @@ describe('HOTP cross-check against node:crypto', () => {
       const { algorithm, digits, key } = randomOTPSetup(rng);
       const counter = rng.counter64();
       const expected = referenceHOTP(key, counter, digits, algorithm);
-      const context = `${rng.tag} case=${i} ${algorithm} digits=${digits} keyLength=${key.length} counter=${counter}`;
+      const context =
+        `${rng.tag} case=${i} ${algorithm} digits=${digits} keyLength=${key.length} counter=${counter}`;
       const asNumber = counter <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(counter) : counter;
-      expect(await generateHOTP({ secret: key, counter: asNumber, algorithm, digits }), context).toBe(expected);
+      expect(await generateHOTP({ secret: key, counter: asNumber, algorithm, digits }), context)
+        .toBe(expected);
 
       // verify: the reference code for counter + k, checked from `counter` with a look-ahead past k
       const k = rng.int(0, 5);
       if (counter + BigInt(k) <= MAX64) {
         const token = referenceHOTP(key, counter + BigInt(k), digits, algorithm);
-        const match = await verifyHOTP({ secret: key, token, counter, lookAhead: k + rng.int(0, 2), algorithm, digits });
+        const match = await verifyHOTP({
+          secret: key,
+          token,
+          counter,
+          lookAhead: k + rng.int(0, 2),
+          algorithm,
+          digits,
+        });
         expect(match, context).not.toBeNull();
         // a collision with an earlier candidate is possible only at 6 digits; the reported counter must still produce the token
-        expect(referenceHOTP(key, match?.counter as bigint, digits, algorithm), context).toBe(token);
+        expect(referenceHOTP(key, match?.counter as bigint, digits, algorithm), context).toBe(
+          token,
+        );
         expect(match?.nextCounter, context).toBe((match?.counter as bigint) + 1n);
       }
     }

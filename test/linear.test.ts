@@ -16,6 +16,7 @@ import {
   generateTOTP,
   hashRecoveryCode,
   isOTPError,
+  type KeyURI,
   openSecret,
   openSecretKey,
   parseKeyURI,
@@ -24,7 +25,6 @@ import {
   sealSecret,
   verifyHOTP,
   verifyTOTP,
-  type KeyURI,
 } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
 import { seededRandom } from './helpers/random.js';
@@ -77,13 +77,19 @@ const HOSTILE: readonly (readonly [string, string])[] = [
   ["'a' x 999,990 then 'otpauth://'", `${'a'.repeat(M - 10)}otpauth://`],
   ["'otpauth://totp/' then 'a' x 1e6", `otpauth://totp/${'a'.repeat(M)}`],
   ["'otpauth://totp/x?' then '&' x 1e6", `otpauth://totp/x?${'&'.repeat(M)}`],
-  ["a valid URI inside 5e5 spaces either side", `${' '.repeat(M / 2)}${URI}${' '.repeat(M / 2)}`],
+  ['a valid URI inside 5e5 spaces either side', `${' '.repeat(M / 2)}${URI}${' '.repeat(M / 2)}`],
   ['1e6 random latin-1 characters (seeded)', randomLatin1()],
 ];
 
 const KEY = new Uint8Array(32).fill(7);
 const SEALED = await sealSecret({ secret: SECRET, key: KEY });
-const PEPPER = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(9), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+const PEPPER = await crypto.subtle.importKey(
+  'raw',
+  new Uint8Array(32).fill(9),
+  { name: 'HMAC', hash: 'SHA-256' },
+  false,
+  ['sign'],
+);
 const CODE = generateRecoveryCodes({ count: 1 })[0] as string;
 const HASH = await hashRecoveryCode(CODE);
 const MATRIX = encodeQR('x');
@@ -99,8 +105,10 @@ const POSITIONS: Record<string, (s: string) => unknown> = {
   'verifyTOTP token': (s) => verifyTOTP({ secret: SECRET, token: s, time: 1.7e12 }),
   'verifyHOTP secret': (s) => verifyHOTP({ secret: s, token: '123456', counter: 1, lookAhead: 2 }),
   'verifyHOTP token': (s) => verifyHOTP({ secret: SECRET, token: s, counter: 1, lookAhead: 2 }),
-  'resyncHOTP secret': (s) => resyncHOTP({ secret: s, tokens: ['123456', '654321'], counter: 0, lookAhead: 5 }),
-  'resyncHOTP tokens': (s) => resyncHOTP({ secret: SECRET, tokens: ['123456', s, s], counter: 0, lookAhead: 5 }),
+  'resyncHOTP secret': (s) =>
+    resyncHOTP({ secret: s, tokens: ['123456', '654321'], counter: 0, lookAhead: 5 }),
+  'resyncHOTP tokens': (s) =>
+    resyncHOTP({ secret: SECRET, tokens: ['123456', s, s], counter: 0, lookAhead: 5 }),
   'sealSecret secret': (s) => sealSecret({ secret: s, key: new Uint8Array(32) }),
   'sealSecret context': (s) => sealSecret({ secret: SECRET, key: new Uint8Array(32), context: s }),
   'openSecret sealed': (s) => openSecret({ sealed: s, key: KEY }),
@@ -110,9 +118,12 @@ const POSITIONS: Record<string, (s: string) => unknown> = {
   'buildKeyURI secret': (s) => buildKeyURI({ secret: s, account: 'alice', issuer: 'Example' }),
   'buildKeyURI account': (s) => buildKeyURI({ secret: SECRET, account: s, issuer: 'Example' }),
   'buildKeyURI issuer': (s) => buildKeyURI({ secret: SECRET, account: 'alice', issuer: s }),
-  'buildKeyURI labelIssuer': (s) => buildKeyURI({ secret: SECRET, account: 'alice', issuer: 'Example', labelIssuer: s }),
-  'buildKeyURI params value': (s) => buildKeyURI({ secret: SECRET, account: 'alice', params: { image: s } }),
-  'buildKeyURI params name': (s) => buildKeyURI({ secret: SECRET, account: 'alice', params: { [s]: 'x' } }),
+  'buildKeyURI labelIssuer': (s) =>
+    buildKeyURI({ secret: SECRET, account: 'alice', issuer: 'Example', labelIssuer: s }),
+  'buildKeyURI params value': (s) =>
+    buildKeyURI({ secret: SECRET, account: 'alice', params: { image: s } }),
+  'buildKeyURI params name': (s) =>
+    buildKeyURI({ secret: SECRET, account: 'alice', params: { [s]: 'x' } }),
   'buildMigrationURIs key account': (s) => buildMigrationURIs([{ ...KEY_URI, account: s }]),
   // The account only: the issuer and the secret take the same path (keyFields, then the protobuf writer).
   'parseKeyURI(uri)': (s) => parseKeyURI(s),
@@ -120,8 +131,10 @@ const POSITIONS: Record<string, (s: string) => unknown> = {
   'hashRecoveryCode(code)': (s) => hashRecoveryCode(s),
   'hashRecoveryCode context': (s) => hashRecoveryCode(CODE, { key: PEPPER, context: s }),
   'findRecoveryCode code': (s) => findRecoveryCode({ code: s, hashes: [HASH] }),
-  'findRecoveryCode hashes (four 1 MB entries)': (s) => findRecoveryCode({ code: CODE, hashes: [s, s, HASH, s] }),
-  'findRecoveryCode context': (s) => findRecoveryCode({ code: CODE, hashes: [HASH], key: PEPPER, context: s }),
+  'findRecoveryCode hashes (four 1 MB entries)': (s) =>
+    findRecoveryCode({ code: CODE, hashes: [s, s, HASH, s] }),
+  'findRecoveryCode context': (s) =>
+    findRecoveryCode({ code: CODE, hashes: [HASH], key: PEPPER, context: s }),
   'encodeQR(text)': (s) => encodeQR(s),
   'qrToSVG dark': (s) => qrToSVG(MATRIX, { dark: s }),
   'qrToSVG light': (s) => qrToSVG(MATRIX, { light: s }),
@@ -140,7 +153,9 @@ const MIGRATION_STRINGS = new Set([
 ]);
 
 function stringsFor(position: string): readonly (readonly [string, string])[] {
-  return position.startsWith('buildMigrationURIs') ? HOSTILE.filter(([name]) => MIGRATION_STRINGS.has(name)) : HOSTILE;
+  return position.startsWith('buildMigrationURIs')
+    ? HOSTILE.filter(([name]) => MIGRATION_STRINGS.has(name))
+    : HOSTILE;
 }
 
 type Outcome = { ms: number; returned: boolean; code: string | undefined; escaped: unknown };
@@ -153,7 +168,9 @@ async function timed(call: () => unknown): Promise<Outcome> {
     return { ms: performance.now() - started, returned: true, code: undefined, escaped: undefined };
   } catch (error) {
     const ms = performance.now() - started;
-    return isOTPError(error) ? { ms, returned: false, code: error.code, escaped: undefined } : { ms, returned: false, code: undefined, escaped: error };
+    return isOTPError(error)
+      ? { ms, returned: false, code: error.code, escaped: undefined }
+      : { ms, returned: false, code: undefined, escaped: error };
   }
 }
 
@@ -165,25 +182,32 @@ describe('every public function that takes a string answers a 1 MB hostile strin
 
   describe.each(Object.keys(POSITIONS))('%s', (position) => {
     const call = POSITIONS[position] as (s: string) => unknown;
-    it.each(stringsFor(position))('returns or throws an OTPError within 1,000 ms for %s', async (name, s) => {
-      const outcome = await timed(() => call(s));
-      const where = `${position} with ${name}: ${outcome.returned ? 'returned' : (outcome.code ?? String(outcome.escaped))} in ${outcome.ms.toFixed(1)} ms; ${rng.tag}`;
-      expect(outcome.escaped, where).toBeUndefined();
-      expect(outcome.ms, where).toBeLessThan(LIMIT_MS);
-    });
+    it.each(stringsFor(position))(
+      'returns or throws an OTPError within 1,000 ms for %s',
+      async (name, s) => {
+        const outcome = await timed(() => call(s));
+        const where = `${position} with ${name}: ${
+          outcome.returned ? 'returned' : (outcome.code ?? String(outcome.escaped))
+        } in ${outcome.ms.toFixed(1)} ms; ${rng.tag}`;
+        expect(outcome.escaped, where).toBeUndefined();
+        expect(outcome.ms, where).toBeLessThan(LIMIT_MS);
+      },
+    );
   });
 });
 
 describe('decodeBase32 gives the right answer, not just a quick one, on the runs that used to be quadratic', () => {
-  it.each([
-    ["'=' x 1e6 then 'A'", 'ERR_BASE32_INVALID_PADDING', `${'='.repeat(M)}A`],
-    ["'=' x 1e6", 'ERR_BASE32_INVALID_PADDING', '='.repeat(M)],
-    // One data character is an impossible length, reported before the padding.
-    ["'A' then '=' x 1e6", 'ERR_BASE32_INVALID_LENGTH', `A${'='.repeat(M)}`],
-    ["'JBSWY3DP' x 125,000 then '1'", 'ERR_BASE32_INVALID_CHARACTER', `${VALID_BASE32}1`],
-    ["'JBSWY3DP' x 125,000 then 'A'", 'ERR_BASE32_INVALID_LENGTH', `${VALID_BASE32}A`],
-    ["' ' x 1e6 (strict)", 'ERR_BASE32_INVALID_CHARACTER', ' '.repeat(M)],
-  ] as const)('refuses %s with %s', async (name, code, s) => {
+  it.each(
+    [
+      ["'=' x 1e6 then 'A'", 'ERR_BASE32_INVALID_PADDING', `${'='.repeat(M)}A`],
+      ["'=' x 1e6", 'ERR_BASE32_INVALID_PADDING', '='.repeat(M)],
+      // One data character is an impossible length, reported before the padding.
+      ["'A' then '=' x 1e6", 'ERR_BASE32_INVALID_LENGTH', `A${'='.repeat(M)}`],
+      ["'JBSWY3DP' x 125,000 then '1'", 'ERR_BASE32_INVALID_CHARACTER', `${VALID_BASE32}1`],
+      ["'JBSWY3DP' x 125,000 then 'A'", 'ERR_BASE32_INVALID_LENGTH', `${VALID_BASE32}A`],
+      ["' ' x 1e6 (strict)", 'ERR_BASE32_INVALID_CHARACTER', ' '.repeat(M)],
+    ] as const,
+  )('refuses %s with %s', async (name, code, s) => {
     const outcome = await timed(() => decodeBase32(s));
     expect(outcome.code, `${name}; ${rng.tag}`).toBe(code);
     expect(outcome.ms, `${name}; ${rng.tag}`).toBeLessThan(LIMIT_MS);
@@ -193,7 +217,10 @@ describe('decodeBase32 gives the right answer, not just a quick one, on the runs
     const bytes = decodeBase32(VALID_BASE32);
     expect(bytes.length).toBe(625_000);
     expect(Array.from(bytes.subarray(0, 5))).toEqual([0x48, 0x65, 0x6c, 0x6c, 0x6f]);
-    const spaced = decodeBase32(`${' '.repeat(M / 2)}${VALID_BASE32.slice(0, 8)}${'-'.repeat(M / 2)}`, { loose: true });
+    const spaced = decodeBase32(
+      `${' '.repeat(M / 2)}${VALID_BASE32.slice(0, 8)}${'-'.repeat(M / 2)}`,
+      { loose: true },
+    );
     expect(Array.from(spaced)).toEqual([0x48, 0x65, 0x6c, 0x6c, 0x6f]);
   });
 
@@ -204,17 +231,21 @@ describe('decodeBase32 gives the right answer, not just a quick one, on the runs
 
 describe('parseKeyURI trims a million surrounding whitespace characters in one pass', () => {
   it('parses a valid URI between 5e5 spaces and 5e5 tabs and newlines', async () => {
-    const outcome = await timed(() => parseKeyURI(`${' '.repeat(M / 2)}${URI}${'\t\n'.repeat(M / 4)}`));
+    const outcome = await timed(() =>
+      parseKeyURI(`${' '.repeat(M / 2)}${URI}${'\t\n'.repeat(M / 4)}`)
+    );
     expect(outcome.returned, rng.tag).toBe(true);
     expect(outcome.ms).toBeLessThan(LIMIT_MS);
     expect(parseKeyURI(`${' '.repeat(M / 2)}${URI}${' '.repeat(M / 2)}`)).toStrictEqual(KEY_URI);
   });
 
-  it.each([
-    ["'A', ' ' x 1e6, 'A'", 'ERR_URI_TOO_LONG', `A${' '.repeat(M)}A`],
-    ["' ' x 1e6", 'ERR_URI_INVALID_SCHEME', ' '.repeat(M)],
-    ["'otpauth://totp/' then 'a' x 1e6", 'ERR_URI_TOO_LONG', `otpauth://totp/${'a'.repeat(M)}`],
-  ] as const)('refuses %s with %s', async (name, code, s) => {
+  it.each(
+    [
+      ["'A', ' ' x 1e6, 'A'", 'ERR_URI_TOO_LONG', `A${' '.repeat(M)}A`],
+      ["' ' x 1e6", 'ERR_URI_INVALID_SCHEME', ' '.repeat(M)],
+      ["'otpauth://totp/' then 'a' x 1e6", 'ERR_URI_TOO_LONG', `otpauth://totp/${'a'.repeat(M)}`],
+    ] as const,
+  )('refuses %s with %s', async (name, code, s) => {
     const outcome = await timed(() => parseKeyURI(s));
     expect(outcome.code, name).toBe(code);
     expect(outcome.ms, name).toBeLessThan(LIMIT_MS);
@@ -252,15 +283,32 @@ describe('array arguments are bounded before they are read', () => {
     array.length = 2 ** 32 - 1;
     return array;
   };
-  const claims = (length: number): unknown[] => new Proxy([], { get: (target, property) => (property === 'length' ? length : Reflect.get(target, property)) });
+  const claims = (length: number): unknown[] =>
+    new Proxy([], {
+      get: (target, property) => (property === 'length' ? length : Reflect.get(target, property)),
+    });
 
-  it.each([
-    ['findRecoveryCode hashes of length 2^32-1', () => findRecoveryCode({ code: 'x', hashes: huge() as string[] })],
-    ['findRecoveryCode hashes claiming 10^9 entries', () => findRecoveryCode({ code: '0000-0000-0000-0000', hashes: claims(1e9) as string[] })],
-    ['findRecoveryCode hashes of 1,001 entries', () => findRecoveryCode({ code: 'x', hashes: new Array<string>(1001).fill('sha256:') })],
-    ['buildMigrationURIs keys of length 2^32-1', () => buildMigrationURIs(huge() as KeyURI[])],
-    ['buildMigrationURIs keys claiming 10^9 entries', () => buildMigrationURIs(claims(1e9) as KeyURI[])],
-  ] as const)('refuses %s with ERR_INVALID_OPTION at once', async (name, call) => {
+  it.each(
+    [
+      [
+        'findRecoveryCode hashes of length 2^32-1',
+        () => findRecoveryCode({ code: 'x', hashes: huge() as string[] }),
+      ],
+      [
+        'findRecoveryCode hashes claiming 10^9 entries',
+        () => findRecoveryCode({ code: '0000-0000-0000-0000', hashes: claims(1e9) as string[] }),
+      ],
+      [
+        'findRecoveryCode hashes of 1,001 entries',
+        () => findRecoveryCode({ code: 'x', hashes: new Array<string>(1001).fill('sha256:') }),
+      ],
+      ['buildMigrationURIs keys of length 2^32-1', () => buildMigrationURIs(huge() as KeyURI[])],
+      [
+        'buildMigrationURIs keys claiming 10^9 entries',
+        () => buildMigrationURIs(claims(1e9) as KeyURI[]),
+      ],
+    ] as const,
+  )('refuses %s with ERR_INVALID_OPTION at once', async (name, call) => {
     const outcome = await timed(call);
     expect(outcome.code, `${name}: ${String(outcome.escaped)}`).toBe('ERR_INVALID_OPTION');
     expect(outcome.ms, name).toBeLessThan(LIMIT_MS);
@@ -271,6 +319,8 @@ describe('array arguments are bounded before they are read', () => {
     const hashes = new Array<string>(999).fill('sha256:x').concat(await hashRecoveryCode(code));
     expect(await findRecoveryCode({ code, hashes })).toBe(999);
     const key = parseKeyURI('otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example');
-    expect(buildMigrationURIs(new Array<KeyURI>(10_000).fill(key), { batchSize: 10 })).toHaveLength(1000);
+    expect(buildMigrationURIs(new Array<KeyURI>(10_000).fill(key), { batchSize: 10 })).toHaveLength(
+      1000,
+    );
   });
 });

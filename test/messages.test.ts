@@ -14,30 +14,45 @@ import {
   generateTOTP,
   hashRecoveryCode,
   isOTPError,
+  type KeyURI,
   openSecret,
+  type OTPErrorCode,
   parseKeyURI,
   parseMigrationURI,
   sealSecret,
-  type KeyURI,
-  type OTPErrorCode,
 } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
 import { seededRandom } from './helpers/random.js';
 import { referenceBase32 } from './helpers/reference.js';
 
 // Read with JSON.parse rather than imported: Vite's JSON transform rejects the lone surrogate one case holds.
-const corpus = JSON.parse(readFileSync(new URL('../vectors/otpauth-uri.json', import.meta.url), 'utf8')) as {
+const corpus = JSON.parse(
+  readFileSync(new URL('../vectors/otpauth-uri.json', import.meta.url), 'utf8'),
+) as {
   valid: { name: string; uri: string; key: { secret: string } }[];
 };
-const migrations = JSON.parse(readFileSync(new URL('../vectors/otpauth-migration.json', import.meta.url), 'utf8')) as {
+const migrations = JSON.parse(
+  readFileSync(new URL('../vectors/otpauth-migration.json', import.meta.url), 'utf8'),
+) as {
   valid: { name: string; uri: string; keys: { secret: string }[] }[];
 };
 
 const MARKER = 'Qz7mark';
 const percent = (text: string, upper: boolean): string =>
-  [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
+  [...text].map((c) =>
+    `%${c.charCodeAt(0).toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`
+  ).join('');
 /** The marker as it may be written in a URI: raw in three cases, fully and partly percent-encoded. */
-const FORMS = [MARKER, MARKER.toUpperCase(), MARKER.toLowerCase(), percent(MARKER, true), percent(MARKER, false), 'Qz%37mark', 'Q%7A7m%61rk', 'qz7%6Dark'];
+const FORMS = [
+  MARKER,
+  MARKER.toUpperCase(),
+  MARKER.toLowerCase(),
+  percent(MARKER, true),
+  percent(MARKER, false),
+  'Qz%37mark',
+  'Q%7A7m%61rk',
+  'qz7%6Dark',
+];
 
 /** `text` with every valid %XX decoded (others left as they are), lower-cased. */
 function decodedLower(text: string): string {
@@ -63,7 +78,9 @@ function secretRuns(secret: string): string[] {
 /** Every message of an error and of the causes under it. */
 function messages(error: unknown): string[] {
   const out: string[] = [];
-  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) out.push(e.message);
+  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    out.push(e.message);
+  }
   return out;
 }
 
@@ -74,8 +91,15 @@ function expectClean(error: unknown, secrets: readonly string[], where: string):
     const decoded = decodedLower(message);
     const context = `${where}\n  message: ${JSON.stringify(message)}`;
     expect(decoded.includes(MARKER.toLowerCase()), `marker in message: ${context}`).toBe(false);
-    expect(lower.includes(percent(MARKER, false).slice(0, 9)), `percent-encoded marker in message: ${context}`).toBe(false);
-    for (const secret of secrets) for (const run of secretRuns(secret)) expect(lower.includes(run), `secret run "${run}" in message: ${context}`).toBe(false);
+    expect(
+      lower.includes(percent(MARKER, false).slice(0, 9)),
+      `percent-encoded marker in message: ${context}`,
+    ).toBe(false);
+    for (const secret of secrets) {
+      for (const run of secretRuns(secret)) {
+        expect(lower.includes(run), `secret run "${run}" in message: ${context}`).toBe(false);
+      }
+    }
   }
 }
 
@@ -90,7 +114,37 @@ function refusal(fn: () => unknown, where: string): (Error & { code: OTPErrorCod
   return undefined;
 }
 
-const PIECES = ['%', '%3A', '%3a', ':', '&', '=', '?', '#', '/', '+', '%2', '%ZZ', '%C3', '%ED%A0%80', '\ud800', '\0', '%00', '%7F', '%C2%85', '%E2%80%AE', '\u202e', ' ', '\u{1F600}', 'secret=', 'digits=9', 'counter=1', '@', 'totp', 'hotp'];
+const PIECES = [
+  '%',
+  '%3A',
+  '%3a',
+  ':',
+  '&',
+  '=',
+  '?',
+  '#',
+  '/',
+  '+',
+  '%2',
+  '%ZZ',
+  '%C3',
+  '%ED%A0%80',
+  '\ud800',
+  '\0',
+  '%00',
+  '%7F',
+  '%C2%85',
+  '%E2%80%AE',
+  '\u202e',
+  ' ',
+  '\u{1F600}',
+  'secret=',
+  'digits=9',
+  'counter=1',
+  '@',
+  'totp',
+  'hotp',
+];
 /** Parameters that are refused for their value or their repetition, holding the marker. */
 const MARKED_PARAMETERS = (m: string): string[] => [
   `&${m}=1&${m}=2`,
@@ -128,15 +182,18 @@ function variant(rng: ReturnType<typeof seededRandom>, uri: string): string {
   let out = uri;
   for (let n = rng.int(1, 2); n > 0; n--) {
     const at = markedPlace(rng, out);
-    out = out.slice(0, at) + (rng.int(0, 3) === 0 ? rng.pick(MARKED_PARAMETERS(m)) : m) + out.slice(at);
+    out = out.slice(0, at) + (rng.int(0, 3) === 0 ? rng.pick(MARKED_PARAMETERS(m)) : m) +
+      out.slice(at);
   }
   for (let n = rng.int(0, 3); n > 0; n--) {
     const at = rng.int(0, out.length);
     const op = rng.int(0, 3);
-    out =
-      op === 0 ? out.slice(0, at) + rng.pick(PIECES) + out.slice(at)
-      : op === 1 ? out.slice(0, at) + out.slice(at + rng.int(1, 5))
-      : op === 2 ? out.slice(0, at) + out.slice(at).toUpperCase()
+    out = op === 0
+      ? out.slice(0, at) + rng.pick(PIECES) + out.slice(at)
+      : op === 1
+      ? out.slice(0, at) + out.slice(at + rng.int(1, 5))
+      : op === 2
+      ? out.slice(0, at) + out.slice(at).toUpperCase()
       : out.slice(0, at) + rng.pick(MARKED_PARAMETERS(rng.pick(FORMS))) + out.slice(at);
   }
   return out;
@@ -166,26 +223,90 @@ describe('parseKeyURI: no marker and no run of the secret in any message', () =>
     expect(3000 - parsed, rng.tag).toBeGreaterThan(1500);
   });
 
-  it.each([
-    ['a secret run into a parameter name with a bad escape', 'otpauth://totp/x?issuer=A&JBSWY3DPEHPK3PXPJBSW%ZZ=1', 'ERR_URI_INVALID_ENCODING'],
-    ['a secret as a repeated unknown parameter', 'otpauth://totp/x?issuer=A&JBSWY3DPEHPK3PXP=1&JBSWY3DPEHPK3PXP=2', 'ERR_URI_DUPLICATE_PARAMETER'],
-    ['the same after a secret', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&JBSWY3DPEHPK3PXP=1&JBSWY3DPEHPK3PXP=2', 'ERR_URI_DUPLICATE_PARAMETER'],
-    ['a secret as a parameter name with an encoded control', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&JBSWY3DPEHPK3PXP%00=1', 'ERR_URI_INVALID_CHARACTER'],
-    ['a secret as a parameter value with a bad escape', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&image=JBSWY3DPEHPK3PXP%ZZ', 'ERR_URI_INVALID_ENCODING'],
-    ['a secret with one bad character', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PX1', 'ERR_URI_INVALID_SECRET'],
-    ['a secret of an impossible length', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXPA', 'ERR_URI_INVALID_SECRET'],
-    ['a secret given twice', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXQ', 'ERR_URI_DUPLICATE_PARAMETER'],
-    ['a secret in the label with a control', 'otpauth://totp/JBSWY3DPEHPK3PXP%00?secret=JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_CHARACTER'],
-    ['a secret in the label with a bidirectional control', 'otpauth://totp/JBSWY3DPEHPK3PXP%E2%80%AE?secret=JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_LABEL'],
-    ['a secret as the issuer with a zero-width space', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=JBSWY3DPEHPK3PXP%E2%80%8B', 'ERR_URI_INVALID_LABEL'],
-    ['a secret as the algorithm', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_PARAMETER'],
-    ['a secret as the scheme', 'JBSWY3DPEHPK3PXP://totp/x?secret=JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_SCHEME'],
-    ['a secret as the type', 'otpauth://JBSWY3DPEHPK3PXP/x?secret=JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_TYPE'],
-    ['a secret in a fragment', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP#JBSWY3DPEHPK3PXP', 'ERR_URI_INVALID_CHARACTER'],
-  ] as const)('refuses %s without a word of it: %s', (_, uri, code) => {
+  it.each(
+    [
+      [
+        'a secret run into a parameter name with a bad escape',
+        'otpauth://totp/x?issuer=A&JBSWY3DPEHPK3PXPJBSW%ZZ=1',
+        'ERR_URI_INVALID_ENCODING',
+      ],
+      [
+        'a secret as a repeated unknown parameter',
+        'otpauth://totp/x?issuer=A&JBSWY3DPEHPK3PXP=1&JBSWY3DPEHPK3PXP=2',
+        'ERR_URI_DUPLICATE_PARAMETER',
+      ],
+      [
+        'the same after a secret',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&JBSWY3DPEHPK3PXP=1&JBSWY3DPEHPK3PXP=2',
+        'ERR_URI_DUPLICATE_PARAMETER',
+      ],
+      [
+        'a secret as a parameter name with an encoded control',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&JBSWY3DPEHPK3PXP%00=1',
+        'ERR_URI_INVALID_CHARACTER',
+      ],
+      [
+        'a secret as a parameter value with a bad escape',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&image=JBSWY3DPEHPK3PXP%ZZ',
+        'ERR_URI_INVALID_ENCODING',
+      ],
+      [
+        'a secret with one bad character',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PX1',
+        'ERR_URI_INVALID_SECRET',
+      ],
+      [
+        'a secret of an impossible length',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXPA',
+        'ERR_URI_INVALID_SECRET',
+      ],
+      [
+        'a secret given twice',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXQ',
+        'ERR_URI_DUPLICATE_PARAMETER',
+      ],
+      [
+        'a secret in the label with a control',
+        'otpauth://totp/JBSWY3DPEHPK3PXP%00?secret=JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_CHARACTER',
+      ],
+      [
+        'a secret in the label with a bidirectional control',
+        'otpauth://totp/JBSWY3DPEHPK3PXP%E2%80%AE?secret=JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_LABEL',
+      ],
+      [
+        'a secret as the issuer with a zero-width space',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=JBSWY3DPEHPK3PXP%E2%80%8B',
+        'ERR_URI_INVALID_LABEL',
+      ],
+      [
+        'a secret as the algorithm',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_PARAMETER',
+      ],
+      [
+        'a secret as the scheme',
+        'JBSWY3DPEHPK3PXP://totp/x?secret=JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_SCHEME',
+      ],
+      [
+        'a secret as the type',
+        'otpauth://JBSWY3DPEHPK3PXP/x?secret=JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_TYPE',
+      ],
+      [
+        'a secret in a fragment',
+        'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP#JBSWY3DPEHPK3PXP',
+        'ERR_URI_INVALID_CHARACTER',
+      ],
+    ] as const,
+  )('refuses %s without a word of it: %s', (_, uri, code) => {
     const error = refusal(() => parseKeyURI(uri), uri);
     expect(error?.code, uri).toBe(code);
-    for (const message of messages(error)) expect(message.toLowerCase(), uri).not.toContain('jbswy3dp');
+    for (const message of messages(error)) {
+      expect(message.toLowerCase(), uri).not.toContain('jbswy3dp');
+    }
     expectClean(error, ['JBSWY3DPEHPK3PXP'], uri);
   });
 });
@@ -196,11 +317,16 @@ function base64(bytes: Uint8Array, rng: ReturnType<typeof seededRandom>): string
   for (const b of bytes) binary += String.fromCharCode(b);
   const text = btoa(binary);
   const r = rng.int(0, 2);
-  return r === 0 ? encodeURIComponent(text) : r === 1 ? text.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_') : text.replace(/=+$/, '');
+  return r === 0
+    ? encodeURIComponent(text)
+    : r === 1
+    ? text.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_')
+    : text.replace(/=+$/, '');
 }
 
 function payloadOf(uri: string): Uint8Array {
-  const data = decodeURIComponent(uri.slice(uri.indexOf('data=') + 5)).replaceAll('-', '+').replaceAll('_', '/');
+  const data = decodeURIComponent(uri.slice(uri.indexOf('data=') + 5)).replaceAll('-', '+')
+    .replaceAll('_', '/');
   return Uint8Array.from(atob(data + '='.repeat(-data.length & 3)), (c) => c.charCodeAt(0));
 }
 
@@ -225,13 +351,30 @@ describe('parseMigrationURI: no marker, no name and no run of a secret in any me
         params: {},
       });
     }
-    for (const uri of buildMigrationURIs(keys)) marked.push({ uri, secrets: keys.map((key) => key.secret) });
+    for (const uri of buildMigrationURIs(keys)) {
+      marked.push({
+        uri,
+        secrets: keys.map((key) => key.secret),
+      });
+    }
   }
-  const seeds = [...migrations.valid.map((v) => ({ uri: v.uri, secrets: v.keys.map((key) => key.secret) })), ...marked];
+  const seeds = [
+    ...migrations.valid.map((v) => ({ uri: v.uri, secrets: v.keys.map((key) => key.secret) })),
+    ...marked,
+  ];
 
   it('1,000 seeded mutated payloads and URIs: every refusal is clean', () => {
     const te = new TextEncoder();
-    const insertions = [te.encode(MARKER), te.encode(`${MARKER}\u0000`), te.encode(`\u202e${MARKER}`), new Uint8Array([0x7f]), new Uint8Array([0xc2, 0x85]), new Uint8Array([0xff, 0xfe]), new Uint8Array([0x12, 0x40]), new Uint8Array([0x28, 0x09])];
+    const insertions = [
+      te.encode(MARKER),
+      te.encode(`${MARKER}\u0000`),
+      te.encode(`\u202e${MARKER}`),
+      new Uint8Array([0x7f]),
+      new Uint8Array([0xc2, 0x85]),
+      new Uint8Array([0xff, 0xfe]),
+      new Uint8Array([0x12, 0x40]),
+      new Uint8Array([0x28, 0x09]),
+    ];
     const codes = new Map<string, number>();
     let parsed = 0;
     for (let i = 0; i < 1000; i++) {
@@ -253,7 +396,12 @@ describe('parseMigrationURI: no marker, no name and no run of a secret in any me
       if (rng.int(0, 2) === 0) {
         // URI-level: the marker, a second data, or a fuzz piece somewhere.
         const at = rng.int(0, uri.length);
-        const piece = rng.pick([...FORMS, `&data=${rng.pick(FORMS)}`, `&${rng.pick(FORMS)}=1`, ...PIECES]);
+        const piece = rng.pick([
+          ...FORMS,
+          `&data=${rng.pick(FORMS)}`,
+          `&${rng.pick(FORMS)}=1`,
+          ...PIECES,
+        ]);
         uri = uri.slice(0, at) + piece + uri.slice(at);
       }
       const where = `${rng.tag} case ${i}: ${JSON.stringify(uri)}`;
@@ -264,9 +412,14 @@ describe('parseMigrationURI: no marker, no name and no run of a secret in any me
       }
       codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
       expectClean(error, seed.secrets, where);
-      for (const message of messages(error)) expect(message.toLowerCase(), `the account name in a message: ${where}`).not.toContain('alice');
+      for (const message of messages(error)) {
+        expect(message.toLowerCase(), `the account name in a message: ${where}`).not.toContain(
+          'alice',
+        );
+      }
     }
-    expect(codes.get('ERR_MIGRATION_INVALID') ?? 0, `${rng.tag}: ${JSON.stringify([...codes])}`).toBeGreaterThan(200);
+    expect(codes.get('ERR_MIGRATION_INVALID') ?? 0, `${rng.tag}: ${JSON.stringify([...codes])}`)
+      .toBeGreaterThan(200);
     expect(codes.size, `${rng.tag}: ${JSON.stringify([...codes])}`).toBeGreaterThanOrEqual(4);
     expect(parsed, rng.tag).toBeGreaterThan(20);
   });
@@ -277,7 +430,12 @@ describe('the builders and other functions: no marker and no secret in any messa
   const base = { secret: S, account: 'alice', issuer: 'Example' };
 
   /** Calls `fn`, which must throw an OTPError of `code`, whose messages are clean. */
-  async function refusedClean(fn: () => unknown, code: OTPErrorCode, where: string, secrets: readonly string[] = [S]): Promise<void> {
+  async function refusedClean(
+    fn: () => unknown,
+    code: OTPErrorCode,
+    where: string,
+    secrets: readonly string[] = [S],
+  ): Promise<void> {
     let caught: unknown;
     try {
       await fn();
@@ -287,70 +445,174 @@ describe('the builders and other functions: no marker and no secret in any messa
     expect(isOTPError(caught), `${where}: ${String(caught)}`).toBe(true);
     expect((caught as { code: string }).code, where).toBe(code);
     expectClean(caught, secrets, where);
-    for (const message of messages(caught)) expect(message.toLowerCase(), where).not.toContain('qz7markname');
+    for (const message of messages(caught)) {
+      expect(message.toLowerCase(), where).not.toContain('qz7markname');
+    }
   }
 
-  it.each([
-    ["params { 'Qz7mark!': 'x' } (a bad name)", { params: { 'Qz7mark!': 'x' } }],
-    ['params { Qz7markName: 1 } (a value that is not a string)', { params: { Qz7markName: 1 } }],
-    ['params { image: 1 }', { params: { image: 1 } }],
-    ["params { Qz7markName: 'x\\u0000' } (a control in the value)", { params: { Qz7markName: 'x\u0000' } }],
-    ["params { Qz7markName: '\\ud800' } (a lone surrogate in the value)", { params: { Qz7markName: '\ud800' } }],
-    ["params { SECRET: 'Qz7mark' } (a known name)", { params: { SECRET: 'Qz7mark' } }],
-    ["params { 'Qz7mark name': 'Qz7mark' } (a space in the name)", { params: { 'Qz7mark name': 'Qz7mark' } }],
-    ['params Qz7mark (not an object)', { params: 'Qz7mark' }],
-    ["account 'Qz7mark\\u0000'", { account: 'Qz7mark\u0000' }],
-    ["account 'Qz7mark\\u202e'", { account: 'Qz7mark\u202e' }],
-    ["account ' Qz7mark' after a prefix", { account: ' Qz7mark' }],
-    ["account 'Qz7mark:x' with no prefix", { account: 'Qz7mark:x', issuer: undefined }],
-    ["issuer 'Qz7mark:'", { issuer: 'Qz7mark:' }],
-    ["issuer 'Qz7mark\\u200b'", { issuer: 'Qz7mark\u200b' }],
-    ["labelIssuer 'Qz7mark\\u2066'", { labelIssuer: 'Qz7mark\u2066' }],
-    ["algorithm 'Qz7mark'", { algorithm: 'Qz7mark' }],
-    ["type 'Qz7mark'", { type: 'Qz7mark' }],
-    ["digits 'Qz7mark'", { digits: 'Qz7mark' }],
-    ['a counter on totp', { counter: 1 }],
-  ] as const)('buildKeyURI with %s is refused with ERR_INVALID_OPTION, naming no input', async (what, change) => {
-    await refusedClean(() => buildKeyURI({ ...base, ...change } as never), 'ERR_INVALID_OPTION', what);
-  });
+  it.each(
+    [
+      ["params { 'Qz7mark!': 'x' } (a bad name)", { params: { 'Qz7mark!': 'x' } }],
+      ['params { Qz7markName: 1 } (a value that is not a string)', { params: { Qz7markName: 1 } }],
+      ['params { image: 1 }', { params: { image: 1 } }],
+      ["params { Qz7markName: 'x\\u0000' } (a control in the value)", {
+        params: { Qz7markName: 'x\u0000' },
+      }],
+      ["params { Qz7markName: '\\ud800' } (a lone surrogate in the value)", {
+        params: { Qz7markName: '\ud800' },
+      }],
+      ["params { SECRET: 'Qz7mark' } (a known name)", { params: { SECRET: 'Qz7mark' } }],
+      ["params { 'Qz7mark name': 'Qz7mark' } (a space in the name)", {
+        params: { 'Qz7mark name': 'Qz7mark' },
+      }],
+      ['params Qz7mark (not an object)', { params: 'Qz7mark' }],
+      ["account 'Qz7mark\\u0000'", { account: 'Qz7mark\u0000' }],
+      ["account 'Qz7mark\\u202e'", { account: 'Qz7mark\u202e' }],
+      ["account ' Qz7mark' after a prefix", { account: ' Qz7mark' }],
+      ["account 'Qz7mark:x' with no prefix", { account: 'Qz7mark:x', issuer: undefined }],
+      ["issuer 'Qz7mark:'", { issuer: 'Qz7mark:' }],
+      ["issuer 'Qz7mark\\u200b'", { issuer: 'Qz7mark\u200b' }],
+      ["labelIssuer 'Qz7mark\\u2066'", { labelIssuer: 'Qz7mark\u2066' }],
+      ["algorithm 'Qz7mark'", { algorithm: 'Qz7mark' }],
+      ["type 'Qz7mark'", { type: 'Qz7mark' }],
+      ["digits 'Qz7mark'", { digits: 'Qz7mark' }],
+      ['a counter on totp', { counter: 1 }],
+    ] as const,
+  )(
+    'buildKeyURI with %s is refused with ERR_INVALID_OPTION, naming no input',
+    async (what, change) => {
+      await refusedClean(
+        () => buildKeyURI({ ...base, ...change } as never),
+        'ERR_INVALID_OPTION',
+        what,
+      );
+    },
+  );
 
-  it.each([
-    ['one bad character', 'JBSWY3DPEHPK3PX!', 'ERR_BASE32_INVALID_CHARACTER'],
-    ['a misplaced pad', 'JBSWY3DP=EHPK3PXP', 'ERR_BASE32_INVALID_PADDING'],
-    ['an impossible length', 'JBSWY3DPEHPK3PXPA', 'ERR_BASE32_INVALID_LENGTH'],
-    ['the marker and a bad character', `${MARKER}JBSWY3DP!`, 'ERR_BASE32_INVALID_CHARACTER'],
-  ] as const)('every secret-taking function refuses a secret with %s, quoting none of it', async (what, secret, code) => {
-    await refusedClean(() => buildKeyURI({ ...base, secret }), code, `buildKeyURI ${what}`);
-    await refusedClean(() => buildMigrationURIs([{ ...parseKeyURI(`otpauth://totp/a?secret=${S}`), secret }]), code, `buildMigrationURIs ${what}`);
-    await refusedClean(() => sealSecret({ secret, key: new Uint8Array(32) }), code, `sealSecret ${what}`);
-    await refusedClean(() => generateTOTP({ secret }), code, `generateTOTP ${what}`);
-    await refusedClean(() => decodeBase32(secret), code, `decodeBase32 ${what}`);
-  });
+  it.each(
+    [
+      ['one bad character', 'JBSWY3DPEHPK3PX!', 'ERR_BASE32_INVALID_CHARACTER'],
+      ['a misplaced pad', 'JBSWY3DP=EHPK3PXP', 'ERR_BASE32_INVALID_PADDING'],
+      ['an impossible length', 'JBSWY3DPEHPK3PXPA', 'ERR_BASE32_INVALID_LENGTH'],
+      ['the marker and a bad character', `${MARKER}JBSWY3DP!`, 'ERR_BASE32_INVALID_CHARACTER'],
+    ] as const,
+  )(
+    'every secret-taking function refuses a secret with %s, quoting none of it',
+    async (what, secret, code) => {
+      await refusedClean(() => buildKeyURI({ ...base, secret }), code, `buildKeyURI ${what}`);
+      await refusedClean(
+        () => buildMigrationURIs([{ ...parseKeyURI(`otpauth://totp/a?secret=${S}`), secret }]),
+        code,
+        `buildMigrationURIs ${what}`,
+      );
+      await refusedClean(
+        () => sealSecret({ secret, key: new Uint8Array(32) }),
+        code,
+        `sealSecret ${what}`,
+      );
+      await refusedClean(() => generateTOTP({ secret }), code, `generateTOTP ${what}`);
+      await refusedClean(() => decodeBase32(secret), code, `decodeBase32 ${what}`);
+    },
+  );
 
   it('buildMigrationURIs refuses keys it cannot carry without quoting their fields', async () => {
     const key = parseKeyURI(`otpauth://totp/${MARKER}:${MARKER}?secret=${S}&issuer=${MARKER}`);
-    await refusedClean(() => buildMigrationURIs([{ ...key, digits: 7 }]), 'ERR_INVALID_OPTION', 'digits 7');
-    await refusedClean(() => buildMigrationURIs([{ ...key, period: 60 }]), 'ERR_INVALID_OPTION', 'period 60');
-    await refusedClean(() => buildMigrationURIs([{ ...key, account: `${MARKER}\u0000` }]), 'ERR_INVALID_OPTION', 'control in account');
-    await refusedClean(() => buildMigrationURIs([{ ...key, issuer: `${MARKER}:x` }]), 'ERR_INVALID_OPTION', 'colon in issuer');
-    await refusedClean(() => buildMigrationURIs([{ ...key, type: MARKER as 'totp' }]), 'ERR_INVALID_OPTION', 'type');
-    await refusedClean(() => buildMigrationURIs([{ ...key, account: MARKER.repeat(1000) }]), 'ERR_INVALID_OPTION', 'too long for one URI');
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, digits: 7 }]),
+      'ERR_INVALID_OPTION',
+      'digits 7',
+    );
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, period: 60 }]),
+      'ERR_INVALID_OPTION',
+      'period 60',
+    );
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, account: `${MARKER}\u0000` }]),
+      'ERR_INVALID_OPTION',
+      'control in account',
+    );
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, issuer: `${MARKER}:x` }]),
+      'ERR_INVALID_OPTION',
+      'colon in issuer',
+    );
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, type: MARKER as 'totp' }]),
+      'ERR_INVALID_OPTION',
+      'type',
+    );
+    await refusedClean(
+      () => buildMigrationURIs([{ ...key, account: MARKER.repeat(1000) }]),
+      'ERR_INVALID_OPTION',
+      'too long for one URI',
+    );
   });
 
   it('the other string-taking functions refuse marked text without quoting it', async () => {
-    const pepper = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    await refusedClean(() => hashRecoveryCode(`${MARKER}-abcd-efgh-jkmn`), 'ERR_RECOVERY_CODE_INVALID', 'hashRecoveryCode');
-    await refusedClean(() => hashRecoveryCode('0000-0000-0000-0000', { key: pepper, context: `${MARKER}\ud800` }), 'ERR_INVALID_OPTION', 'recovery context');
-    await refusedClean(() => sealSecret({ secret: S, key: new Uint8Array(32), context: `\ud800${MARKER}` }), 'ERR_INVALID_OPTION', 'seal context');
-    await refusedClean(() => openSecret({ sealed: `v1.${MARKER}.${MARKER}`, key: new Uint8Array(32) }), 'ERR_SEAL_INVALID', 'openSecret');
+    const pepper = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(32),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    await refusedClean(
+      () => hashRecoveryCode(`${MARKER}-abcd-efgh-jkmn`),
+      'ERR_RECOVERY_CODE_INVALID',
+      'hashRecoveryCode',
+    );
+    await refusedClean(
+      () => hashRecoveryCode('0000-0000-0000-0000', { key: pepper, context: `${MARKER}\ud800` }),
+      'ERR_INVALID_OPTION',
+      'recovery context',
+    );
+    await refusedClean(
+      () => sealSecret({ secret: S, key: new Uint8Array(32), context: `\ud800${MARKER}` }),
+      'ERR_INVALID_OPTION',
+      'seal context',
+    );
+    await refusedClean(
+      () => openSecret({ sealed: `v1.${MARKER}.${MARKER}`, key: new Uint8Array(32) }),
+      'ERR_SEAL_INVALID',
+      'openSecret',
+    );
     const sealed = await sealSecret({ secret: S, key: new Uint8Array(32), context: MARKER });
-    await refusedClean(() => openSecret({ sealed, key: new Uint8Array(32), context: `${MARKER}x` }), 'ERR_SEAL_INVALID', 'openSecret wrong context');
-    await refusedClean(() => encodeQR(`${MARKER}\ud800`), 'ERR_INVALID_OPTION', 'encodeQR lone surrogate');
-    await refusedClean(() => encodeQR(MARKER.repeat(1100), { ecc: 'H' }), 'ERR_QR_TOO_LONG', 'encodeQR too long');
-    await refusedClean(() => encodeQR(MARKER, { ecc: MARKER as 'L' }), 'ERR_INVALID_OPTION', 'encodeQR ecc');
-    await refusedClean(() => qrToSVG(encodeQR('x'), { dark: MARKER.repeat(0) }), 'ERR_INVALID_OPTION', 'qrToSVG dark');
-    await refusedClean(() => parseKeyURI(`${MARKER}://totp/x?secret=${S}`), 'ERR_URI_INVALID_SCHEME', 'parseKeyURI scheme');
-    await refusedClean(() => parseMigrationURI(`otpauth-migration://offline?data=${MARKER}%ZZ`), 'ERR_MIGRATION_INVALID', 'parseMigrationURI data');
+    await refusedClean(
+      () => openSecret({ sealed, key: new Uint8Array(32), context: `${MARKER}x` }),
+      'ERR_SEAL_INVALID',
+      'openSecret wrong context',
+    );
+    await refusedClean(
+      () => encodeQR(`${MARKER}\ud800`),
+      'ERR_INVALID_OPTION',
+      'encodeQR lone surrogate',
+    );
+    await refusedClean(
+      () => encodeQR(MARKER.repeat(1100), { ecc: 'H' }),
+      'ERR_QR_TOO_LONG',
+      'encodeQR too long',
+    );
+    await refusedClean(
+      () => encodeQR(MARKER, { ecc: MARKER as 'L' }),
+      'ERR_INVALID_OPTION',
+      'encodeQR ecc',
+    );
+    await refusedClean(
+      () => qrToSVG(encodeQR('x'), { dark: MARKER.repeat(0) }),
+      'ERR_INVALID_OPTION',
+      'qrToSVG dark',
+    );
+    await refusedClean(
+      () => parseKeyURI(`${MARKER}://totp/x?secret=${S}`),
+      'ERR_URI_INVALID_SCHEME',
+      'parseKeyURI scheme',
+    );
+    await refusedClean(
+      () => parseMigrationURI(`otpauth-migration://offline?data=${MARKER}%ZZ`),
+      'ERR_MIGRATION_INVALID',
+      'parseMigrationURI data',
+    );
   });
 
   it('200 seeded builder calls with the marker next to a refused character in one field: every refusal is clean', async () => {
@@ -360,10 +622,15 @@ describe('the builders and other functions: no marker and no secret in any messa
     let refused = 0;
     for (let i = 0; i < 200; i++) {
       const field = rng.pick(fields);
-      const value = rng.int(0, 1) === 0 ? `${rng.pick(FORMS)}${rng.pick(bad)}` : `${rng.pick(bad)}${rng.pick(FORMS)}`;
+      const value = rng.int(0, 1) === 0
+        ? `${rng.pick(FORMS)}${rng.pick(bad)}`
+        : `${rng.pick(bad)}${rng.pick(FORMS)}`;
       const secret = referenceBase32(rng.bytes(rng.int(5, 40)));
       const where = `${rng.tag} case ${i}: ${field} ${JSON.stringify(value)}`;
-      const error = refusal(() => buildKeyURI({ secret, account: 'alice', issuer: 'Example', [field]: value }), where);
+      const error = refusal(
+        () => buildKeyURI({ secret, account: 'alice', issuer: 'Example', [field]: value }),
+        where,
+      );
       if (error === undefined) continue;
       refused++;
       expect(error.code, where).toBe('ERR_INVALID_OPTION');

@@ -6,14 +6,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeQR, qrToTerminal, type QRErrorCorrection, type QRMatrix } from '../src/qr/index.js';
+import { encodeQR, type QRErrorCorrection, type QRMatrix, qrToTerminal } from '../src/qr/index.js';
 import { capacity, LEVELS, type QRMode } from './helpers/qr.js';
-import { seededRandom, type Random } from './helpers/random.js';
+import { type Random, seededRandom } from './helpers/random.js';
 
 const found = spawnSync('zbarimg', ['--version'], { encoding: 'utf8' }).status === 0;
 const ci = (process.env.CI ?? '') !== '';
 if (!found && !ci) {
-  console.warn('qr-zbar.test.ts SKIPPED: zbarimg is not installed (apt-get install -y zbar-tools); under CI this test must run.');
+  console.warn(
+    'qr-zbar.test.ts SKIPPED: zbarimg is not installed (apt-get install -y zbar-tools); under CI this test must run.',
+  );
 }
 
 /** A binary PGM (P5) image of `pixels` x `pixels` with `dark(x, y)` in black, `scale` pixels per cell. */
@@ -23,13 +25,18 @@ function pgm(cells: number, scale: number, dark: (x: number, y: number) => boole
   const image = new Uint8Array(header.length + side * side);
   image.set(header);
   for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) image[header.length + y * side + x] = dark(Math.floor(x / scale), Math.floor(y / scale)) ? 0 : 255;
+    for (let x = 0; x < side; x++) {
+      image[header.length + y * side + x] = dark(Math.floor(x / scale), Math.floor(y / scale))
+        ? 0
+        : 255;
+    }
   }
   return image;
 }
 
 /** A symbol with a 4-module quiet zone, 2 to 4 pixels per module. */
-const picture = (q: QRMatrix): Uint8Array => pgm(q.size + 8, q.size > 100 ? 2 : q.size > 50 ? 3 : 4, (x, y) => q.isDark(x - 4, y - 4));
+const picture = (q: QRMatrix): Uint8Array =>
+  pgm(q.size + 8, q.size > 100 ? 2 : q.size > 50 ? 3 : 4, (x, y) => q.isDark(x - 4, y - 4));
 
 /**
  * zbarimg's raw bytes (-Sbinary: no charset guessing) for the given images, in order, concatenated. Only the
@@ -38,25 +45,46 @@ const picture = (q: QRMatrix): Uint8Array => pgm(q.size + 8, q.size > 100 ? 2 : 
  */
 function zbar(files: readonly string[]): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    execFile('zbarimg', ['--quiet', '--raw', '--nodbus', '-Sdisable', '-Sqrcode.enable', '-Sbinary', ...files], { encoding: 'buffer', maxBuffer: 1 << 26 }, (error, stdout) => {
-      // Exit status 4 means "no symbol found" in some image: the comparison below reports which.
-      if (error && (error as { code?: unknown }).code !== 4) reject(error);
-      else resolve(new Uint8Array(stdout));
-    });
+    execFile(
+      'zbarimg',
+      ['--quiet', '--raw', '--nodbus', '-Sdisable', '-Sqrcode.enable', '-Sbinary', ...files],
+      { encoding: 'buffer', maxBuffer: 1 << 26 },
+      (error, stdout) => {
+        // Exit status 4 means "no symbol found" in some image: the comparison below reports which.
+        if (error && (error as { code?: unknown }).code !== 4) {
+          reject(error);
+        } else resolve(new Uint8Array(stdout));
+      },
+    );
   });
 }
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Code points for "long Unicode" texts: Latin-1, Greek and Cyrillic, CJK, Hangul and emoji (1-4 UTF-8 bytes).
-const RANGES: readonly [number, number][] = [[0x20, 0x7e], [0xa1, 0xff], [0x391, 0x3c9], [0x410, 0x44f], [0x4e00, 0x9fa5], [0xac00, 0xd7a3], [0x1f300, 0x1f64f]];
+const RANGES: readonly [number, number][] = [
+  [0x20, 0x7e],
+  [0xa1, 0xff],
+  [0x391, 0x3c9],
+  [0x410, 0x44f],
+  [0x4e00, 0x9fa5],
+  [0xac00, 0xd7a3],
+  [0x1f300, 0x1f64f],
+];
 
 type Kind = 'ascii' | 'unicode' | 'digits' | 'alphanumeric';
-const MODE: Record<Kind, QRMode> = { ascii: 'byte', unicode: 'byte', digits: 'numeric', alphanumeric: 'alphanumeric' };
+const MODE: Record<Kind, QRMode> = {
+  ascii: 'byte',
+  unicode: 'byte',
+  digits: 'numeric',
+  alphanumeric: 'alphanumeric',
+};
 
 function randomChar(rng: Random, kind: Kind): string {
   if (kind === 'digits') return String(rng.int(0, 9));
   if (kind === 'alphanumeric') return ALPHANUMERIC[rng.int(0, 44)] as string;
-  if (kind === 'ascii') return rng.int(0, 40) === 0 ? '\n' : String.fromCharCode(rng.int(0x20, 0x7e));
+  if (kind === 'ascii') {
+    return rng.int(0, 40) === 0 ? '\n' : String.fromCharCode(rng.int(0x20, 0x7e));
+  }
   const [low, high] = rng.pick(RANGES);
   return String.fromCodePoint(rng.int(low, high));
 }
@@ -100,7 +128,12 @@ function cases(rng: Random): Case[] {
       const mode = MODE[kind];
       const below = v === 1 ? 0 : capacity(ecc, v - 1, mode);
       const target = rng.int(below + 1, capacity(ecc, v, mode));
-      out.push({ text: randomText(rng, kind, target), ecc, expectVersion: v, label: `${kind} ${target} at ${ecc}, version ${v}` });
+      out.push({
+        text: randomText(rng, kind, target),
+        ecc,
+        expectVersion: v,
+        label: `${kind} ${target} at ${ecc}, version ${v}`,
+      });
     }
   }
   for (let k = 0; k < 160; k++) {
@@ -110,7 +143,12 @@ function cases(rng: Random): Case[] {
     const max = capacity(ecc, 40, MODE[kind]);
     const target = rng.int(0, 3) === 0 ? rng.int(1, max) : rng.int(1, Math.min(max, 300));
     const minVersion = rng.int(0, 4) === 0 ? rng.int(1, 40) : undefined;
-    out.push({ text: randomText(rng, kind, target), ecc, ...(minVersion ? { minVersion } : {}), label: `${kind} ${target} at ${ecc}${minVersion ? `, minVersion ${minVersion}` : ''}` });
+    out.push({
+      text: randomText(rng, kind, target),
+      ecc,
+      ...(minVersion ? { minVersion } : {}),
+      label: `${kind} ${target} at ${ecc}${minVersion ? `, minVersion ${minVersion}` : ''}`,
+    });
   }
   return out;
 }
@@ -120,7 +158,9 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('zbarimg is installed (CI installs zbar-tools; the test may not skip there)', () => {
-    expect(found, 'zbarimg not found: apt-get install -y --no-install-recommends zbar-tools').toBe(true);
+    expect(found, 'zbarimg not found: apt-get install -y --no-install-recommends zbar-tools').toBe(
+      true,
+    );
   });
 
   it('decodes 320 seeded random texts (ASCII, long Unicode, digits, alphanumerics; every level; versions 1-40) to the input', async () => {
@@ -130,7 +170,9 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
     const versions = new Set<string>();
     all.forEach((c, i) => {
       const q = encodeQR(c.text, { ecc: c.ecc, minVersion: c.minVersion });
-      if (c.expectVersion !== undefined) expect(q.version, `${c.label} ${rng.tag}`).toBe(c.expectVersion);
+      if (c.expectVersion !== undefined) {
+        expect(q.version, `${c.label} ${rng.tag}`).toBe(c.expectVersion);
+      }
       if (c.minVersion !== undefined) expect(q.version).toBeGreaterThanOrEqual(c.minVersion);
       versions.add(`${q.ecc}${q.version}`);
       c.label += ` -> ${q.ecc}-${q.version} mask ${q.mask}`;
@@ -143,7 +185,9 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
     // Batches of 20 images per zbarimg run, two runs at a time.
     const encoder = new TextEncoder();
     const batches: number[][] = [];
-    for (let i = 0; i < all.length; i += 20) batches.push(Array.from({ length: Math.min(20, all.length - i) }, (_, k) => i + k));
+    for (let i = 0; i < all.length; i += 20) {
+      batches.push(Array.from({ length: Math.min(20, all.length - i) }, (_, k) => i + k));
+    }
     const failures: string[] = [];
     const check = async (batch: number[]): Promise<void> => {
       const got = await zbar(batch.map((i) => files[i] as string));
@@ -154,11 +198,15 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
         const one = await zbar([files[i] as string]);
         const expected = encoder.encode(all[i]?.text);
         if (one.length !== expected.length || !one.every((b, k) => b === expected[k])) {
-          failures.push(`#${i} ${all[i]?.label}: decoded ${one.length} bytes, expected ${expected.length}`);
+          failures.push(
+            `#${i} ${all[i]?.label}: decoded ${one.length} bytes, expected ${expected.length}`,
+          );
         }
       }
     };
-    for (let b = 0; b < batches.length; b += 2) await Promise.all(batches.slice(b, b + 2).map(check));
+    for (let b = 0; b < batches.length; b += 2) {
+      await Promise.all(batches.slice(b, b + 2).map(check));
+    }
     expect(failures, rng.tag).toEqual([]);
   });
 
@@ -167,9 +215,12 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
     const files: string[] = [];
     const texts: string[] = [];
     for (let k = 0; k < 8; k++) {
-      const text = `otpkit://${randomText(rng, rng.pick<Kind>(['ascii', 'unicode']), rng.int(10, 200))}`;
+      const text = `otpkit://${
+        randomText(rng, rng.pick<Kind>(['ascii', 'unicode']), rng.int(10, 200))
+      }`;
       const invert = k % 2 === 1;
-      const lines = qrToTerminal(encodeQR(text, { ecc: rng.pick(LEVELS) }), { invert }).split('\n').map((line) => [...line]);
+      const lines = qrToTerminal(encodeQR(text, { ecc: rng.pick(LEVELS) }), { invert }).split('\n')
+        .map((line) => [...line]);
       // Each character is two cells stacked; a block half is the terminal's text colour: light by default, dark when inverted.
       const ink = (x: number, y: number): boolean => {
         const c = lines[y >> 1]?.[x] ?? ' ';
@@ -177,7 +228,10 @@ describe.skipIf(!found && !ci)('decoding with zbarimg (ZBar), an independent rea
       };
       const width = (lines[0] as string[]).length;
       files.push(join(dir, `terminal-${k}.pgm`));
-      writeFileSync(files[k] as string, pgm(Math.max(width, lines.length * 2), 3, (x, y) => ink(x, y) === invert));
+      writeFileSync(
+        files[k] as string,
+        pgm(Math.max(width, lines.length * 2), 3, (x, y) => ink(x, y) === invert),
+      );
       texts.push(text);
     }
     const got = new TextDecoder().decode(await zbar(files));

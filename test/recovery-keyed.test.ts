@@ -7,7 +7,11 @@ import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 
 const PEPPER = Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + 5) & 0xff);
-const importPepper = (bytes: Uint8Array<ArrayBuffer>, hash = 'SHA-256', usages: KeyUsage[] = ['sign']): Promise<CryptoKey> =>
+const importPepper = (
+  bytes: Uint8Array<ArrayBuffer>,
+  hash = 'SHA-256',
+  usages: KeyUsage[] = ['sign'],
+): Promise<CryptoKey> =>
   crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, usages);
 
 /** The documented keyed form, computed with node:crypto: HMAC-SHA-256(key, <UTF-8 bytes of context>:<context><code>). */
@@ -24,7 +28,12 @@ describe('keyed recovery-code hashes', () => {
     const rng = seededRandom();
     const key = await importPepper(PEPPER);
     const contexts = ['', 'user:42', '42', 'ü 😀', ':', '12:user', 'a'.repeat(200)];
-    for (const code of generateRecoveryCodes({ count: 100 }).concat(generateRecoveryCodes({ count: 100 }), generateRecoveryCodes({ count: 100 }))) {
+    for (
+      const code of generateRecoveryCodes({ count: 100 }).concat(
+        generateRecoveryCodes({ count: 100 }),
+        generateRecoveryCodes({ count: 100 }),
+      )
+    ) {
       const context = rng.int(0, 1) === 0 ? rng.pick(contexts) : String(rng.uint32());
       const hash = await hashRecoveryCode(code, { key, context });
       expect(hash, rng.tag).toBe(referenceKeyed(PEPPER, context, canonicalOf(code)));
@@ -39,7 +48,9 @@ describe('keyed recovery-code hashes', () => {
     expect(await findRecoveryCode({ code, hashes: [alice], key, context: 'alice' })).toBe(0);
     expect(await findRecoveryCode({ code, hashes: [alice], key, context: 'mallory' })).toBe(-1);
     // The length prefix keeps "1" + "2..." apart from "12" + "...": no two (context, code) pairs collide.
-    expect(await hashRecoveryCode(code, { key, context: '1' })).not.toBe(await hashRecoveryCode(code, { key, context: '' }));
+    expect(await hashRecoveryCode(code, { key, context: '1' })).not.toBe(
+      await hashRecoveryCode(code, { key, context: '' }),
+    );
   });
 
   it('need the server key: a dump of the hashes alone cannot test a guess (the plain SHA-256 of the code is not it)', async () => {
@@ -55,8 +66,13 @@ describe('keyed recovery-code hashes', () => {
   it('match in any spelling of the code, in constant time over every entry', async () => {
     const key = await importPepper(PEPPER);
     const codes = generateRecoveryCodes({ count: 5 });
-    const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(code, { key, context: 'u' })));
-    const typed = (codes[3] as string).toUpperCase().replace(/-/g, ' ').replace(/0/g, 'O').replace(/1/g, 'I');
+    const hashes = await Promise.all(
+      codes.map((code) => hashRecoveryCode(code, { key, context: 'u' })),
+    );
+    const typed = (codes[3] as string).toUpperCase().replace(/-/g, ' ').replace(/0/g, 'O').replace(
+      /1/g,
+      'I',
+    );
     expect(await findRecoveryCode({ code: typed, hashes, key, context: 'u' })).toBe(3);
   });
 
@@ -74,28 +90,52 @@ describe('keyed recovery-code hashes', () => {
   it('refuse a context without a key, and a key that is not a real HMAC-SHA-256 signing CryptoKey', async () => {
     const [code] = generateRecoveryCodes({ count: 1 }) as [string];
     await expectOTPError(() => hashRecoveryCode(code, { context: 'user:1' }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => findRecoveryCode({ code, hashes: [], context: 'user:1' }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => findRecoveryCode({ code, hashes: [], context: 'user:1' }),
+      'ERR_INVALID_OPTION',
+    );
     const bad: [string, unknown][] = [
       ['HMAC-SHA-1', await importPepper(PEPPER, 'SHA-1')],
       ['verify only', await importPepper(PEPPER, 'SHA-256', ['verify'])],
       ['AES-GCM', await crypto.subtle.importKey('raw', PEPPER, 'AES-GCM', false, ['encrypt'])],
       ['raw bytes', PEPPER],
-      ['a plain object', { type: 'secret', algorithm: { name: 'HMAC', hash: { name: 'SHA-256' } }, usages: ['sign'], [Symbol.toStringTag]: 'CryptoKey' }],
+      ['a plain object', {
+        type: 'secret',
+        algorithm: { name: 'HMAC', hash: { name: 'SHA-256' } },
+        usages: ['sign'],
+        [Symbol.toStringTag]: 'CryptoKey',
+      }],
       ['an object made from CryptoKey.prototype', Object.create(CryptoKey.prototype)],
       ['null', null],
     ];
     for (const [what, key] of bad) {
-      await expectOTPError(() => hashRecoveryCode(code, { key: key as CryptoKey }), 'ERR_INVALID_OPTION', what);
-      await expectOTPError(() => findRecoveryCode({ code, hashes: [], key: key as CryptoKey }), 'ERR_INVALID_OPTION', what);
+      await expectOTPError(
+        () => hashRecoveryCode(code, { key: key as CryptoKey }),
+        'ERR_INVALID_OPTION',
+        what,
+      );
+      await expectOTPError(
+        () => findRecoveryCode({ code, hashes: [], key: key as CryptoKey }),
+        'ERR_INVALID_OPTION',
+        what,
+      );
     }
     const pepper = await importPepper(PEPPER);
-    await expectOTPError(() => hashRecoveryCode(code, { key: pepper, context: 'a\ud800' }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => hashRecoveryCode(code, { key: pepper, context: 'a\ud800' }),
+      'ERR_INVALID_OPTION',
+    );
     await expectOTPError(() => hashRecoveryCode(code, 3 as never), 'ERR_INVALID_OPTION');
   });
 
   it('throw nothing for what a user types: a wrong or malformed code with a key gives -1', async () => {
     const key = await importPepper(PEPPER);
-    const hashes = [await hashRecoveryCode(generateRecoveryCodes({ count: 1 })[0] as string, { key, context: 'u' })];
+    const hashes = [
+      await hashRecoveryCode(generateRecoveryCodes({ count: 1 })[0] as string, {
+        key,
+        context: 'u',
+      }),
+    ];
     for (const code of ['', 'x', null, 42, '0000-0000-0000-000u', 'zzzz-zzzz-zzzz-zzzz']) {
       expect(await findRecoveryCode({ code: code as string, hashes, key, context: 'u' })).toBe(-1);
     }

@@ -6,7 +6,8 @@ import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-const FORMAT = /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/;
+const FORMAT =
+  /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/;
 
 /** Independent Crockford encoder through a string of bits. */
 function referenceCrockford(bytes: Uint8Array): string {
@@ -19,10 +20,12 @@ function referenceCrockford(bytes: Uint8Array): string {
 
 /** The 80 bits a code carries, as a string of 0/1. */
 function bitsOf(code: string): string {
-  return [...code.replace(/-/g, '')].map((c) => CROCKFORD.indexOf(c).toString(2).padStart(5, '0')).join('');
+  return [...code.replace(/-/g, '')].map((c) => CROCKFORD.indexOf(c).toString(2).padStart(5, '0'))
+    .join('');
 }
 
-const referenceHash = (canonical: string): string => `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+const referenceHash = (canonical: string): string =>
+  `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -46,7 +49,11 @@ describe('generateRecoveryCodes', () => {
 
   it('refuses a count outside 1..100 or not an integer', async () => {
     for (const count of [0, 101, -1, 1.5, Number.NaN, '10', null, 10n]) {
-      await expectOTPError(() => generateRecoveryCodes({ count: count as number }), 'ERR_INVALID_OPTION', String(count));
+      await expectOTPError(
+        () => generateRecoveryCodes({ count: count as number }),
+        'ERR_INVALID_OPTION',
+        String(count),
+      );
     }
     await expectOTPError(() => generateRecoveryCodes(7 as never), 'ERR_INVALID_OPTION');
   });
@@ -54,30 +61,41 @@ describe('generateRecoveryCodes', () => {
   it('draws exactly 10 CSPRNG bytes per code and writes them as 16 Crockford symbols (80 bits)', () => {
     const rng = seededRandom();
     const drawn: Uint8Array[] = [];
-    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
-      const bytes = array as unknown as Uint8Array;
-      bytes.set(rng.bytes(bytes.length));
-      drawn.push(bytes.slice());
-      return array;
-    });
+    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(
+      <T extends ArrayBufferView | null>(array: T): T => {
+        const bytes = array as unknown as Uint8Array;
+        bytes.set(rng.bytes(bytes.length));
+        drawn.push(bytes.slice());
+        return array;
+      },
+    );
     const codes = generateRecoveryCodes({ count: 20 });
     expect(drawn.map((d) => d.length), rng.tag).toEqual(Array(20).fill(10));
     expect(codes.map((c) => c.replace(/-/g, '')), rng.tag).toEqual(drawn.map(referenceCrockford));
   });
 
   it('maps the all-zero and all-one draws to the first and last symbols', () => {
-    for (const [fill, expected] of [[0x00, '0000-0000-0000-0000'], [0xff, 'zzzz-zzzz-zzzz-zzzz']] as const) {
-      vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
-        (array as unknown as Uint8Array).fill(fill);
-        return array;
-      });
+    for (
+      const [fill, expected] of [[0x00, '0000-0000-0000-0000'], [
+        0xff,
+        'zzzz-zzzz-zzzz-zzzz',
+      ]] as const
+    ) {
+      vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(
+        <T extends ArrayBufferView | null>(array: T): T => {
+          (array as unknown as Uint8Array).fill(fill);
+          return array;
+        },
+      );
       expect(generateRecoveryCodes({ count: 1 })).toEqual([expected]);
       vi.restoreAllMocks();
     }
   });
 
   it('refuses to issue codes when the random source repeats itself', async () => {
-    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => array);
+    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<
+      T extends ArrayBufferView | null,
+    >(array: T): T => array);
     await expectOTPError(() => generateRecoveryCodes({ count: 2 }), 'ERR_CRYPTO_UNAVAILABLE');
   });
 
@@ -122,7 +140,9 @@ describe('hashRecoveryCode', () => {
       '01ab–c1d0—1111‐zzzz', // en dash, em dash, hyphen
       '0-1-a-b-c-1-d-0-1-1-1-1-z-z-z-z',
     ];
-    for (const spelling of spellings) expect(await hashRecoveryCode(spelling), spelling).toBe(canonical);
+    for (const spelling of spellings) {
+      expect(await hashRecoveryCode(spelling), spelling).toBe(canonical);
+    }
   });
 
   it('refuses text that is not a recovery code, without repeating it in the message', async () => {
@@ -139,7 +159,11 @@ describe('hashRecoveryCode', () => {
       '01ab-c1d0-1111-zzz😀',
     ];
     for (const text of malformed) {
-      const error = await expectOTPError(() => hashRecoveryCode(text), 'ERR_RECOVERY_CODE_INVALID', JSON.stringify(text));
+      const error = await expectOTPError(
+        () => hashRecoveryCode(text),
+        'ERR_RECOVERY_CODE_INVALID',
+        JSON.stringify(text),
+      );
       if (text.trim() !== '') expect(error.message).not.toContain(text.trim().slice(0, 8));
     }
   });
@@ -157,7 +181,8 @@ describe('findRecoveryCode', () => {
     const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(code)));
     for (let i = 0; i < codes.length; i++) {
       expect(await findRecoveryCode({ code: codes[i]!, hashes })).toBe(i);
-      expect(await findRecoveryCode({ code: codes[i]!.toUpperCase().replace(/-/g, ' '), hashes })).toBe(i);
+      expect(await findRecoveryCode({ code: codes[i]!.toUpperCase().replace(/-/g, ' '), hashes }))
+        .toBe(i);
     }
     const [other] = generateRecoveryCodes({ count: 1 }) as [string];
     expect(await findRecoveryCode({ code: other, hashes })).toBe(-1);
@@ -175,16 +200,43 @@ describe('findRecoveryCode', () => {
   });
 
   it('gives -1, never throws, for a malformed code of any type', async () => {
-    const hashes = await Promise.all(generateRecoveryCodes({ count: 2 }).map((code) => hashRecoveryCode(code)));
-    for (const code of ['', 'u', '01ab-c1d0-1111-zzzu', '123456', 'x'.repeat(10_000), null, undefined, 42, {}, ['a']]) {
-      expect(await findRecoveryCode({ code: code as string, hashes }), String(code).slice(0, 20)).toBe(-1);
+    const hashes = await Promise.all(
+      generateRecoveryCodes({ count: 2 }).map((code) => hashRecoveryCode(code)),
+    );
+    for (
+      const code of [
+        '',
+        'u',
+        '01ab-c1d0-1111-zzzu',
+        '123456',
+        'x'.repeat(10_000),
+        null,
+        undefined,
+        42,
+        {},
+        ['a'],
+      ]
+    ) {
+      expect(await findRecoveryCode({ code: code as string, hashes }), String(code).slice(0, 20))
+        .toBe(-1);
     }
   });
 
   it('skips malformed stored entries without throwing, and still finds a good one after them', async () => {
     const [code] = generateRecoveryCodes({ count: 1 }) as [string];
     const good = await hashRecoveryCode(code);
-    const hashes = [null, 42, '', 'sha256:', good.toUpperCase(), good.slice(0, -1), `${good}0`, good.replace('sha256:', 'sha512:'), {}, good];
+    const hashes = [
+      null,
+      42,
+      '',
+      'sha256:',
+      good.toUpperCase(),
+      good.slice(0, -1),
+      `${good}0`,
+      good.replace('sha256:', 'sha512:'),
+      {},
+      good,
+    ];
     expect(await findRecoveryCode({ code, hashes: hashes as string[] })).toBe(hashes.length - 1);
     expect(await findRecoveryCode({ code, hashes: hashes.slice(0, -1) as string[] })).toBe(-1);
   });
@@ -198,7 +250,12 @@ describe('findRecoveryCode', () => {
   it('reads every stored hash, whether the match is first, last or absent (no early exit)', async () => {
     const codes = generateRecoveryCodes({ count: 12 });
     const hashes = await Promise.all(codes.map((code) => hashRecoveryCode(code)));
-    for (const [code, expected] of [[codes[0]!, 0], [codes[11]!, 11], [generateRecoveryCodes({ count: 1 })[0]!, -1]] as const) {
+    for (
+      const [code, expected] of [[codes[0]!, 0], [codes[11]!, 11], [
+        generateRecoveryCodes({ count: 1 })[0]!,
+        -1,
+      ]] as const
+    ) {
       const read = new Set<number>();
       const spy = new Proxy(hashes, {
         get(target, key, receiver) {
@@ -213,7 +270,10 @@ describe('findRecoveryCode', () => {
 
   it('refuses a call that is not shaped right (a programming error)', async () => {
     await expectOTPError(() => findRecoveryCode(null as never), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => findRecoveryCode({ code: 'x', hashes: 'sha256:00' as never }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => findRecoveryCode({ code: 'x', hashes: 'sha256:00' as never }),
+      'ERR_INVALID_OPTION',
+    );
     await expectOTPError(() => findRecoveryCode({ code: 'x' } as never), 'ERR_INVALID_OPTION');
   });
 });

@@ -1,7 +1,13 @@
 // Sealed secrets: AES-256-GCM at rest (RFC 4226 §7.5, RFC 6238 §5.1), and the strict base64url under it.
 import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../src/internal/base64url.js';
-import { decodeBase32, encodeBase32, generateSecret, openSecret, sealSecret } from '../src/index.js';
+import {
+  decodeBase32,
+  encodeBase32,
+  generateSecret,
+  openSecret,
+  sealSecret,
+} from '../src/index.js';
 import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 
@@ -10,10 +16,17 @@ const FORMAT = /^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/;
 
 /** Independent base64url through the platform's btoa. */
 function referenceBase64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(
+    /=+$/,
+    '',
+  );
 }
 
-const aesKey = (usages: KeyUsage[] = ['encrypt', 'decrypt'], length = 256, name = 'AES-GCM'): Promise<CryptoKey> =>
+const aesKey = (
+  usages: KeyUsage[] = ['encrypt', 'decrypt'],
+  length = 256,
+  name = 'AES-GCM',
+): Promise<CryptoKey> =>
   crypto.subtle.generateKey({ name, length }, false, usages) as Promise<CryptoKey>;
 
 describe('internal base64url (RFC 4648 §5, unpadded, canonical)', () => {
@@ -43,11 +56,20 @@ describe('sealSecret / openSecret', () => {
     const bytesKey = rng.bytes(32);
     const cryptoKey = await aesKey();
     for (const key of [bytesKey, cryptoKey]) {
-      for (const secret of [generateSecret(), generateSecret({ bytes: 64 }), 'jbswy3dpehpk3pxp', rng.bytes(rng.int(1, 100))]) {
+      for (
+        const secret of [
+          generateSecret(),
+          generateSecret({ bytes: 64 }),
+          'jbswy3dpehpk3pxp',
+          rng.bytes(rng.int(1, 100)),
+        ]
+      ) {
         const sealed = await sealSecret({ secret, key, context: 'user:42' });
         expect(sealed, rng.tag).toMatch(FORMAT);
         const opened = await openSecret({ sealed, key, context: 'user:42' });
-        expect(opened, rng.tag).toBe(typeof secret === 'string' ? secret.toUpperCase() : encodeBase32(secret));
+        expect(opened, rng.tag).toBe(
+          typeof secret === 'string' ? secret.toUpperCase() : encodeBase32(secret),
+        );
       }
     }
   });
@@ -65,7 +87,11 @@ describe('sealSecret / openSecret', () => {
     expect(data).toHaveLength(20 + 16);
     // Decrypt with WebCrypto directly, following only the documented format.
     const key = await crypto.subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['decrypt']);
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('user:7') }, key, data);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('user:7') },
+      key,
+      data,
+    );
     expect(new Uint8Array(plain), rng.tag).toEqual(secret);
   });
 
@@ -80,8 +106,12 @@ describe('sealSecret / openSecret', () => {
   it('treats an absent context as the empty string', async () => {
     const key = await aesKey();
     const secret = generateSecret();
-    expect(await openSecret({ sealed: await sealSecret({ secret, key }), key, context: '' })).toBe(secret);
-    expect(await openSecret({ sealed: await sealSecret({ secret, key, context: '' }), key })).toBe(secret);
+    expect(await openSecret({ sealed: await sealSecret({ secret, key }), key, context: '' })).toBe(
+      secret,
+    );
+    expect(await openSecret({ sealed: await sealSecret({ secret, key, context: '' }), key })).toBe(
+      secret,
+    );
   });
 
   it('refuses to open with a wrong key or a wrong context, saying nothing about the secret', async () => {
@@ -120,7 +150,11 @@ describe('sealSecret / openSecret', () => {
         for (const ch of [replacement, '.', '=', ' ', '+']) {
           if (ch === original) continue;
           const tampered = sealed.slice(0, i) + ch + sealed.slice(i + 1);
-          await expectOTPError(() => openSecret({ sealed: tampered, key, context: 'c' }), 'ERR_SEAL_INVALID', `position ${i} ${rng.tag}`);
+          await expectOTPError(
+            () => openSecret({ sealed: tampered, key, context: 'c' }),
+            'ERR_SEAL_INVALID',
+            `position ${i} ${rng.tag}`,
+          );
         }
       }
     }
@@ -135,7 +169,11 @@ describe('sealSecret / openSecret', () => {
       for (let bit = 0; bit < padBits; bit++) {
         const sibling = `${sealed.slice(0, -1)}${B64URL[last ^ (1 << bit)]}`;
         expect(decodeBase64url(sibling.split('.')[2]!)).toBeNull();
-        await expectOTPError(() => openSecret({ sealed: sibling, key }), 'ERR_SEAL_INVALID', `${bytes} bytes, pad bit ${bit}`);
+        await expectOTPError(
+          () => openSecret({ sealed: sibling, key }),
+          'ERR_SEAL_INVALID',
+          `${bytes} bytes, pad bit ${bit}`,
+        );
       }
     }
   });
@@ -151,8 +189,14 @@ describe('sealSecret / openSecret', () => {
       for (let i = 0; i < bytes.length; i++) {
         const copy = bytes.slice();
         copy[i]! ^= 1 << rng.int(0, 7);
-        const tampered = part === 'iv' ? `v1.${encodeBase64url(copy)}.${dataText}` : `v1.${ivText}.${encodeBase64url(copy)}`;
-        await expectOTPError(() => openSecret({ sealed: tampered, key }), 'ERR_SEAL_INVALID', `${part} byte ${i} ${rng.tag}`);
+        const tampered = part === 'iv'
+          ? `v1.${encodeBase64url(copy)}.${dataText}`
+          : `v1.${ivText}.${encodeBase64url(copy)}`;
+        await expectOTPError(
+          () => openSecret({ sealed: tampered, key }),
+          'ERR_SEAL_INVALID',
+          `${part} byte ${i} ${rng.tag}`,
+        );
       }
     }
   });
@@ -163,54 +207,114 @@ describe('sealSecret / openSecret', () => {
     const [, ivText, dataText] = sealed.split('.') as [string, string, string];
     const shortData = encodeBase64url(decodeBase64url(dataText)!.subarray(0, 16)); // tag only, no ciphertext
     const malformed = [
-      '', 'v1', 'v1..', `v2.${ivText}.${dataText}`, `V1.${ivText}.${dataText}`, `v1.${dataText}.${ivText}`,
-      `v1.${ivText}.${dataText}.`, `v1.${ivText}`, sealed.slice(0, -1), `${sealed}A`, `${sealed}AA`, ` ${sealed}`,
-      `v1.${ivText}AA.${dataText}`, `v1.${ivText}.${shortData}`, `v1.${ivText}.${dataText}==`,
+      '',
+      'v1',
+      'v1..',
+      `v2.${ivText}.${dataText}`,
+      `V1.${ivText}.${dataText}`,
+      `v1.${dataText}.${ivText}`,
+      `v1.${ivText}.${dataText}.`,
+      `v1.${ivText}`,
+      sealed.slice(0, -1),
+      `${sealed}A`,
+      `${sealed}AA`,
+      ` ${sealed}`,
+      `v1.${ivText}AA.${dataText}`,
+      `v1.${ivText}.${shortData}`,
+      `v1.${ivText}.${dataText}==`,
     ];
-    for (const text of malformed) await expectOTPError(() => openSecret({ sealed: text, key }), 'ERR_SEAL_INVALID', text);
+    for (const text of malformed) {
+      await expectOTPError(() => openSecret({ sealed: text, key }), 'ERR_SEAL_INVALID', text);
+    }
   });
 
   it('does not open a sealed secret copied to another row (context bound as additional data)', async () => {
     const key = await aesKey();
     const alice = await sealSecret({ secret: generateSecret(), key, context: 'user:alice' });
-    await expectOTPError(() => openSecret({ sealed: alice, key, context: 'user:mallory' }), 'ERR_SEAL_INVALID');
+    await expectOTPError(
+      () => openSecret({ sealed: alice, key, context: 'user:mallory' }),
+      'ERR_SEAL_INVALID',
+    );
   });
 
   it('checks the key: 32 bytes, or an AES-GCM 256-bit CryptoKey with the needed usage', async () => {
     const secret = generateSecret();
     const good = await sealSecret({ secret, key: new Uint8Array(32) });
     const badKeys: unknown[] = [
-      new Uint8Array(16), new Uint8Array(31), new Uint8Array(33), new Uint8Array(0), 'k'.repeat(32), null, undefined, {},
-      new Uint16Array(16), await aesKey(['encrypt', 'decrypt'], 128),
-      await crypto.subtle.generateKey({ name: 'AES-CBC', length: 256 }, false, ['encrypt', 'decrypt']),
+      new Uint8Array(16),
+      new Uint8Array(31),
+      new Uint8Array(33),
+      new Uint8Array(0),
+      'k'.repeat(32),
+      null,
+      undefined,
+      {},
+      new Uint16Array(16),
+      await aesKey(['encrypt', 'decrypt'], 128),
+      await crypto.subtle.generateKey({ name: 'AES-CBC', length: 256 }, false, [
+        'encrypt',
+        'decrypt',
+      ]),
       await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
     ];
     for (const key of badKeys) {
-      await expectOTPError(() => sealSecret({ secret, key: key as Uint8Array }), 'ERR_INVALID_OPTION', String(key));
-      await expectOTPError(() => openSecret({ sealed: good, key: key as Uint8Array }), 'ERR_INVALID_OPTION', String(key));
+      await expectOTPError(
+        () => sealSecret({ secret, key: key as Uint8Array }),
+        'ERR_INVALID_OPTION',
+        String(key),
+      );
+      await expectOTPError(
+        () => openSecret({ sealed: good, key: key as Uint8Array }),
+        'ERR_INVALID_OPTION',
+        String(key),
+      );
     }
     const decryptOnly = await aesKey(['decrypt']);
     const encryptOnly = await aesKey(['encrypt']);
     await expectOTPError(() => sealSecret({ secret, key: decryptOnly }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => openSecret({ sealed: good, key: encryptOnly }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => openSecret({ sealed: good, key: encryptOnly }),
+      'ERR_INVALID_OPTION',
+    );
   });
 
   it('accepts the same key as bytes and as an imported CryptoKey', async () => {
     const rng = seededRandom();
     const bytes = rng.bytes(32);
-    const imported = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    const imported = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, [
+      'encrypt',
+      'decrypt',
+    ]);
     const secret = generateSecret();
-    expect(await openSecret({ sealed: await sealSecret({ secret, key: bytes }), key: imported }), rng.tag).toBe(secret);
-    expect(await openSecret({ sealed: await sealSecret({ secret, key: imported }), key: bytes }), rng.tag).toBe(secret);
+    expect(
+      await openSecret({ sealed: await sealSecret({ secret, key: bytes }), key: imported }),
+      rng.tag,
+    ).toBe(secret);
+    expect(
+      await openSecret({ sealed: await sealSecret({ secret, key: imported }), key: bytes }),
+      rng.tag,
+    ).toBe(secret);
   });
 
   it('checks the other inputs: secret, context, sealed, options', async () => {
     const key = new Uint8Array(32);
     await expectOTPError(() => sealSecret({ secret: '', key }), 'ERR_INVALID_SECRET');
-    await expectOTPError(() => sealSecret({ secret: new Uint8Array(0), key }), 'ERR_INVALID_SECRET');
-    await expectOTPError(() => sealSecret({ secret: 'not base32!', key }), 'ERR_BASE32_INVALID_CHARACTER');
-    await expectOTPError(() => sealSecret({ secret: generateSecret(), key, context: 42 as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => sealSecret({ secret: generateSecret(), key, context: 'a\ud800b' }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => sealSecret({ secret: new Uint8Array(0), key }),
+      'ERR_INVALID_SECRET',
+    );
+    await expectOTPError(
+      () => sealSecret({ secret: 'not base32!', key }),
+      'ERR_BASE32_INVALID_CHARACTER',
+    );
+    await expectOTPError(
+      () => sealSecret({ secret: generateSecret(), key, context: 42 as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => sealSecret({ secret: generateSecret(), key, context: 'a\ud800b' }),
+      'ERR_INVALID_OPTION',
+    );
     await expectOTPError(() => sealSecret(null as never), 'ERR_INVALID_OPTION');
     await expectOTPError(() => openSecret({ sealed: 42 as never, key }), 'ERR_INVALID_OPTION');
     await expectOTPError(() => openSecret({ sealed: null as never, key }), 'ERR_INVALID_OPTION');

@@ -57,12 +57,26 @@ describe('generateSecret', () => {
 
 describe('secret bytes', () => {
   it('takes only a real Uint8Array: other typed arrays and objects that claim the tag are ERR_INVALID_SECRET', async () => {
-    const spoof = { [Symbol.toStringTag]: 'Uint8Array', length: 20, slice: () => new Uint8Array(20) };
-    for (const secret of [spoof, new Uint16Array(10), new DataView(new ArrayBuffer(20)), new Uint8Array(20).buffer, [1, 2, 3]]) {
+    const spoof = {
+      [Symbol.toStringTag]: 'Uint8Array',
+      length: 20,
+      slice: () => new Uint8Array(20),
+    };
+    for (
+      const secret of [
+        spoof,
+        new Uint16Array(10),
+        new DataView(new ArrayBuffer(20)),
+        new Uint8Array(20).buffer,
+        [1, 2, 3],
+      ]
+    ) {
       await expectOTPError(() => generateTOTP({ secret: secret as never }), 'ERR_INVALID_SECRET');
     }
     // A Uint8Array subclass (a Node Buffer is one) is bytes.
     class Bytes extends Uint8Array {}
-    expect(await generateTOTP({ secret: new Bytes(20).fill(1), time: 0 })).toBe(await generateTOTP({ secret: new Uint8Array(20).fill(1), time: 0 }));
+    expect(await generateTOTP({ secret: new Bytes(20).fill(1), time: 0 })).toBe(
+      await generateTOTP({ secret: new Uint8Array(20).fill(1), time: 0 }),
+    );
   });
 });

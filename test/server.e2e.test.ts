@@ -16,12 +16,19 @@ vi.mock('otpkit/qr', async () => await import('../src/qr/index.js'));
 
 const PERIOD_MS = 30_000;
 const START = 63_333_334 * PERIOD_MS + 1_000; // 1 s into a step, in 2030
-const CODE_RE = /[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}/g;
+const CODE_RE =
+  /[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}/g;
 
 let clock = START;
 const sealingKey = crypto.getRandomValues(new Uint8Array(32));
 const pepperBytes = crypto.getRandomValues(new Uint8Array(32));
-const pepper = await crypto.subtle.importKey('raw', pepperBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+const pepper = await crypto.subtle.importKey(
+  'raw',
+  pepperBytes,
+  { name: 'HMAC', hash: 'SHA-256' },
+  false,
+  ['sign'],
+);
 const logs: string[] = [];
 const secretsSeen: string[] = [];
 
@@ -53,7 +60,14 @@ for (const method of ['advanceLastStep', 'consumeRecoveryHash'] as const) {
 let server: Awaited<ReturnType<typeof startServer>>;
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, store, sealingKey, pepper: pepperBytes, now: () => clock, log: (line) => logs.push(line) });
+  server = await startServer({
+    port: 0,
+    store,
+    sealingKey,
+    pepper: pepperBytes,
+    now: () => clock,
+    log: (line) => logs.push(line),
+  });
 });
 
 afterAll(async () => {
@@ -79,7 +93,10 @@ class Browser {
   }
 
   async get(path: string): Promise<{ res: Response; text: string }> {
-    const res = await fetch(server.url + path, { redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {} });
+    const res = await fetch(server.url + path, {
+      redirect: 'manual',
+      headers: this.cookie ? { cookie: this.cookie } : {},
+    });
     this.remember(res);
     const text = await res.text();
     this.csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? this.csrf;
@@ -87,11 +104,20 @@ class Browser {
   }
 
   /** POSTs a form with the CSRF token of the last page seen (override with `csrf`). */
-  async post(path: string, fields: Record<string, string>, csrf: string | null = this.csrf): Promise<{ res: Response; text: string }> {
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    csrf: string | null = this.csrf,
+  ): Promise<{ res: Response; text: string }> {
     const body = new URLSearchParams({ ...(csrf === null ? {} : { csrf }), ...fields }).toString();
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (this.cookie) headers.cookie = this.cookie;
-    const res = await fetch(server.url + path, { method: 'POST', redirect: 'manual', headers, body });
+    const res = await fetch(server.url + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers,
+      body,
+    });
     this.remember(res);
     const text = await res.text();
     this.csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? this.csrf;
@@ -99,13 +125,18 @@ class Browser {
   }
 
   /** GET the page holding the form, then submit it. */
-  async submit(page: string, action: string, fields: Record<string, string>): Promise<{ res: Response; text: string }> {
+  async submit(
+    page: string,
+    action: string,
+    fields: Record<string, string>,
+  ): Promise<{ res: Response; text: string }> {
     await this.get(page);
     return this.post(action, fields);
   }
 }
 
-const unescape = (text: string): string => text.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+const unescape = (text: string): string =>
+  text.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
 const codesSeen: string[] = [];
 async function totp(secret: string, time = clock): Promise<string> {
   const code = await generateTOTP({ secret, time });
@@ -114,7 +145,9 @@ async function totp(secret: string, time = clock): Promise<string> {
 }
 /** A code that matches none of the steps the server's window accepts now. */
 async function wrongCode(secret: string): Promise<string> {
-  const near = await Promise.all([-1, 0, 1].map((k) => generateTOTP({ secret, time: clock + k * PERIOD_MS })));
+  const near = await Promise.all(
+    [-1, 0, 1].map((k) => generateTOTP({ secret, time: clock + k * PERIOD_MS })),
+  );
   let code = near[1]!;
   while (near.includes(code)) code = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
   return code;
@@ -179,10 +212,27 @@ describe('reference server, end to end', () => {
     expect(saltA).not.toBe(saltB);
     expect(hashA).not.toBe(hashB); // same password, different salt
     // Independent check of one hash with WebCrypto.
-    const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(PASSWORD), 'PBKDF2', false, ['deriveBits']);
-    const salt = Uint8Array.from(atob(saltA!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: 600_000 }, material, 256));
-    expect(btoa(String.fromCharCode(...bits)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')).toBe(hashA);
+    const material = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(PASSWORD),
+      'PBKDF2',
+      false,
+      ['deriveBits'],
+    );
+    const salt = Uint8Array.from(
+      atob(saltA!.replace(/-/g, '+').replace(/_/g, '/')),
+      (c) => c.charCodeAt(0),
+    );
+    const bits = new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: 600_000 },
+        material,
+        256,
+      ),
+    );
+    expect(
+      btoa(String.fromCharCode(...bits)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    ).toBe(hashA);
   });
 
   it('enrols: otpauth URI (and QR) on a no-store page, 2FA on only after a correct code, recovery codes shown once', async () => {
@@ -212,7 +262,10 @@ describe('reference server, end to end', () => {
 
     // Not on yet: the password alone signs in.
     const early = new Browser();
-    const { res: earlyRes } = await early.submit('/login', '/login', { username: 'enrol', password: PASSWORD });
+    const { res: earlyRes } = await early.submit('/login', '/login', {
+      username: 'enrol',
+      password: PASSWORD,
+    });
     expect(earlyRes.headers.get('location')).toBe('/');
 
     // A wrong code keeps it off.
@@ -225,9 +278,15 @@ describe('reference server, end to end', () => {
     const codes = text.match(CODE_RE)!;
     expect(new Set(codes).size).toBe(10);
     user = await userNamed('enrol');
-    expect(await openSecret({ sealed: user.totpSecret!, key: sealingKey, context: `user:${user.id}` })).toBe(secret);
+    expect(
+      await openSecret({ sealed: user.totpSecret!, key: sealingKey, context: `user:${user.id}` }),
+    ).toBe(secret);
     // Keyed hashes bound to the user (hmac-sha256:), never the plain sha256: form.
-    expect(user.recoveryHashes).toEqual(await Promise.all(codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.id }))));
+    expect(user.recoveryHashes).toEqual(
+      await Promise.all(
+        codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.id })),
+      ),
+    );
     for (const code of codes) expect(JSON.stringify(user)).not.toContain(code);
     // Shown once: no page shows them again.
     expect((await b.get('/settings')).text.match(CODE_RE)).toBeNull();
@@ -263,7 +322,10 @@ describe('reference server, end to end', () => {
     const [a, b] = await Promise.all([passwordStep('race'), passwordStep('race')]);
     const code = await totp(secret);
     const g = armGate();
-    const [ra, rb] = await Promise.all([a.post('/login/2fa', { code }), b.post('/login/2fa', { code })]);
+    const [ra, rb] = await Promise.all([
+      a.post('/login/2fa', { code }),
+      b.post('/login/2fa', { code }),
+    ]);
     expect(g.arrived).toBe(2); // both passed verifyTOTP with the same afterStep: only the CAS could refuse one
     expect([ra.res.status, rb.res.status].sort()).toEqual([303, 401]);
     expect([await signedIn(a), await signedIn(b)].filter(Boolean)).toHaveLength(1);
@@ -277,7 +339,14 @@ describe('reference server, end to end', () => {
     expect(await signedIn(b)).toBe(true);
     const user = await userNamed('recover');
     expect(user.recoveryHashes).toHaveLength(9);
-    expect(await findRecoveryCode({ code: codes[3]!, hashes: user.recoveryHashes, key: pepper, context: user.id })).toBe(-1);
+    expect(
+      await findRecoveryCode({
+        code: codes[3]!,
+        hashes: user.recoveryHashes,
+        key: pepper,
+        context: user.id,
+      }),
+    ).toBe(-1);
 
     const again = await passwordStep('recover');
     expect((await again.post('/login/2fa', { recovery: codes[3]! })).res.status).toBe(401);
@@ -285,7 +354,10 @@ describe('reference server, end to end', () => {
 
     const [x, y] = await Promise.all([passwordStep('recover'), passwordStep('recover')]);
     const g = armGate();
-    const results = await Promise.all([x.post('/login/2fa', { recovery: codes[5]! }), y.post('/login/2fa', { recovery: codes[5]! })]);
+    const results = await Promise.all([
+      x.post('/login/2fa', { recovery: codes[5]! }),
+      y.post('/login/2fa', { recovery: codes[5]! }),
+    ]);
     expect(g.arrived).toBe(2);
     expect(results.map((r) => r.res.status).sort()).toEqual([303, 401]);
     expect((await userNamed('recover')).recoveryHashes).toHaveLength(8);
@@ -297,7 +369,9 @@ describe('reference server, end to end', () => {
     const [a, b] = await Promise.all([passwordStep('lock'), passwordStep('lock')]);
     const wrong = (): Promise<string> => wrongCode(secret);
     // Failures 1-4 in two different sessions: counted together, per account.
-    for (const browser of [a, b, a, b]) expect((await browser.post('/login/2fa', { code: await wrong() })).res.status).toBe(401);
+    for (const browser of [a, b, a, b]) {
+      expect((await browser.post('/login/2fa', { code: await wrong() })).res.status).toBe(401);
+    }
     const fifth = await a.post('/login/2fa', { code: await wrong() });
     expect(fifth.res.status).toBe(429);
     expect(fifth.res.headers.get('retry-after')).toBe(String(LOCK_STEP_MS / 1000));
@@ -332,7 +406,8 @@ describe('reference server, end to end', () => {
     expect((await b.post('/settings/disable-2fa', { code: loginCode })).res.status).toBe(401);
     expect((await b.post('/settings/recovery-codes', { code: loginCode })).res.status).toBe(401);
     // A recovery code is no substitute here.
-    expect((await b.post('/settings/disable-2fa', { code: '', recovery: oldCodes[0]! })).res.status).toBe(400);
+    expect((await b.post('/settings/disable-2fa', { code: '', recovery: oldCodes[0]! })).res.status)
+      .toBe(400);
     expect((await userNamed('settings')).totpSecret).not.toBeNull();
 
     clock += PERIOD_MS;
@@ -344,8 +419,12 @@ describe('reference server, end to end', () => {
     expect(newCodes).toHaveLength(10);
     const hashes = (await userNamed('settings')).recoveryHashes;
     const context = (await userNamed('settings')).id;
-    expect(hashes).toEqual(await Promise.all(newCodes.map((code) => hashRecoveryCode(code, { key: pepper, context }))));
-    for (const old of oldCodes) expect(await findRecoveryCode({ code: old, hashes, key: pepper, context })).toBe(-1);
+    expect(hashes).toEqual(
+      await Promise.all(newCodes.map((code) => hashRecoveryCode(code, { key: pepper, context }))),
+    );
+    for (const old of oldCodes) {
+      expect(await findRecoveryCode({ code: old, hashes, key: pepper, context })).toBe(-1);
+    }
 
     await b.get('/settings');
     expect((await b.post('/settings/disable-2fa', { code: regenCode })).res.status).toBe(401);
@@ -356,7 +435,10 @@ describe('reference server, end to end', () => {
     expect([user.totpSecret, user.pendingSecret, user.recoveryHashes]).toEqual([null, null, []]);
     // Now the password alone signs in.
     const plain = new Browser();
-    expect((await plain.submit('/login', '/login', { username: 'settings', password: PASSWORD })).res.headers.get('location')).toBe('/');
+    expect(
+      (await plain.submit('/login', '/login', { username: 'settings', password: PASSWORD })).res
+        .headers.get('location'),
+    ).toBe('/');
   });
 
   it('keeps sessions in HttpOnly SameSite=Strict cookies with random ids, and needs the CSRF token on every form', async () => {

@@ -30,15 +30,21 @@ async function gzipSize(entry: string): Promise<{ minified: number; gzip: number
 
 describe('bundle size (esbuild --bundle --minify --format=esm, gzip -9)', () => {
   it(`import { generateTOTP, verifyTOTP } from 'otpkit' stays within ${CORE_BUDGET} bytes`, async () => {
-    const size = await gzipSize("import { generateTOTP, verifyTOTP } from 'otpkit'; export { generateTOTP, verifyTOTP };");
-    console.log(`core (generateTOTP + verifyTOTP): ${size.minified} bytes minified, ${size.gzip} gzip (ceiling ${CORE_BUDGET})`);
+    const size = await gzipSize(
+      "import { generateTOTP, verifyTOTP } from 'otpkit'; export { generateTOTP, verifyTOTP };",
+    );
+    console.log(
+      `core (generateTOTP + verifyTOTP): ${size.minified} bytes minified, ${size.gzip} gzip (ceiling ${CORE_BUDGET})`,
+    );
     expect(size.gzip).toBeGreaterThan(400); // a bundle this small would mean the entry resolved to nothing
     expect(size.gzip).toBeLessThanOrEqual(CORE_BUDGET);
   });
 
   it(`the whole root entry (everything src/index.ts exports) stays within ${ROOT_BUDGET} bytes`, async () => {
     const size = await gzipSize("export * from 'otpkit';");
-    console.log(`root entry (export * from 'otpkit'): ${size.minified} bytes minified, ${size.gzip} gzip (ceiling ${ROOT_BUDGET})`);
+    console.log(
+      `root entry (export * from 'otpkit'): ${size.minified} bytes minified, ${size.gzip} gzip (ceiling ${ROOT_BUDGET})`,
+    );
     expect(size.gzip).toBeLessThanOrEqual(ROOT_BUDGET);
   });
 

@@ -18,16 +18,18 @@ function referenceSteam(key: Uint8Array, timeMs: number): string {
   for (let i = 7; i >= 0; i--, step >>= 8n) message[i] = Number(step & 0xffn);
   const mac = createHmac('sha1', key).update(message).digest();
   const offset = (mac[19] as number) & 15;
-  let value = (((mac[offset] as number) & 0x7f) * 2 ** 24) + (mac[offset + 1] as number) * 2 ** 16 + (mac[offset + 2] as number) * 2 ** 8 + (mac[offset + 3] as number);
+  let value = (((mac[offset] as number) & 0x7f) * 2 ** 24) + (mac[offset + 1] as number) * 2 ** 16 +
+    (mac[offset + 2] as number) * 2 ** 8 + (mac[offset + 3] as number);
   let code = '';
   for (let i = 0; i < 5; i++, value = Math.floor(value / 26)) code += ALPHABET[value % 26];
   return code;
 }
 
 describe('Steam Guard codes', () => {
-  it('reproduce pyotp\'s published values, and the reference gives them too', async () => {
+  it("reproduce pyotp's published values, and the reference gives them too", async () => {
     for (const row of steam.valid) {
-      expect(await generateTOTP({ secret: row.secret, time: row.time * 1000, encoder: 'steam' })).toBe(row.code);
+      expect(await generateTOTP({ secret: row.secret, time: row.time * 1000, encoder: 'steam' }))
+        .toBe(row.code);
       expect(referenceSteam(decodeBase32(row.secret), row.time * 1000)).toBe(row.code);
     }
   });
@@ -41,23 +43,54 @@ describe('Steam Guard codes', () => {
       expect(await generateTOTP({ secret: bytes, time, encoder: 'steam' }), rng.tag).toBe(expected);
       // Verification reads the code in either ASCII case, in constant time on the canonical form.
       const token = rng.int(0, 1) === 0 ? expected : expected.toLowerCase();
-      expect(await verifyTOTP({ secret: referenceBase32(bytes), time, encoder: 'steam', token }), rng.tag).toEqual({ step: Math.floor(time / 30_000), delta: 0 });
+      expect(
+        await verifyTOTP({ secret: referenceBase32(bytes), time, encoder: 'steam', token }),
+        rng.tag,
+      ).toEqual({ step: Math.floor(time / 30_000), delta: 0 });
     }
   });
 
   it('round-trip through a key URI that other apps read (encoder=steam, no digits)', async () => {
-    const uri = buildKeyURI({ secret: 'BASE32SECRET3232', issuer: 'Steam', account: 'alice', encoder: 'steam' });
-    expect(uri).toBe('otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam');
+    const uri = buildKeyURI({
+      secret: 'BASE32SECRET3232',
+      issuer: 'Steam',
+      account: 'alice',
+      encoder: 'steam',
+    });
+    expect(uri).toBe(
+      'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam',
+    );
     const key = parseKeyURI(uri);
     expect(key).toMatchObject({ encoder: 'steam', digits: 5, algorithm: 'SHA1' });
     expect(await generateTOTP({ ...key, time: 0 })).toBe('2TC8B');
   });
 
   it('refuse what Steam keys cannot be', async () => {
-    await expectOTPError(() => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'steam', digits: 6 }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'steam', algorithm: 'SHA512' }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'Steam' as never }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => buildKeyURI({ secret: 'BASE32SECRET3232', account: 'a', encoder: 'steam', algorithm: 'SHA256' }), 'ERR_INVALID_OPTION');
-    await expectOTPError(() => buildKeyURI({ secret: 'BASE32SECRET3232', account: 'a', params: { encoder: 'steam' } }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'steam', digits: 6 }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'steam', algorithm: 'SHA512' }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => generateTOTP({ secret: 'BASE32SECRET3232', encoder: 'Steam' as never }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () =>
+        buildKeyURI({
+          secret: 'BASE32SECRET3232',
+          account: 'a',
+          encoder: 'steam',
+          algorithm: 'SHA256',
+        }),
+      'ERR_INVALID_OPTION',
+    );
+    await expectOTPError(
+      () => buildKeyURI({ secret: 'BASE32SECRET3232', account: 'a', params: { encoder: 'steam' } }),
+      'ERR_INVALID_OPTION',
+    );
   });
 });

@@ -8,7 +8,7 @@
 //             and Chromium hides crypto.subtle, as on any plain-HTTP site
 //   nosubtle  http://127.0.0.1:PORT/page.html?mode=nosubtle  crypto.subtle deleted before importing otpkit
 // The runner kills the browser when all reports are in, or fails at the timeout: it can never hang CI.
-import { spawn, execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,13 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const INSECURE_HOST = 'otpkit.test';
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.cjs': 'text/javascript; charset=utf-8', '.json': 'application/json' };
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.cjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+};
 
 /** The chromium binary: $CHROMIUM, else the first of chromium / chromium-browser on PATH; null if none. */
 export function findChromium() {
@@ -48,7 +54,10 @@ export async function ensureChromium(log = console.log) {
   log('installing chromium from Debian (apt-get install -y --no-install-recommends chromium)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, maxBuffer: 16 << 20 });
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env, maxBuffer: 64 << 20 });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    env,
+    maxBuffer: 64 << 20,
+  });
   return findChromium();
 }
 
@@ -78,11 +87,17 @@ function serve(stage, onReport) {
       return;
     }
     const path = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (req.method !== 'GET' || !path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
+    if (
+      req.method !== 'GET' || !path.startsWith(root) || !existsSync(path) ||
+      !statSync(path).isFile()
+    ) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     res.end(readFileSync(path));
   });
 }
@@ -92,19 +107,25 @@ function serve(stage, onReport) {
  * other, with a fresh profile each. Resolves to { reports: { mode: report }, runs: [{ mode, url, stderr,
  * timedOut, earlyExit }] } where a report is { lines, result?: { passed, failed, total }, error? }.
  */
-export async function runChromium({ bin, stage, modes = ['suite', 'insecure', 'nosubtle'], timeoutMs = 60_000 }) {
+export async function runChromium(
+  { bin, stage, modes = ['suite', 'insecure', 'nosubtle'], timeoutMs = 60_000 },
+) {
   const reports = {};
   const waiting = new Map();
   const server = serve(stage, (mode, report) => {
     if (!(mode in reports)) reports[mode] = report;
     waiting.get(mode)?.();
   });
-  await new Promise((resolve, reject) => server.listen(0, '127.0.0.1', resolve).on('error', reject));
+  await new Promise((resolve, reject) =>
+    server.listen(0, '127.0.0.1', resolve).on('error', reject)
+  );
   const { port } = server.address();
   const runs = [];
   try {
     for (const mode of modes) {
-      const url = `http://${mode === 'insecure' ? INSECURE_HOST : '127.0.0.1'}:${port}/page.html?mode=${mode}`;
+      const url = `http://${
+        mode === 'insecure' ? INSECURE_HOST : '127.0.0.1'
+      }:${port}/page.html?mode=${mode}`;
       const reported = new Promise((resolve) => waiting.set(mode, resolve));
       runs.push({ mode, url, ...(await openPage(bin, url, reported, timeoutMs)) });
     }
@@ -116,13 +137,23 @@ export async function runChromium({ bin, stage, modes = ['suite', 'insecure', 'n
 
 async function openPage(bin, url, reported, timeoutMs) {
   const profile = mkdtempSync(join(tmpdir(), 'otpkit-chromium-'));
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`, url];
+  const args = [
+    ...CHROMIUM_FLAGS,
+    `--user-data-dir=${profile}`,
+    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+    url,
+  ];
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-20_000);
   });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })).on('error', (error) => resolve({ error: String(error) })));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })).on(
+      'error',
+      (error) => resolve({ error: String(error) }),
+    )
+  );
   let timer;
   const outcome = await Promise.race([
     reported.then(() => 'reported'),
@@ -139,5 +170,9 @@ async function openPage(bin, url, reported, timeoutMs) {
   }
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   rmSync(profile, { recursive: true, force: true });
-  return { stderr, timedOut: outcome === 'timeout', earlyExit: typeof outcome === 'object' ? outcome.exit : null };
+  return {
+    stderr,
+    timedOut: outcome === 'timeout',
+    earlyExit: typeof outcome === 'object' ? outcome.exit : null,
+  };
 }

@@ -12,7 +12,15 @@
 // attributes (`with { type: 'json' }`) are not uniform across the matrix (workerd takes JSON only as a
 // module declared in its config, and a browser needs the server to send the right MIME type), while a
 // plain module needs nothing but `import`.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './tools.mjs';
 
@@ -30,27 +38,42 @@ export function loadVectors() {
 /** Creates `stage` afresh from `dist` (a built dist/ directory). Returns the stage's layout. */
 export function buildStage({ stage, dist }) {
   for (const file of ['index.js', 'index.cjs', 'qr.js', 'qr.cjs']) {
-    if (!existsSync(join(dist, file))) throw new Error(`${join(dist, file)} is missing: run \`npm run build\` first`);
+    if (!existsSync(join(dist, file))) {
+      throw new Error(`${join(dist, file)} is missing: run \`npm run build\` first`);
+    }
   }
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({ name: 'otpkit-conformance-stage', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(stage, 'package.json'),
+    `${
+      JSON.stringify({ name: 'otpkit-conformance-stage', private: true, type: 'module' }, null, 2)
+    }\n`,
+  );
 
   const pkgDir = join(stage, 'node_modules', 'otpkit');
   mkdirSync(pkgDir, { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(pkgDir, 'package.json'));
   cpSync(dist, join(pkgDir, 'dist'), { recursive: true });
 
-  cpSync(join(ROOT, 'test', 'conformance'), join(stage, 'suite'), { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+  cpSync(join(ROOT, 'test', 'conformance'), join(stage, 'suite'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.d.ts'),
+  });
   // JSON.parse of a string rather than an object literal: in a literal, a "__proto__" key (the URI corpus has one)
   // would set the prototype instead of making a property.
-  writeFileSync(join(stage, 'vectors.js'), `// Generated from vectors/*.json by .ci/runtimes/stage.mjs.\nexport default JSON.parse(${JSON.stringify(JSON.stringify(loadVectors()))});\n`);
+  writeFileSync(
+    join(stage, 'vectors.js'),
+    `// Generated from vectors/*.json by .ci/runtimes/stage.mjs.\nexport default JSON.parse(${
+      JSON.stringify(JSON.stringify(loadVectors()))
+    });\n`,
+  );
   cpSync(join(ROOT, '.ci', 'runtimes', 'entries'), stage, { recursive: true });
   return { stage, pkgDir, suiteFiles: listFiles(join(stage, 'suite')).map((f) => `suite/${f}`) };
 }
 
 function listFiles(dir, prefix = '') {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
   );
 }

@@ -3,7 +3,15 @@
 // install: no install scripts run. Versions are pinned exactly so every machine tests the same binaries;
 // to move one, change it here (and the matrix in docs/runtimes.md).
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -40,11 +48,21 @@ export async function ensureTool(name, log = console.log) {
   const marker = join(dir, '.installed');
   if (!existsSync(marker) || !existsSync(bin)) {
     const started = Date.now();
-    log(`installing ${tool.spec} into ${dir.slice(ROOT.length + 1)} (npm pack + tar, no install scripts)`);
+    log(
+      `installing ${tool.spec} into ${
+        dir.slice(ROOT.length + 1)
+      } (npm pack + tar, no install scripts)`,
+    );
     mkdirSync(TOOLS_DIR, { recursive: true });
     const scratch = mkdtempSync(join(TOOLS_DIR, `.tmp-${name}-`));
     try {
-      const { stdout } = await run('npm', ['pack', tool.spec, '--silent', '--pack-destination', scratch], { cwd: scratch, maxBuffer: 1 << 20 });
+      const { stdout } = await run('npm', [
+        'pack',
+        tool.spec,
+        '--silent',
+        '--pack-destination',
+        scratch,
+      ], { cwd: scratch, maxBuffer: 1 << 20 });
       const tarball = stdout.trim().split('\n').pop();
       if (!tarball) throw new Error(`npm pack ${tool.spec} printed no file name`);
       await run('tar', ['-xzf', join(scratch, tarball), '-C', scratch]);
@@ -61,7 +79,11 @@ export async function ensureTool(name, log = console.log) {
         }
       }
     } catch (error) {
-      throw new Error(`could not install ${tool.spec} from the npm registry: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `could not install ${tool.spec} from the npm registry: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -14,7 +14,11 @@ export const MAX_COUNTER: bigint = 0xffff_ffff_ffff_ffffn;
  * as one: `ERR_BASE32_INVALID_LENGTH` gives `base32 invalid length`.
  */
 export function fail(code: OTPErrorCode, message?: string, cause?: unknown): never {
-  throw new OTPError(code, message ?? code.slice(4).replaceAll('_', ' ').toLowerCase(), cause === undefined ? undefined : { cause });
+  throw new OTPError(
+    code,
+    message ?? code.slice(4).replaceAll('_', ' ').toLowerCase(),
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -26,7 +30,10 @@ export function invalid(name: string, expected: string): never {
 }
 
 /** An options object (not null, not an array), or `ERR_INVALID_OPTION` naming it `name`. */
-export function assertOptions(value: unknown, name = 'options'): asserts value is Record<string, unknown> {
+export function assertOptions(
+  value: unknown,
+  name = 'options',
+): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || !value || Array.isArray(value)) invalid(name, 'an object');
 }
 
@@ -39,11 +46,21 @@ export function optionalOptions(value: unknown, name?: string): Record<string, u
 
 /** A boolean option; `undefined` gives `false`. */
 export function boolOption(name: string, value: unknown): boolean {
-  return value === undefined ? false : typeof value === 'boolean' ? value : invalid(name, 'a boolean');
+  return value === undefined
+    ? false
+    : typeof value === 'boolean'
+    ? value
+    : invalid(name, 'a boolean');
 }
 
 /** An integer option in `min..max`; `undefined` gives `fallback`. Strings and other types are refused, never coerced. */
-export function intOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
+export function intOption(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   // Number.isInteger is false for every non-number, so no typeof check is needed.
   if (value === undefined) return fallback;
   return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
@@ -61,7 +78,6 @@ export function periodOption(value: unknown): number {
   return intOption('period', value, 1, 86_400, 30);
 }
 
-
 /** The time value of a real Date, read from its internal slot (a subclass's `valueOf` is not called), or undefined. */
 function dateTime(value: object): number | undefined {
   try {
@@ -76,12 +92,15 @@ export function timeOption(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'object' && value !== null ? dateTime(value) : value;
   // NaN and ±Infinity fail the comparison.
-  return typeof ms === 'number' && Math.abs(ms) <= 8.64e15 ? ms : invalid(name, 'a Date or Unix ms');
+  return typeof ms === 'number' && Math.abs(ms) <= 8.64e15
+    ? ms
+    : invalid(name, 'a Date or Unix ms');
 }
 
 /** `counter`: a safe integer >= 0, or a bigint 0..2^64-1 (RFC 4226 §5.1: C is 8 bytes). Required. */
 export function counterOption(value: unknown): number | bigint {
-  return (typeof value === 'bigint' ? value <= MAX_COUNTER : Number.isSafeInteger(value)) && (value as number) >= 0
+  return (typeof value === 'bigint' ? value <= MAX_COUNTER : Number.isSafeInteger(value)) &&
+      (value as number) >= 0
     ? (value as number | bigint)
     : invalid('counter', 'an integer from 0 to 2^53-1, or a bigint to 2^64-1');
 }

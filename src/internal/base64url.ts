@@ -21,7 +21,10 @@ export function encodeBase64url(data: Uint8Array): string {
  */
 export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | null {
   if (/[^\w-]/.test(text) || text.length % 4 === 1) return null;
-  const bytes = Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(
+    atob(text.replaceAll('-', '+').replaceAll('_', '/')),
+    (c) => c.charCodeAt(0),
+  );
   // atob ignores set pad bits; the one canonical spelling is what encoding the bytes gives back.
   return encodeBase64url(bytes) === text ? bytes : null;
 }

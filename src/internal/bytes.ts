@@ -15,7 +15,7 @@ let intrinsics: TypedArrayIntrinsics | undefined;
 function typedArrayIntrinsics(): TypedArrayIntrinsics {
   if (intrinsics === undefined) {
     const prototype: object = Object.getPrototypeOf(Uint8Array.prototype);
-    const getter = (key: PropertyKey): ((this: unknown) => never) =>
+    const getter = (key: PropertyKey): (this: unknown) => never =>
       Object.getOwnPropertyDescriptor(prototype, key)?.get as (this: unknown) => never;
     intrinsics = { name: getter(Symbol.toStringTag), length: getter('length') };
   }

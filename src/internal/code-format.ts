@@ -54,7 +54,11 @@ export const STEAM_FORMAT: CodeFormat = {
   length: STEAM_LENGTH,
   render(value) {
     let code = '';
-    for (let i = 0, rest = value; i < STEAM_LENGTH; i++, rest = Math.floor(rest / STEAM_ALPHABET.length)) {
+    for (
+      let i = 0, rest = value;
+      i < STEAM_LENGTH;
+      i++, rest = Math.floor(rest / STEAM_ALPHABET.length)
+    ) {
       code += STEAM_ALPHABET.charAt(rest % STEAM_ALPHABET.length);
     }
     return code;
@@ -80,7 +84,9 @@ export const STEAM_FORMAT: CodeFormat = {
 export function codeFormatOption(encoder: unknown, digits: unknown): CodeFormat {
   if (encoder === undefined) return decimalFormat(digitsOption(digits));
   if (encoder !== 'steam') invalid('encoder', '"steam" or absent');
-  if (digits !== undefined && digits !== STEAM_LENGTH) invalid('digits', `${STEAM_LENGTH} or absent for Steam codes`);
+  if (digits !== undefined && digits !== STEAM_LENGTH) {
+    invalid('digits', `${STEAM_LENGTH} or absent for Steam codes`);
+  }
   return STEAM_FORMAT;
 }
 

@@ -17,6 +17,6 @@ export function equalBit(a: string, b: string): number {
 export function firstHit(bits: readonly number[]): number {
   // Downwards, so the lowest hit is written last; `found += (i - found) * hit` moves only on a hit.
   let found = -1;
-  for (let i = bits.length; i-- > 0; ) found += (i - found) * ((bits[i] as number) & 1);
+  for (let i = bits.length; i-- > 0;) found += (i - found) * ((bits[i] as number) & 1);
   return found;
 }

@@ -16,7 +16,9 @@ export function subtle(): SubtleCrypto {
  */
 export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
   const c = globalThis.crypto;
-  return typeof c?.getRandomValues === 'function' ? c.getRandomValues(new Uint8Array(n)) : fail('ERR_CRYPTO_UNAVAILABLE', UNAVAILABLE);
+  return typeof c?.getRandomValues === 'function'
+    ? c.getRandomValues(new Uint8Array(n))
+    : fail('ERR_CRYPTO_UNAVAILABLE', UNAVAILABLE);
 }
 
 /** What a real CryptoKey says of itself (W3C Web Cryptography API §13, the CryptoKey interface). */
@@ -47,22 +49,40 @@ export function cryptoKeyInfo(value: unknown): CryptoKeyInfo | null {
   if (typeof value !== 'object' || value === null) return null;
   const CryptoKeyClass = (globalThis as { CryptoKey?: abstract new () => object }).CryptoKey;
   if (typeof CryptoKeyClass !== 'function') return null;
-  const getter = (name: string): ((this: unknown) => unknown) | undefined => Object.getOwnPropertyDescriptor(CryptoKeyClass.prototype, name)?.get;
+  const getter = (name: string): ((this: unknown) => unknown) | undefined =>
+    Object.getOwnPropertyDescriptor(CryptoKeyClass.prototype, name)?.get;
   try {
     let facts: { type?: unknown; algorithm?: unknown; usages?: unknown };
     const typeGetter = getter('type');
     if (typeGetter !== undefined) {
       // Some WebCrypto implementations (Node's) read a key's public attributes when they use it, so a real
       // key whose own property shadows one would be checked as one thing and used as another.
-      if (ATTRIBUTES.some((name) => Object.getOwnPropertyDescriptor(value, name) !== undefined)) return null;
-      facts = { type: typeGetter.call(value), algorithm: getter('algorithm')?.call(value), usages: getter('usages')?.call(value) };
+      if (ATTRIBUTES.some((name) => Object.getOwnPropertyDescriptor(value, name) !== undefined)) {
+        return null;
+      }
+      facts = {
+        type: typeGetter.call(value),
+        algorithm: getter('algorithm')?.call(value),
+        usages: getter('usages')?.call(value),
+      };
     } else {
       if (!(value instanceof CryptoKeyClass)) return null;
-      const { type, algorithm, usages } = value as { type?: unknown; algorithm?: unknown; usages?: unknown };
+      const { type, algorithm, usages } = value as {
+        type?: unknown;
+        algorithm?: unknown;
+        usages?: unknown;
+      };
       facts = { type, algorithm, usages };
     }
-    const algorithm = facts.algorithm as { name?: unknown; hash?: { name?: unknown }; length?: unknown } | undefined;
-    if (typeof facts.type !== 'string' || typeof algorithm?.name !== 'string' || !Array.isArray(facts.usages)) return null;
+    const algorithm = facts.algorithm as {
+      name?: unknown;
+      hash?: { name?: unknown };
+      length?: unknown;
+    } | undefined;
+    if (
+      typeof facts.type !== 'string' || typeof algorithm?.name !== 'string' ||
+      !Array.isArray(facts.usages)
+    ) return null;
     const hash = algorithm.hash?.name;
     const length = algorithm.length;
     return {
@@ -70,7 +90,9 @@ export function cryptoKeyInfo(value: unknown): CryptoKeyInfo | null {
       name: algorithm.name,
       hash: typeof hash === 'string' ? hash : undefined,
       length: typeof length === 'number' ? length : undefined,
-      usages: Array.from(facts.usages as unknown[]).filter((usage): usage is string => typeof usage === 'string'),
+      usages: Array.from(facts.usages as unknown[]).filter((usage): usage is string =>
+        typeof usage === 'string'
+      ),
     };
   } catch {
     return null;

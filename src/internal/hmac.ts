@@ -6,8 +6,17 @@ import { fail } from './assert.js';
 import { cryptoKeyInfo, subtle } from './crypto.js';
 
 /** Imports raw key bytes as a non-extractable HMAC signing key (no cache). */
-export function importHmacKey(key: Uint8Array<ArrayBuffer>, algorithm: HashAlgorithm): Promise<CryptoKey> {
-  return subtle().importKey('raw', key, { name: 'HMAC', hash: ALGORITHMS[algorithm].webCrypto }, false, ['sign']);
+export function importHmacKey(
+  key: Uint8Array<ArrayBuffer>,
+  algorithm: HashAlgorithm,
+): Promise<CryptoKey> {
+  return subtle().importKey(
+    'raw',
+    key,
+    { name: 'HMAC', hash: ALGORITHMS[algorithm].webCrypto },
+    false,
+    ['sign'],
+  );
 }
 
 /** HMAC(key, message), as the ArrayBuffer WebCrypto returns. */
@@ -29,9 +38,14 @@ export interface HmacSecretKey {
 export function hmacSecretKey(value: unknown, algorithm: unknown): HmacSecretKey {
   const info = cryptoKeyInfo(value);
   if (info?.name !== 'HMAC' || !info.usages.includes('sign')) {
-    fail('ERR_INVALID_SECRET', '"secret" must be base32 text, bytes, or an HMAC CryptoKey allowing "sign"');
+    fail(
+      'ERR_INVALID_SECRET',
+      '"secret" must be base32 text, bytes, or an HMAC CryptoKey allowing "sign"',
+    );
   }
   const checked = algorithmOption(algorithm);
-  if (info.hash !== ALGORITHMS[checked].webCrypto) fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey whose hash matches "algorithm"');
+  if (info.hash !== ALGORITHMS[checked].webCrypto) {
+    fail('ERR_INVALID_SECRET', '"secret" must be an HMAC CryptoKey whose hash matches "algorithm"');
+  }
   return { key: value as CryptoKey, algorithm: checked };
 }

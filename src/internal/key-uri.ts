@@ -3,7 +3,14 @@
 // parsed key is written in, and the fields both writers check.
 import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from '../types.js';
 import { algorithmOption } from './algorithms.js';
-import { assertOptions, counterOption, fail, invalid, periodOption, tokenOption } from './assert.js';
+import {
+  assertOptions,
+  counterOption,
+  fail,
+  invalid,
+  periodOption,
+  tokenOption,
+} from './assert.js';
 import { codeFormatOption, STEAM_FORMAT } from './code-format.js';
 import { secretBytes } from './secret.js';
 
@@ -27,7 +34,9 @@ export const SPOOFING: RegExp = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 /** `text`, or ERR_URI_INVALID_CHARACTER naming `what` when it holds a control character. */
 export const noControl = (text: string, what: string): string =>
-  CONTROL.test(text) ? fail('ERR_URI_INVALID_CHARACTER', `${what} contains a control character`) : text;
+  CONTROL.test(text)
+    ? fail('ERR_URI_INVALID_CHARACTER', `${what} contains a control character`)
+    : text;
 
 /** The fields of a key as parsed from a key URI or a migration payload, before {@link toKey} orders them. */
 export interface ParsedKey {
@@ -55,8 +64,23 @@ export interface ParsedKey {
  * prefix; a counter is a number up to 2^53-1, a bigint above.
  */
 export function toKey(fields: ParsedKey): KeyURI {
-  const { type, secret, labelIssuer, account, algorithm, digits, period, counter, encoder, params } = fields;
-  const key = { type, secret, account: labelIssuer === undefined ? account : account.replace(/^ +/, '') } as KeyURI;
+  const {
+    type,
+    secret,
+    labelIssuer,
+    account,
+    algorithm,
+    digits,
+    period,
+    counter,
+    encoder,
+    params,
+  } = fields;
+  const key = {
+    type,
+    secret,
+    account: labelIssuer === undefined ? account : account.replace(/^ +/, ''),
+  } as KeyURI;
   const issuer = fields.issuer || labelIssuer;
   if (issuer !== undefined) key.issuer = issuer;
   if (labelIssuer !== undefined) key.labelIssuer = labelIssuer;
@@ -70,7 +94,8 @@ export function toKey(fields: ParsedKey): KeyURI {
 }
 
 /** Whether a UTF-16 code unit is ASCII whitespace (WHATWG Infra: TAB, LF, FF, CR, SPACE). */
-const isASCIIWhitespace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
+const isASCIIWhitespace = (code: number): boolean =>
+  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
 
 /** `text` without surrounding ASCII whitespace, in one pass from each end (a `/\s+$/` search is quadratic). */
 function trimASCIIWhitespace(text: string): string {
@@ -98,7 +123,9 @@ export interface UriParts {
  */
 export function uriParts(value: string, scheme: string, hosts: string): UriParts {
   const uri = trimASCIIWhitespace(tokenOption(value, 'uri'));
-  if (uri.length > MAX_URI_LENGTH) fail('ERR_URI_TOO_LONG', `the URI is longer than ${MAX_URI_LENGTH} characters`);
+  if (uri.length > MAX_URI_LENGTH) {
+    fail('ERR_URI_TOO_LONG', `the URI is longer than ${MAX_URI_LENGTH} characters`);
+  }
   try {
     encodeURIComponent(uri); // throws on a lone surrogate
   } catch (cause) {
@@ -106,11 +133,15 @@ export function uriParts(value: string, scheme: string, hosts: string): UriParts
   }
   noControl(uri, 'the URI');
   // One match: no match is a wrong scheme, no host a wrong authority.
-  const match = new RegExp(`^${scheme}://(?:(${hosts})(?:/([^?]*))?(?:\\?(.*))?$)?`, 'i').exec(uri) ?? fail('ERR_URI_INVALID_SCHEME', `the URI must start with ${scheme}://`);
+  const match =
+    new RegExp(`^${scheme}://(?:(${hosts})(?:/([^?]*))?(?:\\?(.*))?$)?`, 'i').exec(uri) ??
+      fail('ERR_URI_INVALID_SCHEME', `the URI must start with ${scheme}://`);
   // A raw '#' starts a fragment (RFC 3986 §3.5) that would silently cut a value short: write it as %23.
   if (uri.includes('#')) fail('ERR_URI_INVALID_CHARACTER', 'the URI contains "#": write it as %23');
   const [, host, path = '', query = ''] = match;
-  if (!host) fail('ERR_URI_INVALID_TYPE', `the URI authority must be ${hosts.replace('|', ' or ')}`);
+  if (!host) {
+    fail('ERR_URI_INVALID_TYPE', `the URI authority must be ${hosts.replace('|', ' or ')}`);
+  }
   return { host, path, query };
 }
 
@@ -138,8 +169,16 @@ export interface KeyFields {
 
 /** A label part or the issuer: a string with no control or invisible formatting character, and no ':' unless `colon`. */
 function namePart(value: unknown, name: string, colon: boolean): string {
-  if (typeof value !== 'string' || (!colon && value.includes(':')) || CONTROL.test(value) || SPOOFING.test(value)) {
-    invalid(name, `a string without ${colon ? '' : '":", '}control or invisible formatting characters (bidirectional, zero-width) or lone surrogates`);
+  if (
+    typeof value !== 'string' || (!colon && value.includes(':')) || CONTROL.test(value) ||
+    SPOOFING.test(value)
+  ) {
+    invalid(
+      name,
+      `a string without ${
+        colon ? '' : '":", '
+      }control or invisible formatting characters (bidirectional, zero-width) or lone surrogates`,
+    );
   }
   return value;
 }
@@ -150,22 +189,46 @@ function namePart(value: unknown, name: string, colon: boolean): string {
  * in messages. `type` defaults to totp only for {@link buildKeyURI} (`at` empty). The account may hold
  * `:` and start with spaces only when the writer puts a label prefix before it: `hasPrefix` says when.
  */
-export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer: string | undefined, labelIssuer: string | undefined) => boolean): KeyFields {
+export function keyFields(
+  o: BuildKeyURIOptions,
+  at: string,
+  hasPrefix: (issuer: string | undefined, labelIssuer: string | undefined) => boolean,
+): KeyFields {
   assertOptions(o, at.slice(0, -1) || 'buildKeyURI options');
-  const { type = at ? undefined : 'totp', secret, account, issuer, labelIssuer, algorithm, digits, period, counter, encoder, params } = o;
+  const {
+    type = at ? undefined : 'totp',
+    secret,
+    account,
+    issuer,
+    labelIssuer,
+    algorithm,
+    digits,
+    period,
+    counter,
+    encoder,
+    params,
+  } = o;
   if (type !== 'totp' && type !== 'hotp') invalid(`${at}type`, '"totp" or "hotp"');
   const hotp = type === 'hotp';
   const bytes = secretBytes(secret);
   const accountText = namePart(account, `${at}account`, true);
   const issuerText = issuer === undefined ? undefined : namePart(issuer, `${at}issuer`, false);
-  const labelIssuerText = labelIssuer === undefined ? undefined : namePart(labelIssuer, `${at}labelIssuer`, false);
+  const labelIssuerText = labelIssuer === undefined
+    ? undefined
+    : namePart(labelIssuer, `${at}labelIssuer`, false);
   // Without a prefix the first ':' would split the account; after one, leading spaces are dropped on parsing.
-  if (!hasPrefix(issuerText, labelIssuerText) && accountText.includes(':')) invalid(`${at}account`, 'a string without ":" when no label prefix is written');
-  if (hasPrefix(issuerText, labelIssuerText) && accountText[0] === ' ') invalid(`${at}account`, 'a string without a leading space after a label prefix');
+  if (!hasPrefix(issuerText, labelIssuerText) && accountText.includes(':')) {
+    invalid(`${at}account`, 'a string without ":" when no label prefix is written');
+  }
+  if (hasPrefix(issuerText, labelIssuerText) && accountText[0] === ' ') {
+    invalid(`${at}account`, 'a string without a leading space after a label prefix');
+  }
   const checkedAlgorithm = algorithmOption(algorithm);
   // Steam Guard keys are totp with SHA1 and 5-character codes.
   const format = codeFormatOption(encoder, digits);
-  if (format === STEAM_FORMAT && (hotp || checkedAlgorithm !== 'SHA1')) invalid(`${at}encoder`, '"steam" only on a totp key with algorithm SHA1');
+  if (format === STEAM_FORMAT && (hotp || checkedAlgorithm !== 'SHA1')) {
+    invalid(`${at}encoder`, '"steam" only on a totp key with algorithm SHA1');
+  }
   return {
     hotp,
     secret: bytes,
@@ -181,4 +244,3 @@ export function keyFields(o: BuildKeyURIOptions, at: string, hasPrefix: (issuer:
     params,
   };
 }
-

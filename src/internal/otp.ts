@@ -26,15 +26,22 @@ export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> 
 export function dynamicTruncate(mac: Uint8Array): number {
   const offset = (mac[mac.length - 1] as number) & 0x0f;
   // With the top bit cleared first, `<< 24` stays a positive 32-bit integer.
-  return (((mac[offset] as number) & 0x7f) << 24) | ((mac[offset + 1] as number) << 16) | ((mac[offset + 2] as number) << 8) | (mac[offset + 3] as number);
+  return (((mac[offset] as number) & 0x7f) << 24) | ((mac[offset + 1] as number) << 16) |
+    ((mac[offset + 2] as number) << 8) | (mac[offset + 3] as number);
 }
 
 /** HOTP(K, C) for a validated key source (RFC 4226 §5.3), in `format`. */
-export async function computeOTP(source: KeySource, counter: number | bigint, format: CodeFormat): Promise<string> {
+export async function computeOTP(
+  source: KeySource,
+  counter: number | bigint,
+  format: CodeFormat,
+): Promise<string> {
   // A known key is used as is, never awaited (see importedKey).
   const key = source.key ?? (await importedKey(source));
   const signing = hmac(key, counterBytes(counter));
-  const mac = source.callerKey ? ((await callerKeyMACs(source, [signing]))[0] as ArrayBuffer) : await signing;
+  const mac = source.callerKey
+    ? ((await callerKeyMACs(source, [signing]))[0] as ArrayBuffer)
+    : await signing;
   return format.render(dynamicTruncate(new Uint8Array(mac)));
 }
 
@@ -46,7 +53,10 @@ const REFUSED = '"secret" must be an HMAC CryptoKey allowing "sign" whose hash m
  * attributes carry no brand (workerd) or a Proxy answers for a real key. Keys otpkit imported itself
  * skip this: no extra step on the hot path.
  */
-async function callerKeyMACs(source: KeySource, signing: Promise<ArrayBuffer>[]): Promise<ArrayBuffer[]> {
+async function callerKeyMACs(
+  source: KeySource,
+  signing: Promise<ArrayBuffer>[],
+): Promise<ArrayBuffer[]> {
   let macs: ArrayBuffer[];
   try {
     macs = await Promise.all(signing);
@@ -58,11 +68,14 @@ async function callerKeyMACs(source: KeySource, signing: Promise<ArrayBuffer>[])
   return macs;
 }
 
-
 /**
  * The codes for every counter, one `sign` each, all started together (one `importKey` at most, before).
  */
-export async function computeOTPs(source: KeySource, counters: readonly (number | bigint)[], format: CodeFormat): Promise<string[]> {
+export async function computeOTPs(
+  source: KeySource,
+  counters: readonly (number | bigint)[],
+  format: CodeFormat,
+): Promise<string[]> {
   const key = source.key ?? (await importedKey(source));
   const signing: Promise<ArrayBuffer>[] = [];
   for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
@@ -91,7 +104,6 @@ export async function findCounter(
   for (const code of await computeOTPs(source, counters, format)) bits.push(equalBit(code, typed));
   return firstHit(bits);
 }
-
 
 /**
  * Up to `size` consecutive counters from `counter`, in its type, stopping at the largest exact value

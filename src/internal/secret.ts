@@ -18,7 +18,12 @@ export function secretBytes(value: unknown): Uint8Array<ArrayBuffer> {
   if (typeof value === 'string' && value !== '') return decodeBase32Text(value, false);
   const bytes = isBytes(value) ? copyBytes(value) : undefined;
   if (bytes !== undefined && bytes.length > 0) return bytes;
-  if (cryptoKeyInfo(value) !== null) fail('ERR_INVALID_SECRET', 'a CryptoKey "secret" cannot be written out: pass base32 text or bytes');
+  if (cryptoKeyInfo(value) !== null) {
+    fail(
+      'ERR_INVALID_SECRET',
+      'a CryptoKey "secret" cannot be written out: pass base32 text or bytes',
+    );
+  }
   return fail('ERR_INVALID_SECRET', '"secret" must be base32 text or bytes, not empty');
 }
 
@@ -47,7 +52,9 @@ export interface KeySource {
 function cacheIdOf(secret: string | Uint8Array, algorithm: unknown): string {
   const name = algorithm === undefined ? 'SHA1' : algorithm;
   if (!cachingEnabled() || !isAlgorithm(name) || secret.length > MAX_CACHED_SECRET) return '';
-  return typeof secret === 'string' ? `${name}:${secret}` : `${name}#${String.fromCharCode(...secret)}`;
+  return typeof secret === 'string'
+    ? `${name}:${secret}`
+    : `${name}#${String.fromCharCode(...secret)}`;
 }
 
 /**
@@ -59,7 +66,15 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
   if (typeof secret === 'string') {
     const cacheId = cacheIdOf(secret, algorithm);
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
-    if (key !== undefined) return { key, bytes: undefined, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
+    if (key !== undefined) {
+      return {
+        key,
+        bytes: undefined,
+        algorithm: algorithmOption(algorithm),
+        cacheId,
+        callerKey: false,
+      };
+    }
     return withAlgorithm(secretBytes(secret), algorithm, cacheId);
   }
   if (isBytes(secret)) {
@@ -69,7 +84,13 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
     if (key === undefined) return withAlgorithm(bytes, algorithm, cacheId);
     bytes.fill(0);
-    return { key, bytes: undefined, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
+    return {
+      key,
+      bytes: undefined,
+      algorithm: algorithmOption(algorithm),
+      cacheId,
+      callerKey: false,
+    };
   }
   // The caller's own CryptoKey: nothing to import, and never cached.
   const own = hmacSecretKey(secret, algorithm);
@@ -77,9 +98,19 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
 }
 
 /** The source that imports `bytes` for `algorithm` (validated here); the private copy is zeroed if the algorithm is refused. */
-function withAlgorithm(bytes: Uint8Array<ArrayBuffer>, algorithm: unknown, cacheId: string): KeySource {
+function withAlgorithm(
+  bytes: Uint8Array<ArrayBuffer>,
+  algorithm: unknown,
+  cacheId: string,
+): KeySource {
   try {
-    return { key: undefined, bytes, algorithm: algorithmOption(algorithm), cacheId, callerKey: false };
+    return {
+      key: undefined,
+      bytes,
+      algorithm: algorithmOption(algorithm),
+      cacheId,
+      callerKey: false,
+    };
   } catch (error) {
     bytes.fill(0);
     throw error;

@@ -1,7 +1,14 @@
 // QR Code model 2 encoder (ISO/IEC 18004:2015): versions 1-40, levels L/M/Q/H, numeric, alphanumeric or
 // byte (UTF-8) mode, Reed-Solomon over GF(256), the eight masks scored with the four penalty rules.
 // Written for size: no tables are built at import, and the two block tables are packed into strings.
-import { fail, intOption, invalid, optionalOptions, tokenOption, wellFormed } from '../internal/assert.js';
+import {
+  fail,
+  intOption,
+  invalid,
+  optionalOptions,
+  tokenOption,
+  wellFormed,
+} from '../internal/assert.js';
 
 /** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords can be restored (ISO/IEC 18004 §5.3.8). */
 export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H';
@@ -30,12 +37,15 @@ export interface EncodeQROptions {
 
 const LEVELS: readonly QRErrorCorrection[] = ['L', 'M', 'Q', 'H'];
 // ISO/IEC 18004 Table 9, for L, M, Q, H and versions 1..40 (charCode - 35): EC codewords per block...
-const EC_PER_BLOCK = '*-27=57;A57;=A9;?A????AA=?AAAAAAAAAAAAAA-3=5;3599=A99;;??====???????????????????095=5;597;?=;7A;??=A?AAAA?AAAAAAAAAAAAAA4?939?==;?;?9;;A??=?A;AAAAAAAAAAAAAAAAAA';
+const EC_PER_BLOCK =
+  '*-27=57;A57;=A9;?A????AA=?AAAAAAAAAAAAAA-3=5;3599=A99;;??====???????????????????095=5;597;?=;7A;??=A?AAAA?AAAAAAAAAAAAAA4?939?==;?;?9;;A??=?A;AAAAAAAAAAAAAAAAAA';
 // ...and the number of blocks.
-const BLOCKS = "$$$$$%%%%'''''))))*++,,-///01234566789;<$$$%%'''(((+,,--.01344578:<=?@BDFHIKNPRT$$%%''))+++-/3/43587::<>@EEFIKNPSVX[^adg$$%'''()++..335368<<<EACFHKMPSVY\\_beimpt";
+const BLOCKS =
+  "$$$$$%%%%'''''))))*++,,-///01234566789;<$$$%%'''(((+,,--.01344578:<=?@BDFHIKNPRT$$%%''))+++-/3/43587::<>@EEFIKNPSVX[^adg$$%'''()++..335368<<<EACFHKMPSVY\\_beimpt";
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
-const table = (packed: string, level: number, version: number): number => packed.charCodeAt(level * 40 + version - 1) - 35;
+const table = (packed: string, level: number, version: number): number =>
+  packed.charCodeAt(level * 40 + version - 1) - 35;
 
 /** Appends the `n` low bits of `value` to `bits`, most significant first. */
 function push(bits: number[], value: number, n: number): void {
@@ -61,13 +71,17 @@ export function ecCodewords(data: ArrayLike<number>, degree: number): number[] {
   const generator = new Array<number>(degree).fill(0);
   generator[degree - 1] = 1;
   for (let i = 0, root = 1; i < degree; i++, root = multiply(root, 2)) {
-    for (let j = 0; j < degree; j++) generator[j] = multiply(generator[j] as number, root) ^ (generator[j + 1] ?? 0);
+    for (let j = 0; j < degree; j++) {
+      generator[j] = multiply(generator[j] as number, root) ^ (generator[j + 1] ?? 0);
+    }
   }
   const remainder = new Array<number>(degree).fill(0);
   for (let i = 0; i < data.length; i++) {
     const factor = (data[i] as number) ^ (remainder.shift() as number);
     remainder.push(0);
-    for (let j = 0; j < degree; j++) remainder[j] = (remainder[j] as number) ^ multiply(generator[j] as number, factor);
+    for (let j = 0; j < degree; j++) {
+      remainder[j] = (remainder[j] as number) ^ multiply(generator[j] as number, factor);
+    }
   }
   return remainder;
 }
@@ -75,12 +89,14 @@ export function ecCodewords(data: ArrayLike<number>, degree: number): number[] {
 /** Modules left for data and EC codewords in a version, remainder bits included (ISO/IEC 18004 Table 1). */
 function rawModules(version: number): number {
   const n = Math.floor(version / 7) + 2; // alignment patterns per row
-  return (16 * version + 128) * version + 64 - (version > 1 ? (25 * n - 10) * n - 55 + (version > 6 ? 36 : 0) : 0);
+  return (16 * version + 128) * version + 64 -
+    (version > 1 ? (25 * n - 10) * n - 55 + (version > 6 ? 36 : 0) : 0);
 }
 
 /** Data codewords of a version at a level (ISO/IEC 18004 Table 7). */
 function dataCodewords(version: number, level: number): number {
-  return (rawModules(version) >> 3) - table(EC_PER_BLOCK, level, version) * table(BLOCKS, level, version);
+  return (rawModules(version) >> 3) -
+    table(EC_PER_BLOCK, level, version) * table(BLOCKS, level, version);
 }
 
 /** Row/column centres of the alignment patterns (ISO/IEC 18004 Annex E): evenly spaced back from the far edge. */
@@ -96,13 +112,20 @@ function alignmentCentres(version: number): number[] {
 /** Whether data mask `m` (ISO/IEC 18004 Table 10) inverts the module in column x, row y. */
 function inverts(m: number, x: number, y: number): boolean {
   const p = x * y;
-  return !(m === 0 ? (x + y) % 2
-    : m === 1 ? y % 2
-    : m === 2 ? x % 3
-    : m === 3 ? (x + y) % 3
-    : m === 4 ? (Math.floor(x / 3) + Math.floor(y / 2)) % 2
-    : m === 5 ? (p % 2) + (p % 3)
-    : m === 6 ? ((p % 2) + (p % 3)) % 2
+  return !(m === 0
+    ? (x + y) % 2
+    : m === 1
+    ? y % 2
+    : m === 2
+    ? x % 3
+    : m === 3
+    ? (x + y) % 3
+    : m === 4
+    ? (Math.floor(x / 3) + Math.floor(y / 2)) % 2
+    : m === 5
+    ? (p % 2) + (p % 3)
+    : m === 6
+    ? ((p % 2) + (p % 3)) % 2
     : ((x + y) % 2 + (p % 3)) % 2);
 }
 
@@ -133,7 +156,9 @@ function penalty(dark: Uint8Array, size: number): number {
       const k = line * size + x;
       const c = dark[k] as number;
       darkCount += c;
-      if (x > 0 && line > 0 && c === dark[k - 1] && c === dark[k - size] && c === dark[k - size - 1]) score += 3;
+      if (
+        x > 0 && line > 0 && c === dark[k - 1] && c === dark[k - size] && c === dark[k - size - 1]
+      ) score += 3;
     }
   }
   // N4: 10 for each full 5 % the dark share is away from 50 %.
@@ -160,7 +185,12 @@ function penalty(dark: Uint8Array, size: number): number {
 export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
   tokenOption(text, 'text');
   // A cheap bound first, so that no work grows with a text no symbol can hold.
-  if (text.length > MAX_CHARACTERS) fail('ERR_QR_TOO_LONG', `the text is longer than ${MAX_CHARACTERS} characters, more than any QR Code holds`);
+  if (text.length > MAX_CHARACTERS) {
+    fail(
+      'ERR_QR_TOO_LONG',
+      `the text is longer than ${MAX_CHARACTERS} characters, more than any QR Code holds`,
+    );
+  }
   // A lone surrogate cannot be written as UTF-8: the decoded text would differ from the input.
   wellFormed('text', text);
   const { ecc, minVersion } = optionalOptions(options, 'encodeQR options');
@@ -188,14 +218,28 @@ interface Segment {
 function segmentOf(text: string): Segment {
   const n = text.length;
   // 3 digits in 10 bits, 2 left in 7, 1 in 4; 2 alphanumerics in 11 bits, 1 left in 6.
-  if (/^\d*$/.test(text)) return { mode: 0, count: n, dataBits: Math.floor(n / 3) * 10 + [0, 4, 7][n % 3]!, bytes: undefined };
-  if (/^[\dA-Z $%*+\-./:]*$/.test(text)) return { mode: 1, count: n, dataBits: Math.floor(n / 2) * 11 + (n % 2) * 6, bytes: undefined };
+  if (/^\d*$/.test(text)) {
+    return {
+      mode: 0,
+      count: n,
+      dataBits: Math.floor(n / 3) * 10 + [0, 4, 7][n % 3]!,
+      bytes: undefined,
+    };
+  }
+  if (/^[\dA-Z $%*+\-./:]*$/.test(text)) {
+    return { mode: 1, count: n, dataBits: Math.floor(n / 2) * 11 + (n % 2) * 6, bytes: undefined };
+  }
   const bytes = new TextEncoder().encode(text);
   return { mode: 2, count: bytes.length, dataBits: bytes.length * 8, bytes };
 }
 
 /** {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests). Internal. */
-export function buildQR(text: string, level: number, minVersion: number, forcedMask?: number): QRMatrix {
+export function buildQR(
+  text: string,
+  level: number,
+  minVersion: number,
+  forcedMask?: number,
+): QRMatrix {
   // 1. The smallest version that holds mode indicator + character count + data (§7.4.1, Table 3),
   // found from the segment's size before any bit is written.
   const { mode, count, dataBits, bytes } = segmentOf(text);
@@ -203,7 +247,16 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
   let countBits = 0;
   let capacity = 0;
   for (;; version++) {
-    if (version > 40) fail('ERR_QR_TOO_LONG', `the text needs ${dataBits + 4 + countBits} bits, more than a version 40 symbol at level ${LEVELS[level] as string} holds (${capacity})`);
+    if (version > 40) {
+      fail(
+        'ERR_QR_TOO_LONG',
+        `the text needs ${
+          dataBits + 4 + countBits
+        } bits, more than a version 40 symbol at level ${LEVELS[
+          level
+        ] as string} holds (${capacity})`,
+      );
+    }
     const range = version < 10 ? 0 : version < 27 ? 1 : 2;
     countBits = mode === 2 ? (range ? 16 : 8) : 10 - mode + 2 * range;
     capacity = dataCodewords(version, level) * 8;
@@ -213,7 +266,9 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
   // 2. Data bits without the header (§7.4.3 to §7.4.5).
   const data: number[] = [];
   if (mode === 0) {
-    for (let i = 0; i < count; i += 3) push(data, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
+    for (let i = 0; i < count; i += 3) {
+      push(data, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
+    }
   } else if (mode === 1) {
     for (let i = 0; i < count; i += 2) {
       const a = ALPHANUMERIC.indexOf(text[i] as string);
@@ -249,7 +304,9 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
   }
   const ec = blocks.map((block) => ecCodewords(block, ecLength));
   const stream: number[] = [];
-  for (let i = 0; i <= shortData; i++) for (const block of blocks) if (i < block.length) push(stream, block[i] as number, 8);
+  for (let i = 0; i <= shortData; i++) {
+    for (const block of blocks) if (i < block.length) push(stream, block[i] as number, 8);
+  }
   for (let i = 0; i < ecLength; i++) for (const block of ec) push(stream, block[i] as number, 8);
 
   // 4. Function patterns (§6.3): finders with separators, alignment, timing, format and version areas.
@@ -264,7 +321,9 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const ring = Math.max(Math.abs(dx), Math.abs(dy));
-        if (cx + dx >= 0 && cx + dx < size && cy + dy >= 0 && cy + dy < size) set(cx + dx, cy + dy, ring !== 2 && ring !== 4);
+        if (cx + dx >= 0 && cx + dx < size && cy + dy >= 0 && cy + dy < size) {
+          set(cx + dx, cy + dy, ring !== 2 && ring !== 4);
+        }
       }
     }
   }
@@ -272,7 +331,11 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
   for (const ay of centres) {
     for (const ax of centres) {
       if (fixed[ay * size + ax]) continue; // the three corners taken by finders
-      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) set(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+      for (let dy = -2; dy <= 2; dy++) {
+        for (let dx = -2; dx <= 2; dx++) {
+          set(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+        }
+      }
     }
   }
   for (let i = 8; i < size - 8; i++) {
@@ -320,7 +383,13 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
 
   // 6. The mask with the lowest penalty (§7.8.3); XOR twice undoes a trial.
   const applyMask = (mask: number): void => {
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (!fixed[y * size + x] && inverts(mask, x, y)) dark[y * size + x] = 1 - (dark[y * size + x] as number);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        if (!fixed[y * size + x] && inverts(mask, x, y)) {
+          dark[y * size + x] = 1 - (dark[y * size + x] as number);
+        }
+      }
+    }
   };
   let mask = forcedMask ?? 0;
   for (let m = 0, best = Infinity; forcedMask === undefined && m < 8; m++) {
@@ -338,6 +407,8 @@ export function buildQR(text: string, level: number, minVersion: number, forcedM
     version,
     ecc: LEVELS[level] as QRErrorCorrection,
     mask,
-    isDark: (x: number, y: number): boolean => Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < size && y < size && dark[y * size + x] === 1,
+    isDark: (x: number, y: number): boolean =>
+      Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < size && y < size &&
+      dark[y * size + x] === 1,
   };
 }

@@ -34,13 +34,17 @@ interface Modules {
 function modulesOf(matrix: unknown): Modules {
   if (typeof matrix !== 'object' || matrix === null) invalid('matrix', 'a QRMatrix from encodeQR');
   const { size, isDark } = matrix as Partial<QRMatrix>;
-  if (typeof isDark !== 'function' || !Number.isInteger(size) || (size as number) < 21 || (size as number) > 177) invalid('matrix', 'a QRMatrix from encodeQR');
+  if (
+    typeof isDark !== 'function' || !Number.isInteger(size) || (size as number) < 21 ||
+    (size as number) > 177
+  ) invalid('matrix', 'a QRMatrix from encodeQR');
   return { size: size as number, dark: (x, y) => isDark.call(matrix, x, y) === true };
 }
 
 /** Whether the module at (x, y) of the picture, quiet zone included, is dark. */
 const darkAt = (modules: Modules, margin: number, x: number, y: number): boolean =>
-  x >= margin && y >= margin && x < modules.size + margin && y < modules.size + margin && modules.dark(x - margin, y - margin);
+  x >= margin && y >= margin && x < modules.size + margin && y < modules.size + margin &&
+  modules.dark(x - margin, y - margin);
 
 function paint(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -65,7 +69,10 @@ function paint(name: string, value: unknown, fallback: string): string {
 export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
   const modules = modulesOf(matrix);
   const { size } = modules;
-  const { margin: marginValue, dark: darkValue, light: lightValue } = optionalOptions(options, 'qrToSVG options');
+  const { margin: marginValue, dark: darkValue, light: lightValue } = optionalOptions(
+    options,
+    'qrToSVG options',
+  );
   const margin = intOption('margin', marginValue, 0, 64, 4);
   const dark = paint('dark', darkValue, '#000');
   const light = lightValue === null ? null : paint('light', lightValue, '#fff');
@@ -80,7 +87,9 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
       x += n;
     }
   }
-  const background = light === null ? '' : `<rect width="${side}" height="${side}" fill="${light}"/>`;
+  const background = light === null
+    ? ''
+    : `<rect width="${side}" height="${side}" fill="${light}"/>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges">${background}<path fill="${dark}" d="${d}"/></svg>`;
 }
 
@@ -98,12 +107,18 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
  */
 export function qrToTerminal(matrix: QRMatrix, options?: QRTerminalOptions): string {
   const modules = modulesOf(matrix);
-  const { margin: marginValue, invert: invertValue } = optionalOptions(options, 'qrToTerminal options');
+  const { margin: marginValue, invert: invertValue } = optionalOptions(
+    options,
+    'qrToTerminal options',
+  );
   const margin = intOption('margin', marginValue, 0, 64, 4);
   const invert = boolOption('invert', invertValue);
   const side = modules.size + 2 * margin;
   // Painted with a block: the light modules (or the dark ones when inverted); below the picture, nothing.
-  const ink = (x: number, y: number): number => (y < side && darkAt(modules, margin, x, y) === invert ? 1 : 0);
+  const ink = (
+    x: number,
+    y: number,
+  ): number => (y < side && darkAt(modules, margin, x, y) === invert ? 1 : 0);
   const lines: string[] = [];
   for (let y = 0; y < side; y += 2) {
     let line = '';

@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { freshSecrets, opsPerSecond } from './loop.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 8);
-const DIST = process.argv[3] ? pathToFileURL(process.argv[3]).href : new URL('../../dist/index.js', import.meta.url).href;
+const DIST = process.argv[3]
+  ? pathToFileURL(process.argv[3]).href
+  : new URL('../../dist/index.js', import.meta.url).href;
 const { encodeBase32, generateTOTP, verifyTOTP } = await import(DIST);
 
 const subtle = crypto.subtle;
@@ -30,16 +32,27 @@ const comparisons = {
     otpkit: () => generateTOTP({ secret: SECRET, time: TIME }),
   },
   'generateTOTP, new secret / importKey + sign': {
-    raw: async () => subtle.sign('HMAC', await subtle.importKey('raw', next().bytes, HMAC, false, ['sign']), MESSAGE),
+    raw: async () =>
+      subtle.sign(
+        'HMAC',
+        await subtle.importKey('raw', next().bytes, HMAC, false, ['sign']),
+        MESSAGE,
+      ),
     otpkit: () => generateTOTP({ secret: next().base32, time: TIME }),
   },
   'verifyTOTP window 1, invalid / 3 signs together': {
-    raw: () => Promise.all([subtle.sign('HMAC', KEY, counter(1)), subtle.sign('HMAC', KEY, counter(2)), subtle.sign('HMAC', KEY, counter(3))]),
+    raw: () =>
+      Promise.all([
+        subtle.sign('HMAC', KEY, counter(1)),
+        subtle.sign('HMAC', KEY, counter(2)),
+        subtle.sign('HMAC', KEY, counter(3)),
+      ]),
     otpkit: () => verifyTOTP({ secret: SECRET, token: '000000', time: TIME }),
   },
   'generateTOTP x64 in flight / 64 signs': {
     raw: () => Promise.all(Array.from({ length: 64 }, () => subtle.sign('HMAC', KEY, MESSAGE))),
-    otpkit: () => Promise.all(Array.from({ length: 64 }, () => generateTOTP({ secret: SECRET, time: TIME }))),
+    otpkit: () =>
+      Promise.all(Array.from({ length: 64 }, () => generateTOTP({ secret: SECRET, time: TIME }))),
   },
 };
 
@@ -57,5 +70,9 @@ for (const [name, { raw, otpkit }] of Object.entries(comparisons)) {
   }
   ratios.sort((x, y) => x - y);
   const f = (x) => x.toFixed(2);
-  console.log(`${name.padEnd(48)} best ${f(bestOtpkit / bestRaw)}x  median round ${f(ratios[ROUNDS >> 1])}x  range ${f(ratios[0])}-${f(ratios.at(-1))}x`);
+  console.log(
+    `${name.padEnd(48)} best ${f(bestOtpkit / bestRaw)}x  median round ${
+      f(ratios[ROUNDS >> 1])
+    }x  range ${f(ratios[0])}-${f(ratios.at(-1))}x`,
+  );
 }

@@ -11,10 +11,18 @@ const HMAC = { name: 'HMAC', hash: 'SHA-1' };
 
 const variants = {
   'raw importKey+sign': async () => {
-    await subtle.sign('HMAC', await subtle.importKey('raw', next().bytes, HMAC, false, ['sign']), MESSAGE);
+    await subtle.sign(
+      'HMAC',
+      await subtle.importKey('raw', next().bytes, HMAC, false, ['sign']),
+      MESSAGE,
+    );
   },
   'raw decodeBase32+importKey+sign': async () => {
-    await subtle.sign('HMAC', await subtle.importKey('raw', decodeBase32(next().base32), HMAC, false, ['sign']), MESSAGE);
+    await subtle.sign(
+      'HMAC',
+      await subtle.importKey('raw', decodeBase32(next().base32), HMAC, false, ['sign']),
+      MESSAGE,
+    );
   },
   'otpkit generateTOTP (cache on)': () => generateTOTP({ secret: next().base32, time: 1.7e12 }),
   'otpkit generateTOTP (cache off)': () => generateTOTP({ secret: next().base32, time: 1.7e12 }),

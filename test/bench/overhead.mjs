@@ -10,7 +10,9 @@ const MAC = new Uint8Array(20).fill(7).buffer;
 const fake = { subtle: { importKey: () => Promise.resolve({}), sign: () => Promise.resolve(MAC) } };
 Object.defineProperty(globalThis, 'crypto', { value: fake, configurable: true });
 
-const DIST = process.argv[2] ? pathToFileURL(process.argv[2]).href : new URL('../../dist/index.js', import.meta.url).href;
+const DIST = process.argv[2]
+  ? pathToFileURL(process.argv[2]).href
+  : new URL('../../dist/index.js', import.meta.url).href;
 const { encodeBase32, generateTOTP, verifyTOTP } = await import(DIST);
 
 const SECRET = encodeBase32(new TextEncoder().encode('12345678901234567890'));
@@ -18,7 +20,8 @@ const next = freshSecrets(encodeBase32);
 const variants = {
   'generateTOTP, warm cache': () => generateTOTP({ secret: SECRET, time: 1.7e12 }),
   'generateTOTP, new secret': () => generateTOTP({ secret: next().base32, time: 1.7e12 }),
-  'verifyTOTP window 1, invalid': () => verifyTOTP({ secret: SECRET, token: '000000', time: 1.7e12 }),
+  'verifyTOTP window 1, invalid': () =>
+    verifyTOTP({ secret: SECRET, token: '000000', time: 1.7e12 }),
   '(the fake sign alone)': () => fake.subtle.sign('HMAC', {}, new Uint8Array(8)),
 };
 
@@ -35,4 +38,6 @@ for (let round = 0; round < 5; round++) {
     best[name] = Math.min(best[name] ?? Infinity, ((performance.now() - start) * 1000) / calls);
   }
 }
-for (const [name, us] of Object.entries(best)) console.log(`${name.padEnd(30)} ${us.toFixed(2)} µs`);
+for (const [name, us] of Object.entries(best)) {
+  console.log(`${name.padEnd(30)} ${us.toFixed(2)} µs`);
+}

@@ -34,26 +34,73 @@ for (const f of report.files) {
 function roundRatios(ours, raw) {
   const a = byRound.get(ours);
   const b = byRound.get(raw);
-  const ratios = [...a.keys()].filter((r) => b.has(r)).map((r) => a.get(r) / b.get(r)).sort((x, y) => x - y);
+  const ratios = [...a.keys()].filter((r) => b.has(r)).map((r) => a.get(r) / b.get(r)).sort((
+    x,
+    y,
+  ) => x - y);
   if (!ratios.length) return '';
-  const median = ratios.length % 2 ? ratios[ratios.length >> 1] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  const median = ratios.length % 2
+    ? ratios[ratios.length >> 1]
+    : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
   return `${median.toFixed(2)}x (${ratios[0].toFixed(2)}-${ratios.at(-1).toFixed(2)})`;
 }
 function get(name) {
   const value = ops.get(name);
-  if (value === undefined) throw new Error(`no benchmark named "${name}" in ${file} (renamed in otp.bench.ts?)`);
+  if (value === undefined) {
+    throw new Error(`no benchmark named "${name}" in ${file} (renamed in otp.bench.ts?)`);
+  }
   return value;
 }
 
 const rows = [
-  ['generateTOTP, warm cache', 'otpkit generateTOTP (warm cache)', 'raw sign, one cached key', 0.85],
-  ['generateTOTP, first call for a new secret', 'otpkit generateTOTP (new secret)', 'raw importKey + sign', 0.85],
-  ['verifyTOTP window 1, invalid code', 'otpkit verifyTOTP (invalid code)', 'raw 3 cached-key signs started together', 0.85],
-  ['verifyTOTP window 1, valid code at step + 1', 'otpkit verifyTOTP (valid, step + 1)', 'raw 3 cached-key signs started together', undefined],
-  ['generateHOTP SHA-512, warm cache', 'otpkit generateHOTP SHA512 (warm cache)', 'raw SHA-512 sign, one cached key', undefined],
-  ['generateTOTP, 64 in flight', 'otpkit generateTOTP x64 in flight (warm cache)', 'raw sign x64 in flight, one cached key', undefined],
-  ['verifyTOTP of a sealed secret: openSecretKey vs openSecret', 'otpkit openSecretKey + verifyTOTP (warm)', 'otpkit openSecret + verifyTOTP', 1.8],
-  ['(baseline) cached-key sign vs importKey + sign', 'raw sign, one cached key', 'raw importKey + sign', undefined],
+  [
+    'generateTOTP, warm cache',
+    'otpkit generateTOTP (warm cache)',
+    'raw sign, one cached key',
+    0.85,
+  ],
+  [
+    'generateTOTP, first call for a new secret',
+    'otpkit generateTOTP (new secret)',
+    'raw importKey + sign',
+    0.85,
+  ],
+  [
+    'verifyTOTP window 1, invalid code',
+    'otpkit verifyTOTP (invalid code)',
+    'raw 3 cached-key signs started together',
+    0.85,
+  ],
+  [
+    'verifyTOTP window 1, valid code at step + 1',
+    'otpkit verifyTOTP (valid, step + 1)',
+    'raw 3 cached-key signs started together',
+    undefined,
+  ],
+  [
+    'generateHOTP SHA-512, warm cache',
+    'otpkit generateHOTP SHA512 (warm cache)',
+    'raw SHA-512 sign, one cached key',
+    undefined,
+  ],
+  [
+    'generateTOTP, 64 in flight',
+    'otpkit generateTOTP x64 in flight (warm cache)',
+    'raw sign x64 in flight, one cached key',
+    undefined,
+  ],
+  [
+    'verifyTOTP of a sealed secret: openSecretKey vs openSecret',
+    'otpkit openSecretKey + verifyTOTP (warm)',
+    'otpkit openSecret + verifyTOTP',
+    1.8,
+  ],
+  [
+    '(baseline) cached-key sign vs importKey + sign',
+    'raw sign, one cached key',
+    'raw importKey + sign',
+    undefined,
+  ],
 ];
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
@@ -64,10 +111,24 @@ const lines = [
 let missed = 0;
 for (const [label, ours, raw, target] of rows) {
   const ratio = get(ours) / get(raw);
-  const verdict = target === undefined ? '' : `>= ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
+  const verdict = target === undefined
+    ? ''
+    : `>= ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
   if (target !== undefined && ratio < target) missed++;
-  lines.push(`| ${label} | ${fmt(get(ours))} | ${raw} | ${fmt(get(raw))} | ${ratio.toFixed(2)}x | ${verdict} | ${roundRatios(ours, raw)} |`);
+  lines.push(
+    `| ${label} | ${fmt(get(ours))} | ${raw} | ${fmt(get(raw))} | ${
+      ratio.toFixed(2)
+    }x | ${verdict} | ${roundRatios(ours, raw)} |`,
+  );
 }
-console.log(`\notpkit vs raw WebCrypto, same run (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)})\n`);
+console.log(
+  `\notpkit vs raw WebCrypto, same run (Node ${process.versions.node}, ${
+    new Date().toISOString().slice(0, 10)
+  })\n`,
+);
 console.log(lines.join('\n'));
-console.log(missed === 0 ? '\nall ratio targets met' : `\n${missed} ratio target(s) missed in this run (the machine is noisy: rerun before concluding)`);
+console.log(
+  missed === 0
+    ? '\nall ratio targets met'
+    : `\n${missed} ratio target(s) missed in this run (the machine is noisy: rerun before concluding)`,
+);

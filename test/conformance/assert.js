@@ -35,7 +35,9 @@ function prefix(message) {
 
 /** Fails unless `value` is truthy. */
 export function ok(value, message) {
-  if (!value) throw new AssertionError(`${prefix(message)}expected a truthy value, got ${show(value)}`);
+  if (!value) {
+    throw new AssertionError(`${prefix(message)}expected a truthy value, got ${show(value)}`);
+  }
 }
 
 /** Fails unless `Object.is(actual, expected)` (so `1` and `1n` differ, as do `'1'` and `1`). */
@@ -59,7 +61,8 @@ function isDeepEqual(a, b) {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length &&
+      a.every((x, i) => x === b[i]);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
@@ -70,12 +73,28 @@ function isDeepEqual(a, b) {
 
 /** Checks that `error` is an otpkit OTPError with `code`, recognised by `otp.isOTPError`, and nothing else (no TypeError). */
 export function isOTPErrorWithCode(otp, error, code, message) {
-  if (!(error instanceof Error)) throw new AssertionError(`${prefix(message)}expected OTPError ${code}, got a non-Error ${show(error)}`);
-  if (error.name !== 'OTPError' || error.code !== code) {
-    throw new AssertionError(`${prefix(message)}expected OTPError ${code}, got ${error.name} ${show(error.code)}: ${error.message}`);
+  if (!(error instanceof Error)) {
+    throw new AssertionError(
+      `${prefix(message)}expected OTPError ${code}, got a non-Error ${show(error)}`,
+    );
   }
-  if (otp.isOTPError(error) !== true) throw new AssertionError(`${prefix(message)}isOTPError() did not recognise the OTPError ${code}`);
-  if (!(error instanceof otp.OTPError)) throw new AssertionError(`${prefix(message)}the error is not an instance of this copy's OTPError`);
+  if (error.name !== 'OTPError' || error.code !== code) {
+    throw new AssertionError(
+      `${prefix(message)}expected OTPError ${code}, got ${error.name} ${
+        show(error.code)
+      }: ${error.message}`,
+    );
+  }
+  if (otp.isOTPError(error) !== true) {
+    throw new AssertionError(
+      `${prefix(message)}isOTPError() did not recognise the OTPError ${code}`,
+    );
+  }
+  if (!(error instanceof otp.OTPError)) {
+    throw new AssertionError(
+      `${prefix(message)}the error is not an instance of this copy's OTPError`,
+    );
+  }
 }
 
 /** `fn()` must throw (synchronously) an OTPError with `code`. For the synchronous API. */
@@ -87,7 +106,9 @@ export function throwsOTPError(otp, fn, code, message) {
     isOTPErrorWithCode(otp, error, code, message);
     return error;
   }
-  throw new AssertionError(`${prefix(message)}expected a thrown OTPError ${code}, got a result ${show(result)}`);
+  throw new AssertionError(
+    `${prefix(message)}expected a thrown OTPError ${code}, got a result ${show(result)}`,
+  );
 }
 
 /**
@@ -99,9 +120,13 @@ export async function rejectsOTPError(otp, fn, code, message) {
   try {
     promise = fn();
   } catch (error) {
-    throw new AssertionError(`${prefix(message)}expected a rejected Promise, got a synchronous throw ${show(error)}`);
+    throw new AssertionError(
+      `${prefix(message)}expected a rejected Promise, got a synchronous throw ${show(error)}`,
+    );
   }
-  if (!(promise instanceof Promise)) throw new AssertionError(`${prefix(message)}expected a Promise, got ${show(promise)}`);
+  if (!(promise instanceof Promise)) {
+    throw new AssertionError(`${prefix(message)}expected a Promise, got ${show(promise)}`);
+  }
   let result;
   try {
     result = await promise;
@@ -109,5 +134,7 @@ export async function rejectsOTPError(otp, fn, code, message) {
     isOTPErrorWithCode(otp, error, code, message);
     return error;
   }
-  throw new AssertionError(`${prefix(message)}expected a rejection with OTPError ${code}, got ${show(result)}`);
+  throw new AssertionError(
+    `${prefix(message)}expected a rejection with OTPError ${code}, got ${show(result)}`,
+  );
 }

@@ -30,7 +30,9 @@ export type CaseFactory = (ctx: ConformanceContext) => ConformanceCase[];
 
 export declare const CASE_FILES: ReadonlyArray<readonly [string, CaseFactory]>;
 
-export declare function collectCases(input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> }): ConformanceCase[];
+export declare function collectCases(
+  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> },
+): ConformanceCase[];
 
 export interface ConformanceResult {
   passed: number;
@@ -45,8 +47,13 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-export declare function runCases(cases: ConformanceCase[], options?: RunOptions): Promise<ConformanceResult>;
+export declare function runCases(
+  cases: ConformanceCase[],
+  options?: RunOptions,
+): Promise<ConformanceResult>;
 
-export declare function runConformance(input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> } & RunOptions): Promise<ConformanceResult>;
+export declare function runConformance(
+  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> } & RunOptions,
+): Promise<ConformanceResult>;
 
 export declare function unavailableCases(input: { otp: OTPKit }): ConformanceCase[];

@@ -67,7 +67,10 @@ export function collectCases({ otp, qr, vectors }) {
  * pass when `verbose`), then the final line `<label>: N passed, M failed`. Never throws for a failing case.
  * Returns { passed, failed, total, failures: [{ name, message }] }.
  */
-export async function runCases(cases, { label = 'conformance', verbose = false, log = (line) => console.log(line) } = {}) {
+export async function runCases(
+  cases,
+  { label = 'conformance', verbose = false, log = (line) => console.log(line) } = {},
+) {
   const failures = [];
   let passed = 0;
   for (const { name, run } of cases) {
@@ -110,10 +113,18 @@ export function unavailableCases({ otp }) {
       ['verifyTOTP', () => otp.verifyTOTP({ secret, token: '287082', time: 59_000 })],
       ['generateHOTP', () => otp.generateHOTP({ secret, counter: 1 })],
       ['verifyHOTP', () => otp.verifyHOTP({ secret, token: '287082', counter: 1 })],
-    ].map(([fn, call]) => ({ name: `${fn} rejects with OTPError ${code}, not a TypeError`, run: () => assert.rejectsOTPError(otp, call, code) })),
+    ].map(([fn, call]) => ({
+      name: `${fn} rejects with OTPError ${code}, not a TypeError`,
+      run: () => assert.rejectsOTPError(otp, call, code),
+    })),
     {
       name: 'option errors still come first, with their own code',
-      run: () => assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret, digits: 5 }), 'ERR_INVALID_OPTION'),
+      run: () =>
+        assert.rejectsOTPError(
+          otp,
+          () => otp.generateTOTP({ secret, digits: 5 }),
+          'ERR_INVALID_OPTION',
+        ),
     },
     {
       name: 'base32 and totpStep need no crypto and still work',
@@ -125,8 +136,9 @@ export function unavailableCases({ otp }) {
     {
       name: 'generateSecret works with crypto.getRandomValues, else throws ERR_CRYPTO_UNAVAILABLE',
       run: () => {
-        if (typeof globalThis.crypto?.getRandomValues === 'function') assert.equal(otp.generateSecret().length, 32);
-        else assert.throwsOTPError(otp, () => otp.generateSecret(), code);
+        if (typeof globalThis.crypto?.getRandomValues === 'function') {
+          assert.equal(otp.generateSecret().length, 32);
+        } else assert.throwsOTPError(otp, () => otp.generateSecret(), code);
       },
     },
   ];

@@ -28,7 +28,13 @@ export async function referenceHOTP(keyBytes, counter, digits, algorithm) {
     message[i] = Number(c & 0xffn);
     c >>= 8n;
   }
-  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: WEBCRYPTO_HASH[algorithm] }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    keyBytes,
+    { name: 'HMAC', hash: WEBCRYPTO_HASH[algorithm] },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
   const offset = mac[mac.length - 1] % 16;
   let snum = 0n;

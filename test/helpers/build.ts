@@ -12,6 +12,8 @@ export const tsupConfigs: Options[] = config;
 /** Runs every configuration of tsup.config.ts into a fresh temporary directory and returns its path. */
 export async function buildPackage(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'otpkit-build-'));
-  for (const options of tsupConfigs) await build({ ...options, outDir, dts: false, silent: true, config: false });
+  for (const options of tsupConfigs) {
+    await build({ ...options, outDir, dts: false, silent: true, config: false });
+  }
   return outDir;
 }

@@ -2,7 +2,11 @@ import { expect } from 'vitest';
 import { isOTPError, type OTPErrorCode } from '../../src/index.js';
 
 /** Runs `fn` (sync or async) and asserts it fails with an OTPError of `code`. Returns the error. */
-export async function expectOTPError(fn: () => unknown, code: OTPErrorCode, context = ''): Promise<Error> {
+export async function expectOTPError(
+  fn: () => unknown,
+  code: OTPErrorCode,
+  context = '',
+): Promise<Error> {
   let caught: unknown;
   try {
     await fn();

@@ -6,7 +6,17 @@ import type { Random } from './random.js';
 // Characters a label or issuer may hold: ASCII that URIs treat specially, Latin-1, RTL (Hebrew, Arabic),
 // CJK, emoji (astral, surrogate pairs) and combining marks. Never ':' nor a control character.
 const SPECIAL = [...' &?#%+/=@.,;!$\'()*[]~_-"<>\\^`{|}'];
-const RANGES: readonly [number, number][] = [[0x41, 0x5a], [0x61, 0x7a], [0x30, 0x39], [0xa0, 0xff], [0x5d0, 0x5ea], [0x627, 0x64a], [0x4e00, 0x4fff], [0x1f300, 0x1f64f], [0x300, 0x36f]];
+const RANGES: readonly [number, number][] = [
+  [0x41, 0x5a],
+  [0x61, 0x7a],
+  [0x30, 0x39],
+  [0xa0, 0xff],
+  [0x5d0, 0x5ea],
+  [0x627, 0x64a],
+  [0x4e00, 0x4fff],
+  [0x1f300, 0x1f64f],
+  [0x300, 0x36f],
+];
 
 // Invisible formatting characters a label may not hold (U+00AD soft hyphen, U+034F combining grapheme
 // joiner fall in the ranges above): drawn again when met.
@@ -32,13 +42,18 @@ export function randomLabelText(rng: Random, max: number): string {
 /** A random KeyURI as parseKeyURI would return it (labelIssuer present exactly when issuer is, possibly different). */
 export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI {
   const hotp = rng.int(0, 2) === 0;
-  const key = { type: hotp ? 'hotp' : 'totp', secret: referenceBase32(rng.bytes(rng.int(1, 64))) } as KeyURI;
+  const key = {
+    type: hotp ? 'hotp' : 'totp',
+    secret: referenceBase32(rng.bytes(rng.int(1, 64))),
+  } as KeyURI;
   key.account = randomLabelText(rng, 20).replace(/^ +/, '');
   if (rng.int(0, 3) > 0) {
     key.issuer = randomLabelText(rng, 16) || 'x';
     key.labelIssuer = rng.int(0, 3) === 0 ? randomLabelText(rng, 10) : key.issuer;
     // After a label prefix the account may hold ':' (written %3A), as pyotp's and otpauth's builders write it.
-    if (rng.int(0, 2) === 0) key.account = `${key.account}:${randomLabelText(rng, 6)}`.replace(/^ +/, '');
+    if (rng.int(0, 2) === 0) {
+      key.account = `${key.account}:${randomLabelText(rng, 6)}`.replace(/^ +/, '');
+    }
   }
   key.algorithm = rng.pick(['SHA1', 'SHA256', 'SHA512'] as const);
   key.digits = o.migration ? rng.pick([6, 8]) : rng.int(6, 10);
@@ -54,7 +69,10 @@ export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI 
   }
   key.params = {};
   if (!o.migration) {
-    for (let i = rng.int(0, 2); i > 0; i--) key.params[rng.pick(['image', 'icon', 'x-Color', 'lock_', 'a1'])] = randomLabelText(rng, 12) + rng.pick(['', ':', 'https://e.com/a?b=c&d']);
+    for (let i = rng.int(0, 2); i > 0; i--) {
+      key.params[rng.pick(['image', 'icon', 'x-Color', 'lock_', 'a1'])] = randomLabelText(rng, 12) +
+        rng.pick(['', ':', 'https://e.com/a?b=c&d']);
+    }
   }
   return key;
 }

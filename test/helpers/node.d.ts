@@ -36,7 +36,13 @@ declare module 'node:child_process' {
   export function spawnSync(
     command: string,
     args: readonly string[],
-    options: { encoding: 'utf8'; input?: string; env?: Record<string, string | undefined>; timeout?: number; maxBuffer?: number },
+    options: {
+      encoding: 'utf8';
+      input?: string;
+      env?: Record<string, string | undefined>;
+      timeout?: number;
+      maxBuffer?: number;
+    },
   ): SpawnSyncOutput;
   export function execFile(
     file: string,
@@ -91,5 +97,9 @@ declare module 'node:child_process' {
     stderr: { on(event: 'data', listener: (chunk: Uint8Array) => void): void };
     on(event: 'close', listener: (code: number | null) => void): void;
   }
-  export function spawn(command: string, args: readonly string[], options?: { stdio?: ('pipe' | 'ignore')[] }): ChildProcess;
+  export function spawn(
+    command: string,
+    args: readonly string[],
+    options?: { stdio?: ('pipe' | 'ignore')[] },
+  ): ChildProcess;
 }

@@ -16,7 +16,9 @@ export interface Random {
 
 export function seededRandom(): Random {
   const fromEnv = process.env.OTPKIT_SEED;
-  const seed = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
+  const seed = fromEnv !== undefined && fromEnv !== ''
+    ? Number(fromEnv) >>> 0
+    : (Math.random() * 2 ** 32) >>> 0;
   // sfc32, seeded from the one 32-bit seed.
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
@@ -32,7 +34,8 @@ export function seededRandom(): Random {
     return t >>> 0;
   };
   for (let i = 0; i < 16; i++) uint32();
-  const int = (min: number, max: number): number => min + Math.floor((uint32() / 2 ** 32) * (max - min + 1));
+  const int = (min: number, max: number): number =>
+    min + Math.floor((uint32() / 2 ** 32) * (max - min + 1));
   const MAX = 2n ** 64n - 1n;
   return {
     seed,
@@ -48,7 +51,17 @@ export function seededRandom(): Random {
       return items[int(0, items.length - 1)] as (typeof items)[number];
     },
     counter64() {
-      const edges = [0n, 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n, MAX - 100n, MAX];
+      const edges = [
+        0n,
+        1n,
+        2n ** 32n - 1n,
+        2n ** 32n,
+        2n ** 53n - 1n,
+        2n ** 53n,
+        2n ** 63n,
+        MAX - 100n,
+        MAX,
+      ];
       const r = int(0, 3);
       if (r === 0) return edges[int(0, edges.length - 1)] as bigint;
       const v = (BigInt(uint32()) << 32n) | BigInt(uint32());
@@ -58,6 +71,12 @@ export function seededRandom(): Random {
 }
 
 /** A random HMAC setup for cross-checks: any of the three hashes, 6-10 digits, a key of 1-200 bytes. */
-export function randomOTPSetup(rng: Random): { algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; key: Uint8Array<ArrayBuffer> } {
-  return { algorithm: rng.pick(['SHA1', 'SHA256', 'SHA512'] as const), digits: rng.int(6, 10), key: rng.bytes(rng.int(1, 200)) };
+export function randomOTPSetup(
+  rng: Random,
+): { algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; key: Uint8Array<ArrayBuffer> } {
+  return {
+    algorithm: rng.pick(['SHA1', 'SHA256', 'SHA512'] as const),
+    digits: rng.int(6, 10),
+    key: rng.bytes(rng.int(1, 200)),
+  };
 }

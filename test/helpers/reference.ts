@@ -4,7 +4,12 @@ import { createHmac } from 'node:crypto';
 
 const NODE_HASH = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' } as const;
 
-export function referenceHOTP(key: Uint8Array, counter: bigint, digits: number, algorithm: keyof typeof NODE_HASH): string {
+export function referenceHOTP(
+  key: Uint8Array,
+  counter: bigint,
+  digits: number,
+  algorithm: keyof typeof NODE_HASH,
+): string {
   const message = new Uint8Array(8);
   let c = counter;
   for (let i = 7; i >= 0; i--) {
@@ -20,7 +25,14 @@ export function referenceHOTP(key: Uint8Array, counter: bigint, digits: number, 
 }
 
 /** TOTP with BigInt time arithmetic: T = floor((time - epoch) / (period * 1000)). */
-export function referenceTOTP(key: Uint8Array, timeMs: number, epochMs: number, period: number, digits: number, algorithm: keyof typeof NODE_HASH): string {
+export function referenceTOTP(
+  key: Uint8Array,
+  timeMs: number,
+  epochMs: number,
+  period: number,
+  digits: number,
+  algorithm: keyof typeof NODE_HASH,
+): string {
   const step = (BigInt(timeMs) - BigInt(epochMs)) / (BigInt(period) * 1000n);
   return referenceHOTP(key, step, digits, algorithm);
 }

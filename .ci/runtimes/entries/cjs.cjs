@@ -3,4 +3,11 @@
 const otp = require('otpkit');
 const qr = require('otpkit/qr');
 
-import('./finish.js').then(({ main }) => main({ otp, qr, loadedFrom: require.resolve('otpkit'), qrLoadedFrom: require.resolve('otpkit/qr') }));
+import('./finish.js').then(({ main }) =>
+  main({
+    otp,
+    qr,
+    loadedFrom: require.resolve('otpkit'),
+    qrLoadedFrom: require.resolve('otpkit/qr'),
+  })
+);

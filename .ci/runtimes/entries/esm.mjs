@@ -4,4 +4,9 @@ import * as otp from 'otpkit';
 import * as qr from 'otpkit/qr';
 import { main } from './finish.js';
 
-await main({ otp, qr, loadedFrom: import.meta.resolve('otpkit'), qrLoadedFrom: import.meta.resolve('otpkit/qr') });
+await main({
+  otp,
+  qr,
+  loadedFrom: import.meta.resolve('otpkit'),
+  qrLoadedFrom: import.meta.resolve('otpkit/qr'),
+});

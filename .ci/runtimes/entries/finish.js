@@ -22,7 +22,9 @@ export async function main({ otp, qr, loadedFrom, qrLoadedFrom }) {
     const result = await runConformance({ otp, qr, vectors, label, verbose });
     code = result.failed === 0 && result.passed > 0 ? 0 : 1;
   } catch (error) {
-    console.log(`FAIL the suite did not run: ${error instanceof Error ? error.stack : String(error)}`);
+    console.log(
+      `FAIL the suite did not run: ${error instanceof Error ? error.stack : String(error)}`,
+    );
   }
   if (globalThis.Deno) globalThis.Deno.exit(code);
   else globalThis.process.exitCode = code;

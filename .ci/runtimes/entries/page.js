@@ -12,10 +12,16 @@ let reported = false;
 const report = async (body) => {
   if (reported) return;
   reported = true;
-  await fetch(`/report?mode=${encodeURIComponent(mode)}`, { method: 'POST', body: JSON.stringify({ mode, lines, ...body }) });
+  await fetch(`/report?mode=${encodeURIComponent(mode)}`, {
+    method: 'POST',
+    body: JSON.stringify({ mode, lines, ...body }),
+  });
 };
 addEventListener('error', (event) => report({ error: `uncaught: ${event.message}` }));
-addEventListener('unhandledrejection', (event) => report({ error: `unhandled rejection: ${event.reason?.stack ?? event.reason}` }));
+addEventListener(
+  'unhandledrejection',
+  (event) => report({ error: `unhandled rejection: ${event.reason?.stack ?? event.reason}` }),
+);
 
 try {
   log(`runtime: ${navigator.userAgent}`);

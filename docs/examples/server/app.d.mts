@@ -22,7 +22,9 @@ export interface App {
 
 export declare function createApp(options?: AppOptions): App;
 
-export declare function startServer(options?: AppOptions & { port?: number; host?: string }): Promise<{
+export declare function startServer(
+  options?: AppOptions & { port?: number; host?: string },
+): Promise<{
   url: string;
   port: number;
   app: App;

@@ -58,10 +58,13 @@ export function createApp(options = {}) {
   // guide: "Sealing secrets at rest". The user id is the context: a sealed secret copied into another
   // user's row does not open there. openSecretKey gives a non-extractable HMAC key: the plain secret
   // exists only inside that call.
-  const sealFor = async (user, secret) => sealSecret({ secret, key: await sealingKey, context: `user:${user.id}` });
+  const sealFor = async (user, secret) =>
+    sealSecret({ secret, key: await sealingKey, context: `user:${user.id}` });
   // The enrolment page alone needs the secret's text (the key URI, the key typed by hand).
-  const openFor = async (user, sealed) => openSecret({ sealed, key: await sealingKey, context: `user:${user.id}` });
-  const openKeyFor = async (user, sealed) => openSecretKey({ sealed, key: await sealingKey, context: `user:${user.id}` });
+  const openFor = async (user, sealed) =>
+    openSecret({ sealed, key: await sealingKey, context: `user:${user.id}` });
+  const openKeyFor = async (user, sealed) =>
+    openSecretKey({ sealed, key: await sealingKey, context: `user:${user.id}` });
   // guide: "Recovery codes". Keyed hashes bound to the user: a database dump alone cannot test guesses.
   const hashCodesFor = async (user, codes) => {
     const key = await pepper;
@@ -93,7 +96,12 @@ export function createApp(options = {}) {
       expiresAt: now() + (stage === 'password' ? PASSWORD_STAGE_MS : SESSION_MS),
     };
     await store.putSession(session);
-    res.setHeader('Set-Cookie', `${cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict${secureCookies ? '; Secure' : ''}`);
+    res.setHeader(
+      'Set-Cookie',
+      `${cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict${
+        secureCookies ? '; Secure' : ''
+      }`,
+    );
     return session;
   }
 
@@ -114,7 +122,9 @@ export function createApp(options = {}) {
     if (user.lockedUntil > time) return locked(user.lockedUntil - time);
     const code = String(body.get('code') ?? '').replace(/\s+/g, '');
     const recovery = allowRecovery ? String(body.get('recovery') ?? '') : '';
-    if (code === '' && recovery.trim() === '') return { ok: false, status: 400, message: 'Enter a code.' };
+    if (code === '' && recovery.trim() === '') {
+      return { ok: false, status: 400, message: 'Enter a code.' };
+    }
 
     let ok = false;
     if (code !== '') {
@@ -125,7 +135,12 @@ export function createApp(options = {}) {
       // twice at once, when both requests read the same lastStep.
       ok = match !== null && (await store.advanceLastStep(user.id, match.step));
     } else {
-      const index = await findRecoveryCode({ code: recovery, hashes: user.recoveryHashes, key: await pepper, context: user.id });
+      const index = await findRecoveryCode({
+        code: recovery,
+        hashes: user.recoveryHashes,
+        key: await pepper,
+        context: user.id,
+      });
       // Deleting the hash is the compare-and-set here: only one request can delete it.
       ok = index >= 0 && (await store.consumeRecoveryHash(user.id, user.recoveryHashes[index]));
     }
@@ -146,7 +161,12 @@ export function createApp(options = {}) {
 
   function locked(remainingMs) {
     const seconds = Math.ceil(remainingMs / 1000);
-    return { ok: false, status: 429, retryAfter: seconds, message: `Too many wrong codes. Try again in ${seconds} seconds.` };
+    return {
+      ok: false,
+      status: 429,
+      retryAfter: seconds,
+      message: `Too many wrong codes. Try again in ${seconds} seconds.`,
+    };
   }
 
   // ---- pages ---------------------------------------------------------------------------------------------
@@ -154,7 +174,15 @@ export function createApp(options = {}) {
   const loginPage = (session, message) =>
     page(
       'Sign in',
-      html`${form('/login', session.csrf, [input('username', 'User name', 'text', { autocomplete: 'username', required: true }), input('password', 'Password', 'password', { autocomplete: 'current-password', required: true })], 'Next')}
+      html`${
+        form('/login', session.csrf, [
+          input('username', 'User name', 'text', { autocomplete: 'username', required: true }),
+          input('password', 'Password', 'password', {
+            autocomplete: 'current-password',
+            required: true,
+          }),
+        ], 'Next')
+      }
 <p>No account? <a href="/register">Register</a>.</p>`,
       { message },
     );
@@ -162,7 +190,14 @@ export function createApp(options = {}) {
   const registerPage = (session, message) =>
     page(
       'Register',
-      form('/register', session.csrf, [input('username', 'User name', 'text', { autocomplete: 'username', required: true }), input('password', 'Password (8 characters or more)', 'password', { autocomplete: 'new-password', minlength: 8, required: true })], 'Register'),
+      form('/register', session.csrf, [
+        input('username', 'User name', 'text', { autocomplete: 'username', required: true }),
+        input('password', 'Password (8 characters or more)', 'password', {
+          autocomplete: 'new-password',
+          minlength: 8,
+          required: true,
+        }),
+      ], 'Register'),
       { message },
     );
 
@@ -171,7 +206,14 @@ export function createApp(options = {}) {
       'Two-factor authentication',
       html`${form('/login/2fa', session.csrf, codeInput(), 'Sign in')}
 <details><summary>Lost your phone? Use a recovery code</summary>
-${form('/login/2fa', session.csrf, input('recovery', 'Recovery code', 'text', { autocomplete: 'off', spellcheck: 'false' }), 'Sign in with a recovery code')}
+${
+        form(
+          '/login/2fa',
+          session.csrf,
+          input('recovery', 'Recovery code', 'text', { autocomplete: 'off', spellcheck: 'false' }),
+          'Sign in with a recovery code',
+        )
+      }
 </details>`,
       { message },
     );
@@ -217,7 +259,10 @@ ${form('/settings/recovery-codes', session.csrf, codeInput(), 'Make new recovery
 <h2>Turn off two-factor authentication</h2>
 ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
       : html`<p>Two-factor authentication is <b>off</b>. <a href="/2fa/enrol">Turn it on</a>.</p>`;
-    return page('Settings', html`${body}${form('/logout', session.csrf, '', 'Sign out')}`, { user, message });
+    return page('Settings', html`${body}${form('/logout', session.csrf, '', 'Sign out')}`, {
+      user,
+      message,
+    });
   }
 
   // ---- routes ----------------------------------------------------------------------------------------
@@ -232,15 +277,30 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
       switch (url.pathname) {
         case '/':
           return full
-            ? ok(page('Home', html`<p>You are signed in. Two-factor authentication is ${user.totpSecret ? 'on' : 'off'}.</p>
-<p><a href="/settings">Settings</a></p>${form('/logout', session.csrf, '', 'Sign out')}`, { user }))
-            : ok(page('Welcome', html`<p><a href="/login">Sign in</a> or <a href="/register">register</a>.</p>`));
+            ? ok(
+              page(
+                'Home',
+                html`<p>You are signed in. Two-factor authentication is ${
+                  user.totpSecret ? 'on' : 'off'
+                }.</p>
+<p><a href="/settings">Settings</a></p>${form('/logout', session.csrf, '', 'Sign out')}`,
+                { user },
+              ),
+            )
+            : ok(
+              page(
+                'Welcome',
+                html`<p><a href="/login">Sign in</a> or <a href="/register">register</a>.</p>`,
+              ),
+            );
         case '/register':
           return ok(registerPage(session));
         case '/login':
           return ok(loginPage(session));
         case '/login/2fa':
-          return session.stage === 'password' && user ? ok(secondFactorPage(session)) : redirect('/login');
+          return session.stage === 'password' && user
+            ? ok(secondFactorPage(session))
+            : redirect('/login');
         case '/2fa/enrol':
           if (!full) return redirect('/login');
           if (user.totpSecret) return redirect('/settings');
@@ -251,33 +311,60 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
           return { status: 404, body: page('Not found', '') };
       }
     }
-    if (req.method !== 'POST') return { status: 405, body: page('Method not allowed', ''), headers: { Allow: 'GET, POST' } };
+    if (req.method !== 'POST') {
+      return { status: 405, body: page('Method not allowed', ''), headers: { Allow: 'GET, POST' } };
+    }
 
     const body = await readForm(req);
     // Every form carries the session's CSRF token; no session or a wrong token: nothing happens.
-    if (session === null || !csrfValid(session, body)) return { status: 403, body: page('Forbidden', 'The form expired. Go back, reload and try again.') };
+    if (session === null || !csrfValid(session, body)) {
+      return {
+        status: 403,
+        body: page('Forbidden', 'The form expired. Go back, reload and try again.'),
+      };
+    }
 
     switch (key) {
       case 'POST /register': {
         const username = String(body.get('username') ?? '');
         const password = String(body.get('password') ?? '');
-        if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(username)) return { status: 400, body: registerPage(session, 'User names are 1 to 64 letters, digits or ._@+-.') };
-        if (password.length < 8 || password.length > 1024) return { status: 400, body: registerPage(session, 'Passwords are 8 to 1024 characters.') };
-        const created = await store.createUser({ username, passwordHash: await hashPassword(password) });
-        if (created === null) return { status: 409, body: registerPage(session, 'That user name is taken.') };
+        if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(username)) {
+          return {
+            status: 400,
+            body: registerPage(session, 'User names are 1 to 64 letters, digits or ._@+-.'),
+          };
+        }
+        if (password.length < 8 || password.length > 1024) {
+          return {
+            status: 400,
+            body: registerPage(session, 'Passwords are 8 to 1024 characters.'),
+          };
+        }
+        const created = await store.createUser({
+          username,
+          passwordHash: await hashPassword(password),
+        });
+        if (created === null) {
+          return { status: 409, body: registerPage(session, 'That user name is taken.') };
+        }
         await startSession(res, session, created.id, 'full');
         return redirect('/2fa/enrol');
       }
       case 'POST /login': {
         const found = await store.findUserByName(String(body.get('username') ?? ''));
-        const good = await verifyPassword(String(body.get('password') ?? ''), found?.passwordHash ?? null);
+        const good = await verifyPassword(
+          String(body.get('password') ?? ''),
+          found?.passwordHash ?? null,
+        );
         if (!good) return { status: 401, body: loginPage(session, 'Wrong user name or password.') };
         // guide: "Two-step login". With 2FA on, the password alone opens only the code step.
         await startSession(res, session, found.id, found.totpSecret ? 'password' : 'full');
         return redirect(found.totpSecret ? '/login/2fa' : '/');
       }
       case 'POST /login/2fa': {
-        if (session.stage !== 'password' || user === null || !user.totpSecret) return redirect('/login');
+        if (session.stage !== 'password' || user === null || !user.totpSecret) {
+          return redirect('/login');
+        }
         const result = await checkSecondFactor(user, body, { allowRecovery: true });
         if (!result.ok) return refused(result, secondFactorPage(session, result.message));
         await startSession(res, session, user.id, 'full');
@@ -288,14 +375,28 @@ ${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
         if (!full) return redirect('/login');
         if (user.totpSecret || user.pendingSecret === null) return redirect('/settings');
         const secret = await openKeyFor(user, user.pendingSecret);
-        const match = await verifyTOTP({ secret, token: String(body.get('code') ?? '').replace(/\s+/g, ''), time: now(), afterStep: user.lastStep });
+        const match = await verifyTOTP({
+          secret,
+          token: String(body.get('code') ?? '').replace(/\s+/g, ''),
+          time: now(),
+          afterStep: user.lastStep,
+        });
         // The confirming code is used up too: it cannot sign in afterwards.
         if (match === null || !(await store.advanceLastStep(user.id, match.step))) {
-          return { status: 401, body: await enrolPage(session, user, 'That code is not right. Check the time on your phone and enter the current code.') };
+          return {
+            status: 401,
+            body: await enrolPage(
+              session,
+              user,
+              'That code is not right. Check the time on your phone and enter the current code.',
+            ),
+          };
         }
         // guide: "Recovery codes". Shown once, stored only as hashes.
         const codes = generateRecoveryCodes();
-        if (!(await store.enableTwoFactor(user.id, await hashCodesFor(user, codes)))) return redirect('/settings');
+        if (!(await store.enableTwoFactor(user.id, await hashCodesFor(user, codes)))) {
+          return redirect('/settings');
+        }
         log(`user ${user.id} turned on 2fa`);
         return ok(recoveryCodesPage(user, codes, 'Two-factor authentication is on'));
       }
@@ -360,10 +461,11 @@ export async function startServer({ port = 3000, host = '127.0.0.1', ...options 
     url: `http://${host}:${address.port}`,
     port: address.port,
     app,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -394,7 +496,12 @@ function parseCookies(header) {
 
 // Inline SVG QR code of the otpauth URI, drawn here by otpkit/qr: the secret never goes to a chart service.
 function qrFor(uri) {
-  return raw(qrToSVG(encodeQR(uri), { margin: 4 }).replace('<svg ', '<svg width="240" height="240" role="img" aria-label="QR code of the key" '));
+  return raw(
+    qrToSVG(encodeQR(uri), { margin: 4 }).replace(
+      '<svg ',
+      '<svg width="240" height="240" role="img" aria-label="QR code of the key" ',
+    ),
+  );
 }
 
 const ok = (body) => ({ status: 200, body });
@@ -404,7 +511,11 @@ function redirect(location) {
 }
 
 function refused(result, body) {
-  return { status: result.status, body, headers: result.retryAfter ? { 'Retry-After': String(result.retryAfter) } : {} };
+  return {
+    status: result.status,
+    body,
+    headers: result.retryAfter ? { 'Retry-After': String(result.retryAfter) } : {},
+  };
 }
 
 function send(res, { status, body, headers = {} }) {

@@ -25,7 +25,13 @@ export function html(strings, ...values) {
   let out = strings[0];
   values.forEach((value, i) => {
     const parts = Array.isArray(value) ? value : [value];
-    for (const part of parts) out += part instanceof Safe ? part.text : part === null || part === undefined || part === false ? '' : escapeHtml(part);
+    for (const part of parts) {
+      out += part instanceof Safe
+        ? part.text
+        : part === null || part === undefined || part === false
+        ? ''
+        : escapeHtml(part);
+    }
     out += strings[i + 1];
   });
   return new Safe(out);
@@ -42,35 +48,52 @@ export function form(action, csrf, fields, button) {
 
 /** A labelled input. `autocomplete="one-time-code"` lets phones offer a code from a message. */
 export function input(name, label, type = 'text', extra = {}) {
-  const attributes = Object.entries(extra).map(([k, v]) => (v === true ? html` ${k}` : html` ${k}="${v}"`));
+  const attributes = Object.entries(extra).map(([k, v]) => (v === true
+    ? html`
+      ${k}
+    `
+    : html`
+      ${k}="${v}"
+    `)
+  );
   return html`<p><label>${label}<br><input name="${name}" type="${type}"${attributes}></label></p>`;
 }
 
 export const codeInput = (name = 'code') =>
-  input(name, 'Code from your authenticator app', 'text', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9 ]*', required: true });
+  input(name, 'Code from your authenticator app', 'text', {
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9 ]*',
+    required: true,
+  });
 
 /** The whole page. */
 export function page(title, body, { user = null, message = null } = {}) {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} - otpkit example</title>
-<style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
-  .message { padding: .5rem 1rem; background: #fff3cd; border: 1px solid #e0c36a; }
-  .qr svg { width: 16rem; height: 16rem; }
-  code, .recovery { font-family: ui-monospace, monospace; }
-  .recovery li { font-size: 1.2rem; }
-</style>
-</head>
-<body>
-<header><a href="/">otpkit example</a>${user ? html` · signed in as <b>${user.username}</b>` : ''}</header>
-<h1>${title}</h1>
-${message ? html`<p class="message" role="alert">${message}</p>` : ''}
-${body}
-</body>
-</html>
-`.text;
+  return html`
+    <!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>${title} - otpkit example</title>
+        <style>
+      body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+      .message { padding: .5rem 1rem; background: #fff3cd; border: 1px solid #e0c36a; }
+      .qr svg { width: 16rem; height: 16rem; }
+      code, .recovery { font-family: ui-monospace, monospace; }
+      .recovery li { font-size: 1.2rem; }
+    </style>
+      </head>
+      <body>
+    <header><a href="/">otpkit example</a>${user
+      ? html`
+        · signed in as <b>${user.username}</b>
+      `
+      : ''}</header>
+    <h1>${title}</h1>
+    ${message ? html`<p class="message" role="alert">${message}</p>` : ''}
+    ${body}
+      </body>
+    </html>
+  `.text;
 }

@@ -6,7 +6,9 @@
 //   node -e "console.log(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'))"
 import { startServer } from './app.mjs';
 
-const port = process.env.PORT === undefined || process.env.PORT === '' ? 3000 : Number(process.env.PORT);
+const port = process.env.PORT === undefined || process.env.PORT === ''
+  ? 3000
+  : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error('PORT must be an integer from 0 to 65535');
   process.exit(1);
@@ -32,4 +34,6 @@ const sealingKey = keyFromEnvironment('OTPKIT_EXAMPLE_KEY', 'sealing secrets');
 const pepper = keyFromEnvironment('OTPKIT_EXAMPLE_PEPPER', 'hashing recovery codes');
 const server = await startServer({ port, sealingKey, pepper });
 console.log(`otpkit reference server on ${server.url} (Ctrl-C to stop)`);
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void server.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => void server.close().then(() => process.exit(0)));
+}

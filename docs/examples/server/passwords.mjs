@@ -10,8 +10,20 @@ const toB64 = (bytes) => Buffer.from(bytes).toString('base64url');
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
 
 async function derive(password, salt, iterations) {
-  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, HASH_BITS));
+  const material = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(password),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  );
+  return new Uint8Array(
+    await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+      material,
+      HASH_BITS,
+    ),
+  );
 }
 
 /** Hashes a new password with a fresh salt. */

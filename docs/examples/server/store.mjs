@@ -71,7 +71,17 @@ export function createMemoryStore() {
       // INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)  -- UNIQUE(username) refuses a duplicate
       for (const user of users.values()) if (user.username === username) return null;
       const id = randomId();
-      const user = { id, username, passwordHash, totpSecret: null, pendingSecret: null, lastStep: -1, recoveryHashes: [], failures: 0, lockedUntil: 0 };
+      const user = {
+        id,
+        username,
+        passwordHash,
+        totpSecret: null,
+        pendingSecret: null,
+        lastStep: -1,
+        recoveryHashes: [],
+        failures: 0,
+        lockedUntil: 0,
+      };
       users.set(id, user);
       return copy(user);
     },
@@ -159,5 +169,8 @@ export function createMemoryStore() {
 /** 128 random bits, base64url: for user ids here; session ids use the same in app.mjs. */
 export function randomId(bytes = 16) {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(
+    /=+$/,
+    '',
+  );
 }

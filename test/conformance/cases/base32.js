@@ -11,7 +11,11 @@ export default function base32Cases({ otp, vectors, assert, ref }) {
     add(`RFC 4648 §10: "${row.ascii}" encodes to "${row.base32}" and back`, () => {
       const bytes = ref.ascii(row.ascii);
       assert.equal(otp.encodeBase32(bytes, { padding: true }), row.base32, 'padded');
-      assert.equal(otp.encodeBase32(bytes), row.base32.replace(/=+$/, ''), 'unpadded (the default)');
+      assert.equal(
+        otp.encodeBase32(bytes),
+        row.base32.replace(/=+$/, ''),
+        'unpadded (the default)',
+      );
       assert.deepEqual(otp.decodeBase32(row.base32), bytes, 'decode padded');
       assert.deepEqual(otp.decodeBase32(row.base32.replace(/=+$/, '')), bytes, 'decode unpadded');
     });
@@ -41,7 +45,11 @@ export default function base32Cases({ otp, vectors, assert, ref }) {
   add('encodeBase32 and decodeBase32 refuse wrong argument types with ERR_INVALID_OPTION', () => {
     assert.throwsOTPError(otp, () => otp.encodeBase32('foo'), 'ERR_INVALID_OPTION');
     assert.throwsOTPError(otp, () => otp.encodeBase32([1, 2, 3]), 'ERR_INVALID_OPTION');
-    assert.throwsOTPError(otp, () => otp.encodeBase32(new Uint8Array(1), { padding: 'yes' }), 'ERR_INVALID_OPTION');
+    assert.throwsOTPError(
+      otp,
+      () => otp.encodeBase32(new Uint8Array(1), { padding: 'yes' }),
+      'ERR_INVALID_OPTION',
+    );
     assert.throwsOTPError(otp, () => otp.decodeBase32(new Uint8Array(1)), 'ERR_INVALID_OPTION');
     assert.throwsOTPError(otp, () => otp.decodeBase32('MY', { loose: 1 }), 'ERR_INVALID_OPTION');
   });

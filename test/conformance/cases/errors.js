@@ -19,7 +19,18 @@ export default function errorCases({ otp, assert }) {
     const lookAlike = new Error('x');
     lookAlike.name = 'OTPError';
     lookAlike.code = 'ERR_INVALID_OPTION';
-    for (const value of [new Error('x'), new TypeError('x'), lookAlike, { name: 'OTPError', code: 'ERR_INVALID_OPTION' }, null, undefined, 'ERR_INVALID_OPTION', 0]) {
+    for (
+      const value of [
+        new Error('x'),
+        new TypeError('x'),
+        lookAlike,
+        { name: 'OTPError', code: 'ERR_INVALID_OPTION' },
+        null,
+        undefined,
+        'ERR_INVALID_OPTION',
+        0,
+      ]
+    ) {
       assert.equal(otp.isOTPError(value), false, typeof value);
     }
   });
@@ -36,9 +47,17 @@ export default function errorCases({ otp, assert }) {
   // No secret or token in messages (SPEC: errors never echo them).
   add('error messages name the problem without echoing the secret or the token', async () => {
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP-HPK3PXP';
-    const error = await assert.rejectsOTPError(otp, () => otp.generateTOTP({ secret }), 'ERR_BASE32_INVALID_CHARACTER');
+    const error = await assert.rejectsOTPError(
+      otp,
+      () => otp.generateTOTP({ secret }),
+      'ERR_BASE32_INVALID_CHARACTER',
+    );
     assert.ok(!error.message.includes('JBSWY3DP'), 'message holds part of the secret');
-    const tokenError = await assert.rejectsOTPError(otp, () => otp.verifyTOTP({ secret: 'JBSWY3DPEHPK3PXP', token: 123456 }), 'ERR_INVALID_OPTION');
+    const tokenError = await assert.rejectsOTPError(
+      otp,
+      () => otp.verifyTOTP({ secret: 'JBSWY3DPEHPK3PXP', token: 123456 }),
+      'ERR_INVALID_OPTION',
+    );
     assert.ok(!tokenError.message.includes('123456'), 'message holds the token');
   });
 

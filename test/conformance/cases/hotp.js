@@ -14,11 +14,23 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
   // mod 10^d (§5.3 step 3), so 9 and 10 digits come straight from the published table too.
   for (const row of v.valid) {
     for (let digits = 6; digits <= 10; digits++) {
-      const expected = row.codes[String(digits)] ?? String(row.truncated % 10 ** digits).padStart(digits, '0');
-      add(`RFC 4226 App. D: counter ${row.counter}, ${digits} digits gives ${expected}`, async () => {
-        assert.equal(await otp.generateHOTP({ secret: SECRET, counter: row.counter, digits }), expected, 'base32 secret, number counter');
-        assert.equal(await otp.generateHOTP({ secret: SECRET_BYTES, counter: BigInt(row.counter), digits }), expected, 'byte secret, bigint counter');
-      });
+      const expected = row.codes[String(digits)] ??
+        String(row.truncated % 10 ** digits).padStart(digits, '0');
+      add(
+        `RFC 4226 App. D: counter ${row.counter}, ${digits} digits gives ${expected}`,
+        async () => {
+          assert.equal(
+            await otp.generateHOTP({ secret: SECRET, counter: row.counter, digits }),
+            expected,
+            'base32 secret, number counter',
+          );
+          assert.equal(
+            await otp.generateHOTP({ secret: SECRET_BYTES, counter: BigInt(row.counter), digits }),
+            expected,
+            'byte secret, bigint counter',
+          );
+        },
+      );
     }
   }
 
@@ -26,36 +38,65 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     add(`80-bit key "${row.secretLoose}", counter ${row.counter} gives ${row.code}`, async () => {
       const key = otp.decodeBase32(row.secretLoose, { loose: true });
       assert.equal(ref.hex(key), row.secretHex, 'decoded key');
-      assert.equal(await otp.generateHOTP({ secret: key, counter: row.counter, digits: row.digits }), row.code);
+      assert.equal(
+        await otp.generateHOTP({ secret: key, counter: row.counter, digits: row.digits }),
+        row.code,
+      );
     });
   }
 
   // RFC 4226 §7.2 / App. A.3: the match reports the counter, the next counter to store and the distance.
   for (const row of v.valid) {
-    add(`verifyHOTP finds counter ${row.counter} with lookAhead from 0, and exactly at ${row.counter}`, async () => {
-      const token = row.codes['6'];
-      assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: row.counter }), {
-        counter: row.counter,
-        nextCounter: row.counter + 1,
-        delta: 0,
-      });
-      const ahead = await otp.verifyHOTP({ secret: SECRET, token, counter: 0, lookAhead: row.counter });
-      assert.deepEqual(ahead, { counter: row.counter, nextCounter: row.counter + 1, delta: row.counter }, 'look-ahead');
-      if (row.counter > 0) {
-        assert.equal(await otp.verifyHOTP({ secret: SECRET, token, counter: 0, lookAhead: row.counter - 1 }), null, 'one short of the look-ahead');
-      }
-    });
+    add(
+      `verifyHOTP finds counter ${row.counter} with lookAhead from 0, and exactly at ${row.counter}`,
+      async () => {
+        const token = row.codes['6'];
+        assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: row.counter }), {
+          counter: row.counter,
+          nextCounter: row.counter + 1,
+          delta: 0,
+        });
+        const ahead = await otp.verifyHOTP({
+          secret: SECRET,
+          token,
+          counter: 0,
+          lookAhead: row.counter,
+        });
+        assert.deepEqual(ahead, {
+          counter: row.counter,
+          nextCounter: row.counter + 1,
+          delta: row.counter,
+        }, 'look-ahead');
+        if (row.counter > 0) {
+          assert.equal(
+            await otp.verifyHOTP({ secret: SECRET, token, counter: 0, lookAhead: row.counter - 1 }),
+            null,
+            'one short of the look-ahead',
+          );
+        }
+      },
+    );
   }
 
   add('verifyHOTP never accepts a counter below the stored one', async () => {
     const token = v.valid[3].codes['6'];
     assert.equal(await otp.verifyHOTP({ secret: SECRET, token, counter: 4, lookAhead: 5 }), null);
-    assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: 3, lookAhead: 5 }), { counter: 3, nextCounter: 4, delta: 0 });
+    assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: 3, lookAhead: 5 }), {
+      counter: 3,
+      nextCounter: 4,
+      delta: 0,
+    });
   });
 
   add('verifyHOTP with 8 digits and a bigint counter returns bigint fields', async () => {
     const row = v.valid[7];
-    const match = await otp.verifyHOTP({ secret: SECRET, token: row.codes['8'], counter: 5n, lookAhead: 3, digits: 8 });
+    const match = await otp.verifyHOTP({
+      secret: SECRET,
+      token: row.codes['8'],
+      counter: 5n,
+      lookAhead: 3,
+      digits: 8,
+    });
     assert.deepEqual(match, { counter: 7n, nextCounter: 8n, delta: 2n });
   });
 
@@ -73,10 +114,15 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     'a trailing ".0"': `${good}.0`,
     'a letter in place of a digit': `${good.slice(0, 5)}a`,
     'fullwidth digits': Array.from(good, (d) => String.fromCharCode(0xff10 + Number(d))).join(''),
-    'Arabic-Indic digits': Array.from(good, (d) => String.fromCharCode(0x0660 + Number(d))).join(''),
+    'Arabic-Indic digits': Array.from(good, (d) => String.fromCharCode(0x0660 + Number(d))).join(
+      '',
+    ),
   };
   add('control: the undressed code of counter 1 matches with the same options', async () => {
-    assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token: good, counter: 0, lookAhead: 3 }), { counter: 1, nextCounter: 2, delta: 1 });
+    assert.deepEqual(
+      await otp.verifyHOTP({ secret: SECRET, token: good, counter: 0, lookAhead: 3 }),
+      { counter: 1, nextCounter: 2, delta: 1 },
+    );
   });
   for (const [what, token] of Object.entries(malformed)) {
     add(`verifyHOTP returns null for a token with ${what}`, async () => {
@@ -84,12 +130,19 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     });
   }
   add('verifyHOTP returns null for a well-formed wrong code', async () => {
-    assert.equal(await otp.verifyHOTP({ secret: SECRET, token: '000000', counter: 0, lookAhead: 9 }), null);
+    assert.equal(
+      await otp.verifyHOTP({ secret: SECRET, token: '000000', counter: 0, lookAhead: 9 }),
+      null,
+    );
   });
 
   for (const bad of v.invalid) {
     add(`generateHOTP refuses ${bad.description} with ${bad.code}`, async () => {
-      await assert.rejectsOTPError(otp, () => otp.generateHOTP({ secret: SECRET, counter: 0, ...bad.options }), bad.code);
+      await assert.rejectsOTPError(
+        otp,
+        () => otp.generateHOTP({ secret: SECRET, counter: 0, ...bad.options }),
+        bad.code,
+      );
     });
   }
   const verifyErrors = [
@@ -105,41 +158,79 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
   ];
   for (const [what, options, code] of verifyErrors) {
     add(`verifyHOTP refuses ${what} with ${code}`, async () => {
-      const input = options === null ? null : { secret: SECRET, token: good, counter: 0, ...options };
+      const input = options === null
+        ? null
+        : { secret: SECRET, token: good, counter: 0, ...options };
       await assert.rejectsOTPError(otp, () => otp.verifyHOTP(input), code);
     });
   }
 
   // RFC 4226 §5.1: C is 8 bytes. Values past 2^53 need a bigint; the reference encodes C with BigInt.
-  add('reference: the independent HOTP reproduces every RFC 4226 App. D row at 6-8 digits', async () => {
-    for (const row of v.valid) {
-      for (const digits of [6, 7, 8]) {
-        assert.equal(await ref.referenceHOTP(SECRET_BYTES, BigInt(row.counter), digits, 'SHA1'), row.codes[String(digits)], `counter ${row.counter}`);
+  add(
+    'reference: the independent HOTP reproduces every RFC 4226 App. D row at 6-8 digits',
+    async () => {
+      for (const row of v.valid) {
+        for (const digits of [6, 7, 8]) {
+          assert.equal(
+            await ref.referenceHOTP(SECRET_BYTES, BigInt(row.counter), digits, 'SHA1'),
+            row.codes[String(digits)],
+            `counter ${row.counter}`,
+          );
+        }
       }
-    }
-  });
-  for (const counter of [2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n, MAX64 - 1n, MAX64]) {
-    add(`generateHOTP with bigint counter ${counter} matches the reference (SHA1, SHA256, SHA512)`, async () => {
-      for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
-        const expected = await ref.referenceHOTP(SECRET_BYTES, counter, 8, algorithm);
-        assert.equal(await otp.generateHOTP({ secret: SECRET_BYTES, counter, algorithm, digits: 8 }), expected, algorithm);
-      }
-    });
+    },
+  );
+  for (
+    const counter of [
+      2n ** 32n - 1n,
+      2n ** 32n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 53n + 1n,
+      2n ** 63n,
+      MAX64 - 1n,
+      MAX64,
+    ]
+  ) {
+    add(
+      `generateHOTP with bigint counter ${counter} matches the reference (SHA1, SHA256, SHA512)`,
+      async () => {
+        for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+          const expected = await ref.referenceHOTP(SECRET_BYTES, counter, 8, algorithm);
+          assert.equal(
+            await otp.generateHOTP({ secret: SECRET_BYTES, counter, algorithm, digits: 8 }),
+            expected,
+            algorithm,
+          );
+        }
+      },
+    );
   }
   add('number and bigint counters agree up to Number.MAX_SAFE_INTEGER', async () => {
     for (const counter of [2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
       const asNumber = await otp.generateHOTP({ secret: SECRET, counter });
-      assert.equal(await otp.generateHOTP({ secret: SECRET, counter: BigInt(counter) }), asNumber, String(counter));
-      assert.equal(asNumber, await ref.referenceHOTP(SECRET_BYTES, BigInt(counter), 6, 'SHA1'), `reference at ${counter}`);
+      assert.equal(
+        await otp.generateHOTP({ secret: SECRET, counter: BigInt(counter) }),
+        asNumber,
+        String(counter),
+      );
+      assert.equal(
+        asNumber,
+        await ref.referenceHOTP(SECRET_BYTES, BigInt(counter), 6, 'SHA1'),
+        `reference at ${counter}`,
+      );
     }
   });
   add('verifyHOTP look-ahead stops at 2^64-1 and matches the last counter', async () => {
     const token = await ref.referenceHOTP(SECRET_BYTES, MAX64, 6, 'SHA1');
-    assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: MAX64 - 2n, lookAhead: 10 }), {
-      counter: MAX64,
-      nextCounter: MAX64 + 1n,
-      delta: 2n,
-    });
+    assert.deepEqual(
+      await otp.verifyHOTP({ secret: SECRET, token, counter: MAX64 - 2n, lookAhead: 10 }),
+      {
+        counter: MAX64,
+        nextCounter: MAX64 + 1n,
+        delta: 2n,
+      },
+    );
   });
 
   return cases;

@@ -9,14 +9,23 @@
 /** The symbol as rows of '1' (dark) and '0' (light), with `margin` light modules around it. */
 function rowsOf(matrix, margin = 0) {
   const side = matrix.size + 2 * margin;
-  return Array.from({ length: side }, (_, y) => Array.from({ length: side }, (_, x) => (matrix.isDark(x - margin, y - margin) ? '1' : '0')).join(''));
+  return Array.from(
+    { length: side },
+    (_, y) =>
+      Array.from({ length: side }, (_, x) => (matrix.isDark(x - margin, y - margin) ? '1' : '0'))
+        .join(''),
+  );
 }
 
 /** Published rows with a light quiet zone of `margin` modules. */
 function withMargin(rows, margin) {
   const blank = '0'.repeat(rows.length + 2 * margin);
   const pad = '0'.repeat(margin);
-  return [...Array(margin).fill(blank), ...rows.map((r) => pad + r + pad), ...Array(margin).fill(blank)];
+  return [
+    ...Array(margin).fill(blank),
+    ...rows.map((r) => pad + r + pad),
+    ...Array(margin).fill(blank),
+  ];
 }
 
 /**
@@ -37,7 +46,10 @@ function svgRows(svg, side) {
 function terminalRows(text) {
   return text.split('\n').flatMap((line) => {
     const chars = [...line];
-    return [chars.map((c) => (c === '▀' || c === '█' ? '1' : '0')).join(''), chars.map((c) => (c === '▄' || c === '█' ? '1' : '0')).join('')];
+    return [
+      chars.map((c) => (c === '▀' || c === '█' ? '1' : '0')).join(''),
+      chars.map((c) => (c === '▄' || c === '█' ? '1' : '0')).join(''),
+    ];
   });
 }
 
@@ -50,7 +62,9 @@ export default function qrCases({ otp, qr, vectors, assert }) {
       name,
       run: () => {
         if (typeof qr !== 'object' || qr === null || typeof qr.encodeQR !== 'function') {
-          throw new assert.AssertionError('this runner passed no otpkit/qr namespace (ctx.qr): every runner must load otpkit/qr the way it loads otpkit');
+          throw new assert.AssertionError(
+            'this runner passed no otpkit/qr namespace (ctx.qr): every runner must load otpkit/qr the way it loads otpkit',
+          );
         }
         return run(qr);
       },
@@ -64,12 +78,20 @@ export default function qrCases({ otp, qr, vectors, assert }) {
       result = fn();
     } catch (error) {
       if (!(error instanceof Error) || error.name !== 'OTPError' || error.code !== code) {
-        throw new assert.AssertionError(`${message}: expected OTPError ${code}, got ${assert.show(error)} (${error?.code})`);
+        throw new assert.AssertionError(
+          `${message}: expected OTPError ${code}, got ${assert.show(error)} (${error?.code})`,
+        );
       }
-      assert.equal(otp.isOTPError(error), true, `${message}: otpkit's isOTPError recognises the otpkit/qr error`);
+      assert.equal(
+        otp.isOTPError(error),
+        true,
+        `${message}: otpkit's isOTPError recognises the otpkit/qr error`,
+      );
       return error;
     }
-    throw new assert.AssertionError(`${message}: expected a thrown OTPError ${code}, got ${assert.show(result)}`);
+    throw new assert.AssertionError(
+      `${message}: expected a thrown OTPError ${code}, got ${assert.show(result)}`,
+    );
   };
 
   for (const c of data.valid) {
@@ -80,84 +102,169 @@ export default function qrCases({ otp, qr, vectors, assert }) {
       assert.equal(m.size, c.size, 'size');
       assert.equal(m.size, 17 + 4 * c.version, 'size = 17 + 4 x version');
       if (c.mask !== undefined) assert.equal(m.mask, c.mask, 'mask');
-      else assert.ok(Number.isInteger(m.mask) && m.mask >= 0 && m.mask <= 7, `mask ${m.mask} in 0..7`);
+      else {assert.ok(
+          Number.isInteger(m.mask) && m.mask >= 0 && m.mask <= 7,
+          `mask ${m.mask} in 0..7`,
+        );}
       if (c.rows) assert.deepEqual(rowsOf(m), c.rows, 'modules');
     });
   }
   for (const c of data.invalid) {
     add(`encodeQR refuses with ${c.code}: ${c.name}`, ({ encodeQR }) => {
       const error = throwsQRError(() => encodeQR(textOf(c), c.options), c.code, c.name);
-      if (c.repeat) assert.ok(!error.message.includes(textOf(c).slice(0, 20)), 'the message repeats the text');
+      if (c.repeat) {
+        assert.ok(!error.message.includes(textOf(c).slice(0, 20)), 'the message repeats the text');
+      }
     });
   }
   const annex = data.valid.find((c) => c.text === '01234567' && c.rows); // Annex I
-  add('encodeQR: a non-string text or options that are not an object are ERR_INVALID_OPTION', ({ encodeQR }) => {
-    for (const text of [undefined, null, 42, new Uint8Array(3)]) throwsQRError(() => encodeQR(text), 'ERR_INVALID_OPTION', `text ${assert.show(text)}`);
-    for (const options of [null, 'M', 1]) throwsQRError(() => encodeQR('a', options), 'ERR_INVALID_OPTION', `options ${assert.show(options)}`);
-  });
+  add(
+    'encodeQR: a non-string text or options that are not an object are ERR_INVALID_OPTION',
+    ({ encodeQR }) => {
+      for (const text of [undefined, null, 42, new Uint8Array(3)]) {
+        throwsQRError(
+          () => encodeQR(text),
+          'ERR_INVALID_OPTION',
+          `text ${assert.show(text)}`,
+        );
+      }
+      for (const options of [null, 'M', 1]) {
+        throwsQRError(
+          () => encodeQR('a', options),
+          'ERR_INVALID_OPTION',
+          `options ${assert.show(options)}`,
+        );
+      }
+    },
+  );
   add('isDark is false outside the symbol and for non-integer coordinates', ({ encodeQR }) => {
     const m = encodeQR(annex.text, annex.options);
-    assert.deepEqual([m.isDark(0, 0), m.isDark(-1, 0), m.isDark(0, -1), m.isDark(21, 0), m.isDark(0, 21), m.isDark(0.5, 0), m.isDark(Number.NaN, 0)], [true, false, false, false, false, false, false]);
+    assert.deepEqual([
+      m.isDark(0, 0),
+      m.isDark(-1, 0),
+      m.isDark(0, -1),
+      m.isDark(21, 0),
+      m.isDark(0, 21),
+      m.isDark(0.5, 0),
+      m.isDark(Number.NaN, 0),
+    ], [true, false, false, false, false, false, false]);
   });
 
-  add('qrToSVG: one path, a viewBox in modules with the 4-module quiet zone, crispEdges, white background, no script', ({ encodeQR, qrToSVG }) => {
-    const svg = qrToSVG(encodeQR(annex.text, annex.options));
-    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29" shape-rendering="crispEdges">'), `opening tag of ${svg.slice(0, 120)}`);
-    assert.ok(svg.endsWith('</svg>'), 'closing tag');
-    assert.equal(svg.match(/<path\b/g)?.length, 1, 'one <path>');
-    assert.equal(svg.match(/<rect\b/g)?.length, 1, 'one background <rect>');
-    assert.ok(svg.includes('<rect width="29" height="29" fill="#fff"/>'), 'white background over the whole picture');
-    assert.ok(svg.includes('<path fill="#000" '), 'black modules');
-    assert.ok(!/<script|\bon\w+=|javascript:/i.test(svg), 'no script');
-  });
-  add('qrToSVG: the path paints exactly the dark modules of Annex I, at margin 4 and 0', ({ encodeQR, qrToSVG }) => {
-    const m = encodeQR(annex.text, annex.options);
-    for (const margin of [4, 0, 1]) {
-      const svg = qrToSVG(m, margin === 4 ? undefined : { margin });
-      const side = 21 + 2 * margin;
-      assert.ok(svg.includes(`viewBox="0 0 ${side} ${side}"`), `viewBox at margin ${margin}`);
-      assert.deepEqual(svgRows(svg, side), withMargin(annex.rows, margin), `modules at margin ${margin}`);
-    }
-  });
-  add('qrToSVG: light null leaves the background transparent; colours are escaped, so no markup gets in', ({ encodeQR, qrToSVG }) => {
-    const m = encodeQR(annex.text, annex.options);
-    const transparent = qrToSVG(m, { light: null, dark: 'currentColor' });
-    assert.ok(!transparent.includes('<rect'), 'no background rect');
-    assert.ok(transparent.includes('<path fill="currentColor" '), 'dark colour');
-    assert.equal(transparent.match(/</g)?.length, 3, '<svg>, <path>, </svg> only');
-    const hostile = qrToSVG(m, { dark: '"/><script>alert(1)</script>', light: "red' onload='x&" });
-    assert.ok(!/<script|onload='/.test(hostile), 'no injected markup');
-    assert.equal(hostile.match(/</g)?.length, 4, '<svg>, <rect>, <path>, </svg> only');
-    for (const options of [{ margin: -1 }, { margin: 65 }, { margin: 1.5 }, { dark: '' }, { light: 0 }, null]) {
-      throwsQRError(() => qrToSVG(m, options), 'ERR_INVALID_OPTION', `qrToSVG options ${assert.show(options)}`);
-    }
-    for (const matrix of [undefined, null, {}, { size: 20, isDark: () => true }]) {
-      throwsQRError(() => qrToSVG(matrix), 'ERR_INVALID_OPTION', `qrToSVG matrix ${assert.show(matrix)}`);
-    }
-  });
-
-  add('qrToTerminal: two module rows per line, ceil((size + 2 x margin) / 2) lines of half blocks', ({ encodeQR, qrToTerminal }) => {
-    for (const c of data.valid.filter((v) => v.rows)) {
-      const m = encodeQR(c.text, c.options);
+  add(
+    'qrToSVG: one path, a viewBox in modules with the 4-module quiet zone, crispEdges, white background, no script',
+    ({ encodeQR, qrToSVG }) => {
+      const svg = qrToSVG(encodeQR(annex.text, annex.options));
+      assert.ok(
+        svg.startsWith(
+          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29" shape-rendering="crispEdges">',
+        ),
+        `opening tag of ${svg.slice(0, 120)}`,
+      );
+      assert.ok(svg.endsWith('</svg>'), 'closing tag');
+      assert.equal(svg.match(/<path\b/g)?.length, 1, 'one <path>');
+      assert.equal(svg.match(/<rect\b/g)?.length, 1, 'one background <rect>');
+      assert.ok(
+        svg.includes('<rect width="29" height="29" fill="#fff"/>'),
+        'white background over the whole picture',
+      );
+      assert.ok(svg.includes('<path fill="#000" '), 'black modules');
+      assert.ok(!/<script|\bon\w+=|javascript:/i.test(svg), 'no script');
+    },
+  );
+  add(
+    'qrToSVG: the path paints exactly the dark modules of Annex I, at margin 4 and 0',
+    ({ encodeQR, qrToSVG }) => {
+      const m = encodeQR(annex.text, annex.options);
       for (const margin of [4, 0, 1]) {
-        const side = m.size + 2 * margin;
-        const lines = qrToTerminal(m, margin === 4 ? undefined : { margin }).split('\n');
-        assert.equal(lines.length, Math.ceil(side / 2), `${c.text.slice(0, 10)} margin ${margin}: lines`);
-        for (const line of lines) {
-          assert.equal([...line].length, side, 'characters per line');
-          assert.ok(/^[ ▀▄█]+$/.test(line), `only half blocks and spaces in ${JSON.stringify(line)}`);
+        const svg = qrToSVG(m, margin === 4 ? undefined : { margin });
+        const side = 21 + 2 * margin;
+        assert.ok(svg.includes(`viewBox="0 0 ${side} ${side}"`), `viewBox at margin ${margin}`);
+        assert.deepEqual(
+          svgRows(svg, side),
+          withMargin(annex.rows, margin),
+          `modules at margin ${margin}`,
+        );
+      }
+    },
+  );
+  add(
+    'qrToSVG: light null leaves the background transparent; colours are escaped, so no markup gets in',
+    ({ encodeQR, qrToSVG }) => {
+      const m = encodeQR(annex.text, annex.options);
+      const transparent = qrToSVG(m, { light: null, dark: 'currentColor' });
+      assert.ok(!transparent.includes('<rect'), 'no background rect');
+      assert.ok(transparent.includes('<path fill="currentColor" '), 'dark colour');
+      assert.equal(transparent.match(/</g)?.length, 3, '<svg>, <path>, </svg> only');
+      const hostile = qrToSVG(m, {
+        dark: '"/><script>alert(1)</script>',
+        light: "red' onload='x&",
+      });
+      assert.ok(!/<script|onload='/.test(hostile), 'no injected markup');
+      assert.equal(hostile.match(/</g)?.length, 4, '<svg>, <rect>, <path>, </svg> only');
+      for (
+        const options of [{ margin: -1 }, { margin: 65 }, { margin: 1.5 }, { dark: '' }, {
+          light: 0,
+        }, null]
+      ) {
+        throwsQRError(
+          () => qrToSVG(m, options),
+          'ERR_INVALID_OPTION',
+          `qrToSVG options ${assert.show(options)}`,
+        );
+      }
+      for (const matrix of [undefined, null, {}, { size: 20, isDark: () => true }]) {
+        throwsQRError(
+          () => qrToSVG(matrix),
+          'ERR_INVALID_OPTION',
+          `qrToSVG matrix ${assert.show(matrix)}`,
+        );
+      }
+    },
+  );
+
+  add(
+    'qrToTerminal: two module rows per line, ceil((size + 2 x margin) / 2) lines of half blocks',
+    ({ encodeQR, qrToTerminal }) => {
+      for (const c of data.valid.filter((v) => v.rows)) {
+        const m = encodeQR(c.text, c.options);
+        for (const margin of [4, 0, 1]) {
+          const side = m.size + 2 * margin;
+          const lines = qrToTerminal(m, margin === 4 ? undefined : { margin }).split('\n');
+          assert.equal(
+            lines.length,
+            Math.ceil(side / 2),
+            `${c.text.slice(0, 10)} margin ${margin}: lines`,
+          );
+          for (const line of lines) {
+            assert.equal([...line].length, side, 'characters per line');
+            assert.ok(
+              /^[ ▀▄█]+$/.test(line),
+              `only half blocks and spaces in ${JSON.stringify(line)}`,
+            );
+          }
         }
       }
-    }
-  });
-  add('qrToTerminal: paints the light modules by default and the dark ones with invert (Annex I read back)', ({ encodeQR, qrToTerminal }) => {
-    const m = encodeQR(annex.text, annex.options);
-    const picture = withMargin(annex.rows, 4); // 29 rows: the last line's bottom half stays blank
-    const blank = '0'.repeat(29);
-    assert.deepEqual(terminalRows(qrToTerminal(m, { invert: true })), [...picture, blank], 'invert: dark modules');
-    const light = picture.map((row) => row.replace(/[01]/g, (b) => (b === '1' ? '0' : '1')));
-    assert.deepEqual(terminalRows(qrToTerminal(m)), [...light, blank], 'default: light modules and quiet zone');
-    throwsQRError(() => qrToTerminal(m, { invert: 'yes' }), 'ERR_INVALID_OPTION', 'invert "yes"');
-  });
+    },
+  );
+  add(
+    'qrToTerminal: paints the light modules by default and the dark ones with invert (Annex I read back)',
+    ({ encodeQR, qrToTerminal }) => {
+      const m = encodeQR(annex.text, annex.options);
+      const picture = withMargin(annex.rows, 4); // 29 rows: the last line's bottom half stays blank
+      const blank = '0'.repeat(29);
+      assert.deepEqual(
+        terminalRows(qrToTerminal(m, { invert: true })),
+        [...picture, blank],
+        'invert: dark modules',
+      );
+      const light = picture.map((row) => row.replace(/[01]/g, (b) => (b === '1' ? '0' : '1')));
+      assert.deepEqual(
+        terminalRows(qrToTerminal(m)),
+        [...light, blank],
+        'default: light modules and quiet zone',
+      );
+      throwsQRError(() => qrToTerminal(m, { invert: 'yes' }), 'ERR_INVALID_OPTION', 'invert "yes"');
+    },
+  );
   return cases;
 }

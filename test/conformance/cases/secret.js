@@ -7,13 +7,18 @@ export default function secretCases({ otp, assert }) {
   const BASE32 = /^[A-Z2-7]+$/;
 
   for (const [bytes, length] of [[undefined, 32], [16, 26], [20, 32], [32, 52], [64, 103]]) {
-    add(`generateSecret(${bytes === undefined ? '' : `{ bytes: ${bytes} }`}) gives ${length} base32 characters of ${bytes ?? 20} bytes`, () => {
-      const secret = otp.generateSecret(bytes === undefined ? undefined : { bytes });
-      assert.equal(typeof secret, 'string');
-      assert.equal(secret.length, length, 'length');
-      assert.ok(BASE32.test(secret), 'canonical base32: upper case, no padding');
-      assert.equal(otp.decodeBase32(secret).length, bytes ?? 20, 'decoded length');
-    });
+    add(
+      `generateSecret(${
+        bytes === undefined ? '' : `{ bytes: ${bytes} }`
+      }) gives ${length} base32 characters of ${bytes ?? 20} bytes`,
+      () => {
+        const secret = otp.generateSecret(bytes === undefined ? undefined : { bytes });
+        assert.equal(typeof secret, 'string');
+        assert.equal(secret.length, length, 'length');
+        assert.ok(BASE32.test(secret), 'canonical base32: upper case, no padding');
+        assert.equal(otp.decodeBase32(secret).length, bytes ?? 20, 'decoded length');
+      },
+    );
   }
   add('generateSecret gives distinct secrets that are usable as TOTP keys', async () => {
     const seen = new Set();
@@ -21,26 +26,43 @@ export default function secretCases({ otp, assert }) {
     assert.equal(seen.size, 64, 'distinct');
     const secret = [...seen][0];
     const token = await otp.generateTOTP({ secret, time: 1_000_000 });
-    assert.deepEqual(await otp.verifyTOTP({ secret, token, time: 1_000_000 }), { step: 33, delta: 0 });
+    assert.deepEqual(await otp.verifyTOTP({ secret, token, time: 1_000_000 }), {
+      step: 33,
+      delta: 0,
+    });
   });
   // 200 secrets of 20 bytes are 32,000 bits: a fair source gives 50% ones with a standard deviation of
   // 0.28%, so 48-52% is a 7-sigma band. Every byte position must also vary. A constant or mostly-zero
   // source (a stubbed or broken getRandomValues) fails.
-  add('generateSecret bits look uniform: 48-52% ones over 32,000 bits, every byte position varies', () => {
-    let ones = 0;
-    const positions = Array.from({ length: 20 }, () => new Set());
-    for (let i = 0; i < 200; i++) {
-      const bytes = otp.decodeBase32(otp.generateSecret());
-      bytes.forEach((b, j) => {
-        positions[j].add(b);
-        for (let k = b; k; k >>= 1) ones += k & 1;
-      });
-    }
-    const share = ones / 32_000;
-    assert.ok(share > 0.48 && share < 0.52, `share of one bits ${share}`);
-    assert.ok(positions.every((values) => values.size > 50), 'each byte position takes many values');
-  });
-  for (const [what, options] of [['bytes 15', { bytes: 15 }], ['bytes 65', { bytes: 65 }], ['bytes "20"', { bytes: '20' }], ['bytes 20.5', { bytes: 20.5 }], ['options null', null]]) {
+  add(
+    'generateSecret bits look uniform: 48-52% ones over 32,000 bits, every byte position varies',
+    () => {
+      let ones = 0;
+      const positions = Array.from({ length: 20 }, () => new Set());
+      for (let i = 0; i < 200; i++) {
+        const bytes = otp.decodeBase32(otp.generateSecret());
+        bytes.forEach((b, j) => {
+          positions[j].add(b);
+          for (let k = b; k; k >>= 1) ones += k & 1;
+        });
+      }
+      const share = ones / 32_000;
+      assert.ok(share > 0.48 && share < 0.52, `share of one bits ${share}`);
+      assert.ok(
+        positions.every((values) => values.size > 50),
+        'each byte position takes many values',
+      );
+    },
+  );
+  for (
+    const [what, options] of [
+      ['bytes 15', { bytes: 15 }],
+      ['bytes 65', { bytes: 65 }],
+      ['bytes "20"', { bytes: '20' }],
+      ['bytes 20.5', { bytes: 20.5 }],
+      ['options null', null],
+    ]
+  ) {
     add(`generateSecret refuses ${what} with ERR_INVALID_OPTION`, () => {
       assert.throwsOTPError(otp, () => otp.generateSecret(options), 'ERR_INVALID_OPTION');
     });
