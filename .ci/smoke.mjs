@@ -90,7 +90,7 @@ try {
     return out;
   });
 
-  // otpkit/qr (issue 6): its own entry, ESM and CJS; the README's QR example shape, qrToSVG(encodeQR(...)).
+  // otpkit/qr: its own entry, ESM and CJS; the README's QR example shape, qrToSVG(encodeQR(...)).
   const qrProbe =
     "const q = qr.encodeQR('01234567', { ecc: 'M' }); console.log(q.version, q.mask, qr.qrToSVG(q).startsWith('<svg'))";
   check("import('otpkit/qr') (ESM, dist/qr.js)", () => {

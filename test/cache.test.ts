@@ -1,4 +1,4 @@
-// The cache of imported HMAC keys (issue 7, docs/performance.md): hits skip importKey, never a stale or
+// The cache of imported HMAC keys (docs/performance.md): hits skip importKey, never a stale or
 // wrong key, validation unchanged, bounded LRU, clearKeyCache / configureKeyCache.
 import { describe, expect, it, vi } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The `otpkit` command line (issue 6), as users run it: built with tsup.config.ts into a temporary directory
+// The `otpkit` command line, as users run it: built with tsup.config.ts into a temporary directory
 // and run as a child process. Its codes are compared with the library's (and the independent reference) for
 // seeded random keys, times and counters; exit statuses, stdin, help, error lines and `new` output are checked.
 import { spawn, spawnSync } from 'node:child_process';

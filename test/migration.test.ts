@@ -1,4 +1,4 @@
-// otpauth-migration:// (SPEC.md §4.7): public payloads in vectors/otpauth-migration.json, payloads written
+// otpauth-migration:// (Google Authenticator's export, as the open-source decoders read it): public payloads in vectors/otpauth-migration.json, payloads written
 // here by an independent protobuf writer, the batch fields read back by an independent reader, a seeded
 // round trip, and hostile payloads that must end in an OTPError.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The QR entry's cost (issue 6): bundled with the esbuild that tsup installs (--bundle --minify, ESM, gzip
+// The QR entry's cost: bundled with the esbuild that tsup installs (--bundle --minify, ESM, gzip
 // -9) it stays within 4,500 bytes, and the root entry pulls in none of it, in src/ and in the built files.
 import { build, type Metafile } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';

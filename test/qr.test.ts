@@ -1,4 +1,4 @@
-// otpkit/qr (issue 6): the encoder against symbols published with ISO/IEC 18004:2015, its parts against
+// otpkit/qr: the encoder against symbols published with ISO/IEC 18004:2015, its parts against
 // independent reimplementations written here (Reed-Solomon, BCH, penalty rules), and both renderers read
 // back module by module. Decoding with a real reader (zbarimg) is in qr-zbar.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';

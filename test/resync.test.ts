@@ -1,4 +1,4 @@
-// HOTP resynchronisation with 2 or 3 consecutive codes, RFC 4226 §7.4 (SPEC §1.6).
+// HOTP resynchronisation with 2 or 3 consecutive codes, RFC 4226 §7.4.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_COUNTER } from '../src/internal/assert.js';
 import { resyncHOTP } from '../src/index.js';

@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 describe('generateTOTP: RFC 6238 Appendix B', () => {
-  // Every row, with the seed of the right length per algorithm (20/32/64 bytes, SPEC §2.6).
+  // Every row, with the seed of the right length per algorithm (20/32/64 bytes, RFC 6238 Appendix A, erratum 2866).
   it.each(vectors.valid)(
     '$algorithm at t=$time s ($utc) gives $code',
     async ({ time, algorithm, code, digits }) => {
@@ -44,7 +44,7 @@ describe('generateTOTP: RFC 6238 Appendix B', () => {
           digits,
         }),
       ).toBe(code);
-      // (x mod 10^8) mod 10^6 = x mod 10^6 (SPEC §2.6)
+      // (x mod 10^8) mod 10^6 = x mod 10^6, since 10^6 divides 10^8
       expect(
         await generateTOTP({
           secret: seed(algorithm).base32,

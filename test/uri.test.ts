@@ -1,4 +1,4 @@
-// otpauth:// key URIs (SPEC.md §4): the corpus in vectors/otpauth-uri.json, the builder's exact output,
+// otpauth:// key URIs (Google's Key Uri Format, draft-andesco-otpauth-uri-00): the corpus in vectors/otpauth-uri.json, the builder's exact output,
 // every refusal with its code, a seeded round-trip property over random Unicode keys, and a mutation fuzz.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ async function refused(
   if (uri.length > 20) expect(error.message).not.toContain(uri);
 }
 
-describe('parseKeyURI: the corpus (SPEC.md §4.6, producers in the wild)', () => {
+describe('parseKeyURI: the corpus (producers in the wild)', () => {
   it.each(corpus.valid.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const key = parseKeyURI(c.uri);
     expect(key).toStrictEqual(keyFromJSON(c.key));
@@ -119,7 +119,7 @@ function parseCode(uri: string): OTPErrorCode {
   throw new Error(`expected ${uri} to be refused`);
 }
 
-describe('buildKeyURI (SPEC.md §4.2, §4.3)', () => {
+describe('buildKeyURI (Key Uri Format: label and parameters)', () => {
   it('writes the label, the issuer parameter and only non-default parameters', () => {
     expect(buildKeyURI({ secret: S, issuer: 'ACME Co', account: 'alice@example.com' })).toBe(
       'otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co',

@@ -64,7 +64,8 @@ function multiply(x: number, y: number): number {
 
 /**
  * The `degree` Reed-Solomon error-correction codewords of `data` (ISO/IEC 18004 §7.5.2): the remainder of
- * data(x)·x^degree divided by the generator (x - α^0)(x - α^1)…(x - α^(degree-1)), α = 2. Internal.
+ * data(x)·x^degree divided by the generator (x - α^0)(x - α^1)…(x - α^(degree-1)), α = 2.
+ * @internal
  */
 export function ecCodewords(data: ArrayLike<number>, degree: number): number[] {
   // Generator coefficients below the leading 1, highest power first.
@@ -174,7 +175,7 @@ function penalty(dark: Uint8Array, size: number): number {
  * @param text - the text to encode, e.g. an otpauth:// URI from `buildKeyURI`
  * @param options - `ecc` (default `'M'`), `minVersion` (default 1)
  * @returns the symbol; draw it with `qrToSVG` or `qrToTerminal`
- * @throws {OTPError} `ERR_INVALID_OPTION` when `text` is not a well-formed string or an option is out of range;
+ * @throws OTPError `ERR_INVALID_OPTION` when `text` is not a well-formed string or an option is out of range;
  *   `ERR_QR_TOO_LONG` when the text does not fit in version 40 at the chosen level
  * @example
  * ```ts
@@ -233,7 +234,10 @@ function segmentOf(text: string): Segment {
   return { mode: 2, count: bytes.length, dataBits: bytes.length * 8, bytes };
 }
 
-/** {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests). Internal. */
+/**
+ * {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests).
+ * @internal
+ */
 export function buildQR(
   text: string,
   level: number,

@@ -60,7 +60,7 @@ function paint(name: string, value: unknown, fallback: string): string {
  * @param matrix - what `encodeQR` returned
  * @param options - `margin` (default 4), `dark` (default `'#000'`), `light` (default `'#fff'`, `null` for transparent)
  * @returns the SVG markup
- * @throws {OTPError} `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
+ * @throws OTPError `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
  * @example
  * ```ts
  * const svg = qrToSVG(encodeQR(uri), { light: null, dark: 'currentColor' })
@@ -99,7 +99,7 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
  * @param matrix - what `encodeQR` returned
  * @param options - `margin` (default 4), `invert` (default `false`: blocks are the light modules)
  * @returns the lines, joined with `\n` (no final newline)
- * @throws {OTPError} `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
+ * @throws OTPError `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
  * @example
  * ```ts
  * console.log(qrToTerminal(encodeQR(uri)))

@@ -1,4 +1,4 @@
-// Prints the ratios of issue 7 from the JSON that `vitest bench --outputJson` wrote (npm run bench):
+// Prints otpkit's ratios against raw WebCrypto (docs/performance.md) from the JSON that `vitest bench --outputJson` wrote (npm run bench):
 // each otpkit figure beside the raw WebCrypto baseline measured in the same run, with the targets.
 // Usage: node test/bench/ratios.mjs <bench.json>
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Published QR Code data shared by the QR tests (issue 6).
+// Published QR Code data shared by the QR tests .
 import type { QRErrorCorrection } from '../../src/qr/index.js';
 
 export const LEVELS: readonly QRErrorCorrection[] = ['L', 'M', 'Q', 'H'];

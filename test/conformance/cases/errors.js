@@ -44,7 +44,7 @@ export default function errorCases({ otp, assert }) {
     assert.equal(otp.isOTPError(caught), true);
     assert.equal(caught.code, 'ERR_INVALID_OPTION');
   });
-  // No secret or token in messages (SPEC: errors never echo them).
+  // No secret or token in messages (docs/errors.md: messages never echo them).
   add('error messages name the problem without echoing the secret or the token', async () => {
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP-HPK3PXP';
     const error = await assert.rejectsOTPError(

@@ -100,7 +100,7 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     assert.deepEqual(match, { counter: 7n, nextCounter: 8n, delta: 2n });
   });
 
-  // A wrong or malformed code is an answer (null), never an exception (SPEC: verify returns null).
+  // A wrong or malformed code is an answer (null), never an exception (docs/index.md: wrong codes are not errors).
   const good = v.valid[1].codes['6'];
   // Most are the right code dressed up, which a lenient parser (trim, Number(), Unicode \d) would accept.
   const malformed = {

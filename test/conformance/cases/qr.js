@@ -1,4 +1,4 @@
-// otpkit/qr (issue 6): the encoder against published symbols and capacities (vectors/qr-iso18004.json:
+// otpkit/qr: the encoder against published symbols and capacities (vectors/qr-iso18004.json:
 // ISO/IEC 18004:2015 Annex I and Figure 29 module for module, the Figure 1 text as zint draws it,
 // Table 7 capacities), and both renderers read back against those symbols.
 //

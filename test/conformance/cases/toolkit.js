@@ -1,4 +1,4 @@
-// The 2FA toolkit (issue 5): recovery codes, sealed secrets and HOTP resynchronisation. Known answers are
+// The 2FA toolkit: recovery codes, sealed secrets and HOTP resynchronisation. Known answers are
 // computed here, independently of otpkit, with crypto.subtle directly (SHA-256 over the normalised code;
 // AES-256-GCM with a fixed IV for the documented `v1.<iv>.<ciphertext+tag>` format, docs/toolkit.md),
 // and resync runs on the RFC 4226 Appendix D codes (vectors/rfc4226.json).

@@ -1,4 +1,4 @@
-// otpauth:// key URIs and otpauth-migration:// exports (SPEC.md §4): the corpora in
+// otpauth:// key URIs and otpauth-migration:// exports (Key Uri Format, draft-andesco-otpauth-uri-00, Google Authenticator's export): the corpora in
 // vectors/otpauth-uri.json and vectors/otpauth-migration.json, round trips, and the builder's exact output.
 
 /** A KeyURI from its JSON form, where a counter written "<digits>n" is a bigint. */
