@@ -9,18 +9,12 @@ import {
 import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
 import { decimalFormat } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
-import type { HashAlgorithm, HOTPMatch, SecretInput } from './types.js';
+import type { HOTPMatch, OTPKeyOptions } from './types.js';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
-export interface GenerateHOTPOptions {
-  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
-  secret: SecretInput;
+export interface GenerateHOTPOptions extends OTPKeyOptions {
   /** The moving factor C (RFC 4226 §5.1): a safe integer >= 0, or a bigint up to 2^64-1. */
   counter: number | bigint;
-  /** HMAC hash. Default `'SHA1'`. */
-  algorithm?: HashAlgorithm | undefined;
-  /** Code length, 6..10. Default 6. */
-  digits?: number | undefined;
 }
 
 /** Options for {@link verifyHOTP}. */

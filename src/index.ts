@@ -35,6 +35,7 @@ export type {
   HashAlgorithm,
   HOTPMatch,
   KeyURI,
+  OTPKeyOptions,
   SecretInput,
   SecretMaterial,
 } from './types.js';

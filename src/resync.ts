@@ -1,5 +1,4 @@
 // HOTP resynchronisation with consecutive codes, RFC 4226 §7.4.
-import type { HOTPMatch } from './types.js';
 import {
   assertOptions,
   counterOption,
@@ -12,22 +11,16 @@ import { decimalFormat } from './internal/code-format.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
 import { computeOTPs, counterRange, hotpMatch } from './internal/otp.js';
 import { keySource } from './internal/secret.js';
-import type { HashAlgorithm, SecretInput } from './types.js';
+import type { HOTPMatch, OTPKeyOptions } from './types.js';
 
 /** Options for {@link resyncHOTP}. */
-export interface ResyncHOTPOptions {
-  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
-  secret: SecretInput;
+export interface ResyncHOTPOptions extends OTPKeyOptions {
   /** Two or three codes the token showed one after another, oldest first. */
   tokens: [string, string] | [string, string, string];
   /** The stored counter: the run may start at it or up to `lookAhead` after it, never before. */
   counter: number | bigint;
   /** How far after `counter` the run may start (RFC 4226 §7.4 look-ahead), 0..1000. Default 100. */
   lookAhead?: number | undefined;
-  /** HMAC hash. Default `'SHA1'`. */
-  algorithm?: HashAlgorithm | undefined;
-  /** Code length, 6..10. Default 6. */
-  digits?: number | undefined;
 }
 
 /** `tokens`: 2 or 3 strings. The length and each entry are read once; holes are refused like any non-string. */

@@ -11,7 +11,7 @@ import {
 import { computeOTP, findCounter } from './internal/otp.js';
 import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.js';
 import { keySource } from './internal/secret.js';
-import type { CodeEncoder, HashAlgorithm, SecretInput } from './types.js';
+import type { CodeEncoder, OTPKeyOptions } from './types.js';
 
 /** The clock options shared by every TOTP function. */
 export interface TOTPStepOptions {
@@ -24,11 +24,7 @@ export interface TOTPStepOptions {
 }
 
 /** Options for {@link generateTOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
-export interface GenerateTOTPOptions extends TOTPStepOptions {
-  /** The shared secret K: base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from `openSecretKey`) whose hash matches `algorithm`. */
-  secret: SecretInput;
-  /** HMAC hash. Default `'SHA1'`. */
-  algorithm?: HashAlgorithm | undefined;
+export interface GenerateTOTPOptions extends TOTPStepOptions, OTPKeyOptions {
   /** Code length, 6..10. Default 6. With `encoder: 'steam'`: absent or 5. */
   digits?: number | undefined;
   /**

@@ -85,3 +85,16 @@ export interface HOTPMatch<C extends number | bigint = number | bigint> {
   /** `counter` minus the counter given: how far the token had run ahead. */
   delta: C;
 }
+
+/** The options every function that computes a code shares: the key and the shape of its codes. */
+export interface OTPKeyOptions {
+  /**
+   * The shared secret K (RFC 4226 §5.1): base32 text, raw bytes, or an HMAC `CryptoKey` (e.g. from
+   * `openSecretKey`) whose hash matches `algorithm`.
+   */
+  secret: SecretInput;
+  /** The HMAC hash (RFC 4226 §5.2, RFC 6238 §1.2). Default `'SHA1'`. */
+  algorithm?: HashAlgorithm | undefined;
+  /** Code length, 6..10 (RFC 4226 §5.3). Default 6. */
+  digits?: number | undefined;
+}
