@@ -1,5 +1,5 @@
 // RFC 4648 §6 base32, strict by default (RFC 4648 §3.3: reject characters outside the alphabet).
-import { boolOption, fail, invalid, optionalOptions, tokenOption } from './internal/assert.js';
+import { boolOption, fail, invalid, optionalOptions, stringOption } from './internal/assert.js';
 import { copyBytes, isBytes } from './internal/bytes.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -54,10 +54,18 @@ export function encodeBase32(data: Uint8Array, options?: EncodeBase32Options): s
   return out;
 }
 
-// Padding needed after n data characters in the final quantum (RFC 4648 §6 table), indexed by n mod 8:
-// '0 6 43 1'.charCodeAt(n % 8) - 48 is 0, 6, 4, 3 or 1, and negative where n is impossible. A string
-// constant rather than an array, so that nothing is built at import.
-const PAD_FOR_REMAINDER = '0 6 43 1';
+// How many '=' follow n data characters in the final 8-character quantum (RFC 4648 §6, the table of
+// final quanta), by n mod 8; undefined where no byte count gives that many characters.
+const PADDING_AFTER: readonly (number | undefined)[] = [
+  0,
+  undefined,
+  6,
+  undefined,
+  4,
+  3,
+  undefined,
+  1,
+];
 
 /** The RFC 4648 §6 value of a character code already known to be of `A-Z`, `a-z` or `2-7`. */
 export function symbolValue(code: number): number {
@@ -85,11 +93,11 @@ export function decodeBase32Text(text: string, loose: boolean): Uint8Array<Array
   if (/[^A-Za-z2-7=]/.test(text)) fail('ERR_BASE32_INVALID_CHARACTER');
   const pads = trailingPads(text);
   const data = text.slice(0, text.length - pads);
-  const expectedPads = PAD_FOR_REMAINDER.charCodeAt(data.length % 8) - 48;
+  const expectedPads = PADDING_AFTER[data.length % 8];
   // An "=" between data characters is a padding error whatever the length.
   const misplaced = data.includes('=');
   // The empty string is the encoding of no bytes (RFC 4648 §10); "=" alone encodes nothing.
-  if (!misplaced && expectedPads < 0) fail('ERR_BASE32_INVALID_LENGTH');
+  if (!misplaced && expectedPads === undefined) fail('ERR_BASE32_INVALID_LENGTH');
   if (misplaced || (pads > 0 && pads !== expectedPads)) fail('ERR_BASE32_INVALID_PADDING');
   const out: number[] = [];
   let buffer = 0;
@@ -124,7 +132,7 @@ export function decodeBase32Text(text: string, loose: boolean): Uint8Array<Array
  * ```
  */
 export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
-  const checked = tokenOption(text, 'text');
+  const checked = stringOption(text, 'text');
   const { loose } = optionalOptions(options);
   return decodeBase32Text(checked, boolOption('loose', loose));
 }

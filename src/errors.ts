@@ -51,7 +51,8 @@ export type OTPErrorCode =
   | 'ERR_MIGRATION_UNSUPPORTED';
 
 // A registry-wide symbol, so an error thrown by the CJS copy of otpkit is recognised by the ESM copy.
-const BRAND: unique symbol = Symbol.for('otpkit.OTPError') as never;
+// (Symbol.for returns a plain `symbol`; the brand is declared unique so it can key a property type.)
+const BRAND: unique symbol = Symbol.for('otpkit.OTPError') as typeof BRAND;
 
 /**
  * The one error class otpkit throws. `code` is stable across versions; `message` is for humans

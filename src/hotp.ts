@@ -4,7 +4,7 @@ import {
   counterOption,
   digitsOption,
   intOption,
-  tokenOption,
+  stringOption,
 } from './internal/assert.js';
 import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
 import { decimalFormat } from './internal/code-format.js';
@@ -80,7 +80,7 @@ export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch 
   const { secret, algorithm, digits, token, counter, lookAhead } = options;
   const source = keySource(secret, algorithm);
   const format = decimalFormat(digitsOption(digits));
-  const typed = tokenOption(token);
+  const typed = stringOption(token, 'token');
   const from = counterOption(counter);
   // Never below the stored counter (RFC 4226 §7.2); the range stops at the largest exact counter.
   const counters = counterRange(from, intOption('lookAhead', lookAhead, 0, 100, 0) + 1);

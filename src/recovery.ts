@@ -6,8 +6,8 @@ import {
   intOption,
   invalid,
   optionalOptions,
-  tokenOption,
-  wellFormed,
+  stringOption,
+  wellFormedOption,
 } from './internal/assert.js';
 import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
@@ -106,7 +106,7 @@ function hashRule(key: unknown, context: unknown): HashRule {
   }
   return {
     key: key as CryptoKey | undefined,
-    context: wellFormed('context', tokenOption(context ?? '', 'context')),
+    context: wellFormedOption('context', stringOption(context ?? '', 'context')),
   };
 }
 
@@ -191,7 +191,7 @@ export async function hashRecoveryCode(
   code: string,
   options?: HashRecoveryCodeOptions,
 ): Promise<string> {
-  const text = tokenOption(code, 'code');
+  const text = stringOption(code, 'code');
   const { key, context } = optionalOptions(options);
   const rule = hashRule(key, context);
   return hashCanonical(

@@ -5,7 +5,7 @@ import {
   digitsOption,
   intOption,
   invalid,
-  tokenOption,
+  stringOption,
 } from './internal/assert.js';
 import { decimalFormat } from './internal/code-format.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
@@ -28,7 +28,7 @@ function tokensOption(value: unknown): string[] {
   const length: unknown = Array.isArray(value) ? value.length : undefined;
   if (length !== 2 && length !== 3) invalid('tokens', 'an array of 2 or 3 codes');
   const tokens: string[] = [];
-  for (let i = 0; i < length; i++) tokens.push(tokenOption((value as unknown[])[i], 'tokens[]'));
+  for (let i = 0; i < length; i++) tokens.push(stringOption((value as unknown[])[i], 'tokens[]'));
   return tokens;
 }
 

@@ -1,8 +1,7 @@
 // Sealed secrets: OTP secrets encrypted at rest with AES-256-GCM (RFC 4226 §7.5, RFC 6238 §5.1).
 import { encodeBase32 } from './base32.js';
-import { OTPError } from './errors.js';
 import { algorithmOption } from './internal/algorithms.js';
-import { assertOptions, fail, tokenOption, wellFormed } from './internal/assert.js';
+import { assertOptions, fail, stringOption, wellFormedOption } from './internal/assert.js';
 import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
 import { copyBytes, isBytes } from './internal/bytes.js';
 import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
@@ -83,14 +82,16 @@ async function aesKey(value: unknown, usage: 'encrypt' | 'decrypt'): Promise<Sea
 
 function additionalData(value: unknown): Uint8Array<ArrayBuffer> {
   // A lone surrogate would be written as U+FFFD, so two different contexts could bind the same bytes.
-  return new TextEncoder().encode(wellFormed('context', tokenOption(value ?? '', 'context')));
+  return new TextEncoder().encode(
+    wellFormedOption('context', stringOption(value ?? '', 'context')),
+  );
 }
 
 function invalidSeal(cause?: unknown): never {
-  throw new OTPError(
+  return fail(
     'ERR_SEAL_INVALID',
     'the sealed secret does not open (malformed, altered, or another key or context)',
-    { cause },
+    cause,
   );
 }
 
@@ -188,7 +189,7 @@ export async function sealSecret(options: SealSecretOptions): Promise<string> {
 export async function openSecret(options: OpenSecretOptions): Promise<string> {
   assertOptions(options);
   const { sealed: sealedValue, context, key: keyValue } = options;
-  const sealed = tokenOption(sealedValue, 'sealed');
+  const sealed = stringOption(sealedValue, 'sealed');
   const aad = additionalData(context);
   const sealingKey = await aesKey(keyValue, 'decrypt');
   const plain = await openBytes(sealed, aad, sealingKey);
@@ -241,8 +242,8 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   assertOptions(options);
   const { sealed: sealedValue, context: contextValue, key: keyValue, algorithm: algorithmValue } =
     options;
-  const sealed = tokenOption(sealedValue, 'sealed');
-  const context = wellFormed('context', tokenOption(contextValue ?? '', 'context'));
+  const sealed = stringOption(sealedValue, 'sealed');
+  const context = wellFormedOption('context', stringOption(contextValue ?? '', 'context'));
   const algorithm = algorithmOption(algorithmValue);
   const id = openedKeyId(algorithm, context, sealed);
   const hit = isBytes(keyValue) ? undefined : openedKeys.get(id);

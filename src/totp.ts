@@ -5,8 +5,8 @@ import {
   invalid,
   optionalOptions,
   periodOption,
+  stringOption,
   timeOption,
-  tokenOption,
 } from './internal/assert.js';
 import { computeOTP, findCounter } from './internal/otp.js';
 import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.js';
@@ -172,7 +172,7 @@ export async function verifyTOTP(options: VerifyTOTPOptions): Promise<TOTPMatch 
   const source = keySource(secret, algorithm);
   const format = codeFormatOption(encoder, digits);
   checkSteamAlgorithm(format, source.algorithm);
-  const typed = tokenOption(token);
+  const typed = stringOption(token, 'token');
   const current = clockOf(period, epoch, time).step;
   if (!Number.isSafeInteger(afterStep)) invalid('afterStep', 'a safe integer');
   const { past, future } = windowOption(window);

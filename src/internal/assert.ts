@@ -105,8 +105,11 @@ export function counterOption(value: unknown): number | bigint {
     : invalid('counter', 'an integer from 0 to 2^53-1, or a bigint to 2^64-1');
 }
 
-/** `token` must be a string (anything else is a programming error); its content is judged by the code format. */
-export function tokenOption(value: unknown, name = 'token'): string {
+/**
+ * A string option (a token, a URI, a context...), or `ERR_INVALID_OPTION` naming `name`: anything else
+ * is a programming error. Its content is judged by the caller (a token by the code format).
+ */
+export function stringOption(value: unknown, name: string): string {
   return typeof value === 'string' ? value : invalid(name, 'a string');
 }
 
@@ -114,6 +117,6 @@ export function tokenOption(value: unknown, name = 'token'): string {
  * `text`, or `ERR_INVALID_OPTION` naming `name` when it holds a lone surrogate: no UTF-8 can carry one
  * (TextEncoder writes U+FFFD, so two different strings would give the same bytes).
  */
-export function wellFormed(name: string, text: string): string {
+export function wellFormedOption(name: string, text: string): string {
   return /\p{Cs}/u.test(text) ? invalid(name, 'well-formed Unicode (no lone surrogate)') : text;
 }

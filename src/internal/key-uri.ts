@@ -9,7 +9,7 @@ import {
   fail,
   invalid,
   periodOption,
-  tokenOption,
+  stringOption,
 } from './assert.js';
 import { codeFormatOption, STEAM_FORMAT } from './code-format.js';
 import { secretBytes } from './secret.js';
@@ -122,7 +122,7 @@ export interface UriParts {
  * `scheme` and an authority matching `hosts` (no port, no user info).
  */
 export function uriParts(value: string, scheme: string, hosts: string): UriParts {
-  const uri = trimASCIIWhitespace(tokenOption(value, 'uri'));
+  const uri = trimASCIIWhitespace(stringOption(value, 'uri'));
   if (uri.length > MAX_URI_LENGTH) {
     fail('ERR_URI_TOO_LONG', `the URI is longer than ${MAX_URI_LENGTH} characters`);
   }

@@ -6,8 +6,8 @@ import {
   intOption,
   invalid,
   optionalOptions,
-  tokenOption,
-  wellFormed,
+  stringOption,
+  wellFormedOption,
 } from '../internal/assert.js';
 
 /** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords can be restored (ISO/IEC 18004 §5.3.8). */
@@ -184,7 +184,7 @@ function penalty(dark: Uint8Array, size: number): number {
  * ```
  */
 export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
-  tokenOption(text, 'text');
+  stringOption(text, 'text');
   // A cheap bound first, so that no work grows with a text no symbol can hold.
   if (text.length > MAX_CHARACTERS) {
     fail(
@@ -193,7 +193,7 @@ export function encodeQR(text: string, options?: EncodeQROptions): QRMatrix {
     );
   }
   // A lone surrogate cannot be written as UTF-8: the decoded text would differ from the input.
-  wellFormed('text', text);
+  wellFormedOption('text', text);
   const { ecc, minVersion } = optionalOptions(options, 'encodeQR options');
   const level = ecc === undefined ? 1 : LEVELS.indexOf(ecc as QRErrorCorrection);
   if (level < 0) invalid('ecc', "'L', 'M', 'Q' or 'H'");
