@@ -1,6 +1,6 @@
 // QR Code model 2 encoder (ISO/IEC 18004:2015): versions 1-40, levels L/M/Q/H, numeric, alphanumeric or
 // byte (UTF-8) mode, Reed-Solomon over GF(256), the eight masks scored with the four penalty rules.
-// Written for size: no tables are built at import, and the two block tables are packed into strings.
+// The ISO/IEC 18004 tables it needs are plain arrays; everything else is computed.
 import {
   fail,
   intOption,
@@ -36,16 +36,79 @@ export interface EncodeQROptions {
 }
 
 const LEVELS: readonly QRErrorCorrection[] = ['L', 'M', 'Q', 'H'];
-// ISO/IEC 18004 Table 9, for L, M, Q, H and versions 1..40 (charCode - 35): EC codewords per block...
-const EC_PER_BLOCK =
-  '*-27=57;A57;=A9;?A????AA=?AAAAAAAAAAAAAA-3=5;3599=A99;;??====???????????????????095=5;597;?=;7A;??=A?AAAA?AAAAAAAAAAAAAA4?939?==;?;?9;;A??=?A;AAAAAAAAAAAAAAAAAA';
-// ...and the number of blocks.
-const BLOCKS =
-  "$$$$$%%%%'''''))))*++,,-///01234566789;<$$$%%'''(((+,,--.01344578:<=?@BDFHIKNPRT$$%%''))+++-/3/43587::<>@EEFIKNPSVX[^adg$$%'''()++..335368<<<EACFHKMPSVY\\_beimpt";
+
+// ISO/IEC 18004 Table 9, by level (L, M, Q, H), then version 1..40: error-correction codewords per block...
+// deno-fmt-ignore
+const EC_CODEWORDS_PER_BLOCK: readonly (readonly number[])[] = [
+  // L: versions 1-10, 11-20, 21-30, 31-40
+  [
+     7, 10, 15, 20, 26, 18, 20, 24, 30, 18,
+    20, 24, 26, 30, 22, 24, 28, 30, 28, 28,
+    28, 28, 30, 30, 26, 28, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
+  // M: versions 1-10, 11-20, 21-30, 31-40
+  [
+    10, 16, 26, 18, 24, 16, 18, 22, 22, 26,
+    30, 22, 22, 24, 24, 28, 28, 26, 26, 26,
+    26, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+  ],
+  // Q: versions 1-10, 11-20, 21-30, 31-40
+  [
+    13, 22, 18, 26, 18, 24, 18, 22, 20, 24,
+    28, 26, 24, 20, 30, 24, 28, 28, 26, 30,
+    28, 30, 30, 30, 30, 28, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
+  // H: versions 1-10, 11-20, 21-30, 31-40
+  [
+    17, 28, 22, 16, 22, 28, 26, 26, 24, 28,
+    24, 28, 22, 24, 24, 30, 28, 28, 26, 28,
+    30, 24, 30, 30, 30, 30, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+  ],
+];
+// ...and the number of error-correction blocks.
+// deno-fmt-ignore
+const BLOCK_COUNTS: readonly (readonly number[])[] = [
+  // L: versions 1-10, 11-20, 21-30, 31-40
+  [
+     1,  1,  1,  1,  1,  2,  2,  2,  2,  4,
+     4,  4,  4,  4,  6,  6,  6,  6,  7,  8,
+     8,  9,  9, 10, 12, 12, 12, 13, 14, 15,
+    16, 17, 18, 19, 19, 20, 21, 22, 24, 25,
+  ],
+  // M: versions 1-10, 11-20, 21-30, 31-40
+  [
+     1,  1,  1,  2,  2,  4,  4,  4,  5,  5,
+     5,  8,  9,  9, 10, 10, 11, 13, 14, 16,
+    17, 17, 18, 20, 21, 23, 25, 26, 28, 29,
+    31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+  ],
+  // Q: versions 1-10, 11-20, 21-30, 31-40
+  [
+     1,  1,  2,  2,  4,  4,  6,  6,  8,  8,
+     8, 10, 12, 16, 12, 17, 16, 18, 21, 20,
+    23, 23, 25, 27, 29, 34, 34, 35, 38, 40,
+    43, 45, 48, 51, 53, 56, 59, 62, 65, 68,
+  ],
+  // H: versions 1-10, 11-20, 21-30, 31-40
+  [
+     1,  1,  2,  4,  4,  4,  5,  6,  8,  8,
+    11, 11, 16, 16, 18, 16, 19, 21, 25, 25,
+    25, 34, 30, 32, 35, 37, 40, 42, 45, 48,
+    51, 54, 57, 60, 63, 66, 70, 74, 77, 81,
+  ],
+];
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
-const table = (packed: string, level: number, version: number): number =>
-  packed.charCodeAt(level * 40 + version - 1) - 35;
+/** Error-correction codewords per block at a level (0..3) and version (1..40), ISO/IEC 18004 Table 9. */
+const ecCodewordsPerBlock = (level: number, version: number): number =>
+  EC_CODEWORDS_PER_BLOCK[level]?.[version - 1] as number;
+/** Error-correction blocks at a level and version, ISO/IEC 18004 Table 9. */
+const blockCount = (level: number, version: number): number =>
+  BLOCK_COUNTS[level]?.[version - 1] as number;
 
 /** Appends the `n` low bits of `value` to `bits`, most significant first. */
 function push(bits: number[], value: number, n: number): void {
@@ -97,7 +160,7 @@ function rawModules(version: number): number {
 /** Data codewords of a version at a level (ISO/IEC 18004 Table 7). */
 function dataCodewords(version: number, level: number): number {
   return (rawModules(version) >> 3) -
-    table(EC_PER_BLOCK, level, version) * table(BLOCKS, level, version);
+    ecCodewordsPerBlock(level, version) * blockCount(level, version);
 }
 
 /** Row/column centres of the alignment patterns (ISO/IEC 18004 Annex E): evenly spaced back from the far edge. */
@@ -234,100 +297,118 @@ function segmentOf(text: string): Segment {
   return { mode: 2, count: bytes.length, dataBits: bytes.length * 8, bytes };
 }
 
-/**
- * {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests).
- * @internal
- */
-export function buildQR(
-  text: string,
-  level: number,
-  minVersion: number,
-  forcedMask?: number,
-): QRMatrix {
-  // 1. The smallest version that holds mode indicator + character count + data (§7.4.1, Table 3),
-  // found from the segment's size before any bit is written.
-  const { mode, count, dataBits, bytes } = segmentOf(text);
-  let version = minVersion;
+/** The version a segment needs and what it gives (ISO/IEC 18004 §7.4.1, Table 3, Table 7). */
+interface VersionChoice {
+  readonly version: number;
+  /** Bits of the character count indicator at this version. */
+  readonly countBits: number;
+  /** Data bits the version holds at the level. */
+  readonly capacity: number;
+}
+
+/** The smallest version from `minVersion` that holds mode indicator + character count + data. */
+function chooseVersion(segment: Segment, level: number, minVersion: number): VersionChoice {
   let countBits = 0;
   let capacity = 0;
-  for (;; version++) {
-    if (version > 40) {
-      fail(
-        'ERR_QR_TOO_LONG',
-        `the text needs ${
-          dataBits + 4 + countBits
-        } bits, more than a version 40 symbol at level ${LEVELS[
-          level
-        ] as string} holds (${capacity})`,
-      );
-    }
+  for (let version = minVersion; version <= 40; version++) {
     const range = version < 10 ? 0 : version < 27 ? 1 : 2;
-    countBits = mode === 2 ? (range ? 16 : 8) : 10 - mode + 2 * range;
+    countBits = segment.mode === 2 ? (range ? 16 : 8) : 10 - segment.mode + 2 * range;
     capacity = dataCodewords(version, level) * 8;
-    if (4 + countBits + dataBits <= capacity) break;
+    if (4 + countBits + segment.dataBits <= capacity) return { version, countBits, capacity };
   }
+  const needed = segment.dataBits + 4 + countBits;
+  return fail(
+    'ERR_QR_TOO_LONG',
+    `the text needs ${needed} bits, more than a version 40 symbol at level ${LEVELS[
+      level
+    ] as string} holds (${capacity})`,
+  );
+}
 
-  // 2. Data bits without the header (§7.4.3 to §7.4.5).
-  const data: number[] = [];
+/**
+ * The data bit stream (ISO/IEC 18004 §7.4): mode indicator, character count, the data in its mode
+ * (§7.4.3 to §7.4.5), the terminator (§7.4.9), zero bits to a byte, then pad codewords 0xEC, 0x11, ...
+ * (§7.4.10) to the capacity.
+ */
+function dataBitStream(text: string, segment: Segment, choice: VersionChoice): number[] {
+  const { mode, count, bytes } = segment;
+  const bits: number[] = [];
+  push(bits, 1 << mode, 4);
+  push(bits, count, choice.countBits);
   if (mode === 0) {
     for (let i = 0; i < count; i += 3) {
-      push(data, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
+      push(bits, Number(text.slice(i, i + 3)), Math.min(3, count - i) * 3 + 1);
     }
   } else if (mode === 1) {
     for (let i = 0; i < count; i += 2) {
-      const a = ALPHANUMERIC.indexOf(text[i] as string);
-      if (i + 1 < count) push(data, a * 45 + ALPHANUMERIC.indexOf(text[i + 1] as string), 11);
-      else push(data, a, 6);
+      const first = ALPHANUMERIC.indexOf(text[i] as string);
+      if (i + 1 < count) push(bits, first * 45 + ALPHANUMERIC.indexOf(text[i + 1] as string), 11);
+      else push(bits, first, 6);
     }
   } else {
-    for (const b of bytes as Uint8Array) push(data, b, 8);
+    for (const byte of bytes as Uint8Array) push(bits, byte, 8);
   }
-  const bits: number[] = [];
-  push(bits, 1 << mode, 4);
-  push(bits, count, countBits);
-  for (const b of data) bits.push(b);
-  push(bits, 0, Math.min(4, capacity - bits.length)); // terminator (§7.4.9)
+  push(bits, 0, Math.min(4, choice.capacity - bits.length));
   push(bits, 0, -bits.length & 7);
-  for (let pad = 0xec; bits.length < capacity; pad ^= 0xfd) push(bits, pad, 8); // 0xEC, 0x11, ... (§7.4.10)
+  for (let pad = 0xec; bits.length < choice.capacity; pad ^= 0xfd) push(bits, pad, 8);
+  return bits;
+}
 
-  // 3. Blocks, their EC codewords, interleaved (§7.5.2, §7.6).
-  const ecLength = table(EC_PER_BLOCK, level, version);
-  const blockCount = table(BLOCKS, level, version);
+/**
+ * The final codeword sequence as bits (ISO/IEC 18004 §7.5.2, §7.6): the data codewords split into
+ * blocks (the short blocks first), each block's error-correction codewords, then both interleaved.
+ */
+function interleavedCodewords(bits: readonly number[], version: number, level: number): number[] {
+  const ecLength = ecCodewordsPerBlock(level, version);
+  const blocks = blockCount(level, version);
   const total = rawModules(version) >> 3;
-  const shortData = Math.floor(total / blockCount) - ecLength;
-  const shortBlocks = blockCount - (total % blockCount);
-  const blocks: number[][] = [];
-  for (let b = 0, at = 0; b < blockCount; b++) {
+  const shortData = Math.floor(total / blocks) - ecLength;
+  const shortBlocks = blocks - (total % blocks);
+  const data: number[][] = [];
+  for (let b = 0, at = 0; b < blocks; b++) {
     const block: number[] = [];
     for (const end = at + shortData + (b < shortBlocks ? 0 : 1); at < end; at++) {
       let byte = 0;
       for (let i = 0; i < 8; i++) byte = (byte << 1) | (bits[at * 8 + i] as number);
       block.push(byte);
     }
-    blocks.push(block);
+    data.push(block);
   }
-  const ec = blocks.map((block) => ecCodewords(block, ecLength));
+  const ec = data.map((block) => ecCodewords(block, ecLength));
   const stream: number[] = [];
   for (let i = 0; i <= shortData; i++) {
-    for (const block of blocks) if (i < block.length) push(stream, block[i] as number, 8);
+    for (const block of data) if (i < block.length) push(stream, block[i] as number, 8);
   }
   for (let i = 0; i < ecLength; i++) for (const block of ec) push(stream, block[i] as number, 8);
+  return stream;
+}
 
-  // 4. Function patterns (§6.3): finders with separators, alignment, timing, format and version areas.
-  const size = version * 4 + 17;
-  const dark = new Uint8Array(size * size);
-  const fixed = new Uint8Array(size * size);
-  const set = (x: number, y: number, on: number | boolean): void => {
-    dark[y * size + x] = on ? 1 : 0;
-    fixed[y * size + x] = 1;
-  };
+/** A symbol being drawn: dark modules, and which ones function patterns fixed (no data, no mask). */
+interface Canvas {
+  readonly size: number;
+  readonly dark: Uint8Array;
+  readonly fixed: Uint8Array;
+}
+
+/** Sets a function-pattern module. */
+function setFixed(canvas: Canvas, x: number, y: number, on: number | boolean): void {
+  canvas.dark[y * canvas.size + x] = on ? 1 : 0;
+  canvas.fixed[y * canvas.size + x] = 1;
+}
+
+/**
+ * The function patterns (ISO/IEC 18004 §6.3): the three finders with their separators, the alignment
+ * patterns, the timing patterns, and the version information of versions 7 and up (§7.10). The format
+ * information is drawn per mask (drawFormat).
+ */
+function drawFunctionPatterns(canvas: Canvas, version: number): void {
+  const { size, fixed } = canvas;
   for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]] as const) {
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const ring = Math.max(Math.abs(dx), Math.abs(dy));
-        if (cx + dx >= 0 && cx + dx < size && cy + dy >= 0 && cy + dy < size) {
-          set(cx + dx, cy + dy, ring !== 2 && ring !== 4);
-        }
+        const inside = cx + dx >= 0 && cx + dx < size && cy + dy >= 0 && cy + dy < size;
+        if (inside) setFixed(canvas, cx + dx, cy + dy, ring !== 2 && ring !== 4);
       }
     }
   }
@@ -337,43 +418,50 @@ export function buildQR(
       if (fixed[ay * size + ax]) continue; // the three corners taken by finders
       for (let dy = -2; dy <= 2; dy++) {
         for (let dx = -2; dx <= 2; dx++) {
-          set(ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+          setFixed(canvas, ax + dx, ay + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
         }
       }
     }
   }
   for (let i = 8; i < size - 8; i++) {
-    set(6, i, !(i & 1));
-    set(i, 6, !(i & 1));
+    setFixed(canvas, 6, i, !(i & 1));
+    setFixed(canvas, i, 6, !(i & 1));
   }
-  // Format information: 5 bits (level, mask) + BCH(15,5) remainder, XOR 101010000010010 (§7.9.1).
-  const drawFormat = (mask: number): void => {
-    const value = ([1, 0, 3, 2][level] as number) * 8 + mask;
-    let r = value;
-    for (let i = 0; i < 10; i++) r = (r << 1) ^ ((r >>> 9) * 0x537);
-    const format = ((value << 10) | r) ^ 0x5412;
-    for (let i = 0; i < 15; i++) {
-      const on = (format >>> i) & 1;
-      set(i < 8 ? 8 : i === 8 ? 7 : 14 - i, i < 6 ? i : i < 8 ? i + 1 : 8, on);
-      if (i < 8) set(size - 1 - i, 8, on);
-      else set(8, size - 15 + i, on);
-    }
-    set(8, size - 8, 1); // the dark module
-  };
-  drawFormat(0);
-  // Version information (versions 7+): 6 bits + BCH(18,6) remainder, twice (§7.10).
   if (version > 6) {
-    let r = version;
-    for (let i = 0; i < 12; i++) r = (r << 1) ^ ((r >>> 11) * 0x1f25);
-    const info = (version << 12) | r;
+    // 6 bits of version + a BCH(18,6) remainder, drawn twice.
+    let remainder = version;
+    for (let i = 0; i < 12; i++) remainder = (remainder << 1) ^ ((remainder >>> 11) * 0x1f25);
+    const info = (version << 12) | remainder;
     for (let i = 0; i < 18; i++) {
       const on = (info >>> i) & 1;
-      set(size - 11 + (i % 3), Math.floor(i / 3), on);
-      set(Math.floor(i / 3), size - 11 + (i % 3), on);
+      setFixed(canvas, size - 11 + (i % 3), Math.floor(i / 3), on);
+      setFixed(canvas, Math.floor(i / 3), size - 11 + (i % 3), on);
     }
   }
+}
 
-  // 5. Codewords in two-module columns, zigzagging up and down from the bottom right (§7.7.3).
+/**
+ * The format information (ISO/IEC 18004 §7.9.1): 2 bits of level and 3 of mask, a BCH(15,5) remainder,
+ * XOR 101010000010010, drawn twice; and the dark module.
+ */
+function drawFormat(canvas: Canvas, level: number, mask: number): void {
+  const { size } = canvas;
+  const value = ([1, 0, 3, 2][level] as number) * 8 + mask; // L, M, Q, H are written 01, 00, 11, 10
+  let remainder = value;
+  for (let i = 0; i < 10; i++) remainder = (remainder << 1) ^ ((remainder >>> 9) * 0x537);
+  const format = ((value << 10) | remainder) ^ 0x5412;
+  for (let i = 0; i < 15; i++) {
+    const on = (format >>> i) & 1;
+    setFixed(canvas, i < 8 ? 8 : i === 8 ? 7 : 14 - i, i < 6 ? i : i < 8 ? i + 1 : 8, on);
+    if (i < 8) setFixed(canvas, size - 1 - i, 8, on);
+    else setFixed(canvas, 8, size - 15 + i, on);
+  }
+  setFixed(canvas, 8, size - 8, 1);
+}
+
+/** The codeword bits in two-module columns, zigzagging up and down from the bottom right (§7.7.3). */
+function placeCodewords(canvas: Canvas, stream: readonly number[]): void {
+  const { size, dark, fixed } = canvas;
   for (let right = size - 1, i = 0; right > 0; right -= 2) {
     if (right === 6) right = 5; // skip the vertical timing pattern
     const upward = ((right + 1) & 2) === 0;
@@ -384,31 +472,62 @@ export function buildQR(
       }
     }
   }
+}
 
-  // 6. The mask with the lowest penalty (§7.8.3); XOR twice undoes a trial.
-  const applyMask = (mask: number): void => {
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        if (!fixed[y * size + x] && inverts(mask, x, y)) {
-          dark[y * size + x] = 1 - (dark[y * size + x] as number);
-        }
+/** XORs data mask `mask` over every module no function pattern fixed; applying it twice undoes it. */
+function applyMask(canvas: Canvas, mask: number): void {
+  const { size, dark, fixed } = canvas;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (!fixed[y * size + x] && inverts(mask, x, y)) {
+        dark[y * size + x] = 1 - (dark[y * size + x] as number);
       }
     }
-  };
-  let mask = forcedMask ?? 0;
-  for (let m = 0, best = Infinity; forcedMask === undefined && m < 8; m++) {
-    applyMask(m);
-    drawFormat(m);
-    const score = penalty(dark, size);
-    if (score < best) [best, mask] = [score, m];
-    applyMask(m);
   }
-  applyMask(mask);
-  drawFormat(mask);
+}
 
+/** The data mask with the lowest penalty (§7.8.3), each tried with its own format information. */
+function chooseMask(canvas: Canvas, level: number): number {
+  let mask = 0;
+  for (let m = 0, best = Infinity; m < 8; m++) {
+    applyMask(canvas, m);
+    drawFormat(canvas, level, m);
+    const score = penalty(canvas.dark, canvas.size);
+    if (score < best) [best, mask] = [score, m];
+    applyMask(canvas, m);
+  }
+  return mask;
+}
+
+/**
+ * {@link encodeQR} after validation; `level` indexes L, M, Q, H; a `forcedMask` skips the mask choice (tests).
+ * @internal
+ */
+export function buildQR(
+  text: string,
+  level: number,
+  minVersion: number,
+  forcedMask?: number,
+): QRMatrix {
+  const segment = segmentOf(text);
+  const choice = chooseVersion(segment, level, minVersion);
+  const stream = interleavedCodewords(dataBitStream(text, segment, choice), choice.version, level);
+  const size = choice.version * 4 + 17;
+  const canvas: Canvas = {
+    size,
+    dark: new Uint8Array(size * size),
+    fixed: new Uint8Array(size * size),
+  };
+  drawFunctionPatterns(canvas, choice.version);
+  drawFormat(canvas, level, 0); // reserves the format areas before the data is placed
+  placeCodewords(canvas, stream);
+  const mask = forcedMask ?? chooseMask(canvas, level);
+  applyMask(canvas, mask);
+  drawFormat(canvas, level, mask);
+  const { dark } = canvas;
   return {
     size,
-    version,
+    version: choice.version,
     ecc: LEVELS[level] as QRErrorCorrection,
     mask,
     isDark: (x: number, y: number): boolean =>
