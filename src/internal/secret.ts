@@ -66,15 +66,7 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
   if (typeof secret === 'string') {
     const cacheId = cacheIdOf(secret, algorithm);
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
-    if (key !== undefined) {
-      return {
-        key,
-        bytes: undefined,
-        algorithm: algorithmOption(algorithm),
-        cacheId,
-        callerKey: false,
-      };
-    }
+    if (key !== undefined) return cachedSource(key, algorithm, cacheId);
     return withAlgorithm(secretBytes(secret), algorithm, cacheId);
   }
   if (isBytes(secret)) {
@@ -84,17 +76,22 @@ export function keySource(secret: unknown, algorithm: unknown): KeySource {
     const key = cacheId === '' ? undefined : secretKeys.get(cacheId);
     if (key === undefined) return withAlgorithm(bytes, algorithm, cacheId);
     bytes.fill(0);
-    return {
-      key,
-      bytes: undefined,
-      algorithm: algorithmOption(algorithm),
-      cacheId,
-      callerKey: false,
-    };
+    return cachedSource(key, algorithm, cacheId);
   }
   // The caller's own CryptoKey: nothing to import, and never cached.
   const own = hmacSecretKey(secret, algorithm);
   return { key: own.key, bytes: undefined, algorithm: own.algorithm, cacheId: '', callerKey: true };
+}
+
+/** The source of a cache hit: the key imported before (the algorithm was valid then, and is the id's). */
+function cachedSource(key: CryptoKey, algorithm: unknown, cacheId: string): KeySource {
+  return {
+    key,
+    bytes: undefined,
+    algorithm: algorithmOption(algorithm),
+    cacheId,
+    callerKey: false,
+  };
 }
 
 /** The source that imports `bytes` for `algorithm` (validated here); the private copy is zeroed if the algorithm is refused. */
