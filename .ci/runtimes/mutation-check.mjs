@@ -1,28 +1,41 @@
 #!/usr/bin/env node
-// Proves the conformance suite has teeth: patches a COPY of dist/ (index.js and index.cjs, or qr.js and qr.cjs, in .ci/tools/mutant-*) with a known
-// bug, runs the whole runtime matrix against it, and passes only if EVERY runtime row turns red, each
-// having run all its cases (so a crash or a skipped runtime does not count as "caught") and exited
-// non-zero. The repo's dist/ and src/ are never touched; the copy is deleted unless a mutant survived.
+// Proves the conformance suite has teeth: copies src/ (with the build config) into .ci/tools/mutant-*,
+// puts a known bug into the SOURCE, builds that copy with tsup, runs the whole runtime matrix against
+// its dist/, and passes only if EVERY runtime row turns red, each having run all its cases (so a crash
+// or a skipped runtime does not count as "caught") and exited non-zero. Mutants are applied to source
+// and rebuilt, so they follow the code, not esbuild's output spelling. The repo's dist/ and src/ are
+// never touched; the copy is deleted unless a mutant survived.
 //
 //   node .ci/runtimes/mutation-check.mjs [--only ...] [--verbose]
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { runMatrix } from './run.mjs';
 import { ROOT, TOOLS_DIR } from './tools.mjs';
 
-/** Each mutant: a name, what it breaks, and a regex replacement applied to both builds of `files` (default the root entry). */
+/** Each mutant: a name, what it breaks, and a replacement applied to one source file before the build. */
 export const MUTANTS = [
   {
     name: 'offset-byte-19',
     what:
       'RFC 4226 §5.3 truncation offset read from byte 19 instead of the last byte (right for SHA-1 only)',
-    pattern: /mac\[mac\.length - 1\] & 15/g,
-    replacement: 'mac[19] & 15',
+    file: 'src/internal/otp.ts',
+    pattern: /mac\[mac\.length - 1\]/g,
+    replacement: 'mac[19]',
   },
   {
     name: 'window-future-ignored',
     what:
       'verifyTOTP looks only at past steps: the last step `current + future` becomes `current + 0 * future`',
+    file: 'src/totp.ts',
     pattern: /\bconst last = current \+ future\b/g,
     replacement: 'const last = current + 0 * future',
   },
@@ -30,11 +43,31 @@ export const MUTANTS = [
     name: 'qr-pad-codeword',
     what:
       'otpkit/qr pads with 0xEC, 0x12, ... instead of 0xEC, 0x11, ... (ISO/IEC 18004 §7.4.10): every symbol with two pad codewords changes',
-    files: ['qr.js', 'qr.cjs'],
-    pattern: /pad \^= 253/g,
-    replacement: 'pad ^= 254',
+    file: 'src/qr/encode.ts',
+    pattern: /pad \^= 0xfd/g,
+    replacement: 'pad ^= 0xfe',
   },
 ];
+
+/** A build of the source with `mutant` applied, in `dir`; exits when the pattern is not in the source. */
+function buildMutant(mutant, dir) {
+  cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
+  for (const file of ['tsup.config.ts', 'tsconfig.json', 'package.json']) {
+    cpSync(join(ROOT, file), join(dir, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const path = join(dir, mutant.file);
+  const before = readFileSync(path, 'utf8');
+  const after = before.replace(mutant.pattern, mutant.replacement);
+  if (after === before) {
+    console.log(
+      `mutant ${mutant.name}: the pattern ${mutant.pattern} is not in ${mutant.file}; update MUTANTS in .ci/runtimes/mutation-check.mjs`,
+    );
+    process.exit(1);
+  }
+  writeFileSync(path, after);
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsup'), [], { cwd: dir, stdio: 'ignore' });
+}
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') ?? null : null;
@@ -44,19 +77,7 @@ let missedRows = 0;
 for (const mutant of MUTANTS) {
   mkdirSync(TOOLS_DIR, { recursive: true });
   const dir = mkdtempSync(join(TOOLS_DIR, `mutant-${mutant.name}-`));
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const file of mutant.files ?? ['index.js', 'index.cjs']) {
-    const path = join(dir, 'dist', file);
-    const before = readFileSync(path, 'utf8');
-    const after = before.replace(mutant.pattern, mutant.replacement);
-    if (after === before) {
-      console.log(
-        `mutant ${mutant.name}: the pattern ${mutant.pattern} is not in dist/${file}; update MUTANTS in .ci/runtimes/mutation-check.mjs`,
-      );
-      process.exit(1);
-    }
-    writeFileSync(path, after);
-  }
+  buildMutant(mutant, dir);
   const lines = [];
   const { rows } = await runMatrix({
     only,
