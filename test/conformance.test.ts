@@ -1,7 +1,6 @@
 // The runtime-neutral conformance suite (test/conformance/), run here against src/ so that a failure
 // shows in `npm test` before `npm run test:runtimes` runs the same cases against dist/ in Node 20/22/24,
 // Deno, Bun, workerd and Chromium (docs/runtimes.md).
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as otp from '../src/index.js';
 import * as qr from '../src/qr/index.js';
@@ -12,18 +11,9 @@ import {
   runConformance,
   unavailableCases,
 } from './conformance/index.js';
+import { loadVectors } from './conformance/vectors.mjs';
 
-const dir = new URL('../vectors/', import.meta.url);
-const vectors: Record<string, unknown> = Object.fromEntries(
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((
-      f,
-    ) => [
-      f.slice(0, -'.json'.length),
-      JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as unknown,
-    ]),
-);
+const vectors: Record<string, unknown> = loadVectors();
 const cases = collectCases({ otp, qr, vectors });
 
 describe('conformance suite (against src/)', () => {

@@ -12,28 +12,13 @@
 // attributes (`with { type: 'json' }`) are not uniform across the matrix (workerd takes JSON only as a
 // module declared in its config, and a browser needs the server to send the right MIME type), while a
 // plain module needs nothing but `import`.
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadVectors } from '../../test/conformance/vectors.mjs';
 import { ROOT } from './tools.mjs';
 
-/** Parses vectors/*.json into { name: data } (name = file name without .json). */
-export function loadVectors() {
-  const dir = join(ROOT, 'vectors');
-  return Object.fromEntries(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
-  );
-}
+// The one vectors loader, shared with vitest (test/conformance/vectors.mjs).
+export { loadVectors };
 
 /** Creates `stage` afresh from `dist` (a built dist/ directory). Returns the stage's layout. */
 export function buildStage({ stage, dist }) {
