@@ -13,14 +13,22 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromiumVersion, ensureChromium, runChromium } from './chromium.mjs';
+import {
+  browserVersion,
+  chromiumArgs,
+  ensureChromium,
+  ensureFirefox,
+  firefoxArgs,
+  runPages,
+} from './browsers.mjs';
 import { buildStage, loadVectors } from './stage.mjs';
 import { ensureTool, ROOT, TOOLS, TOOLS_DIR } from './tools.mjs';
 
 const TIMEOUT_MS = 120_000;
 
 /**
- * The rows. `tool`: a runtime from tools.mjs, 'host' (this Node) or 'chromium'; `entry`: the staged
+ * The rows. `tool`: a runtime from tools.mjs, 'host' (this Node) or a browser (BROWSERS); `kind`: a
+ * PROCESS_KINDS entry or 'browser', with the page `modes` to open; `entry`: the staged
  * script it runs; `label`: the word before the final "N passed, M failed"; `loaded` and `qrLoaded`: what
  * the entry's "otpkit:" and "otpkit/qr:" lines must match, proving which builds were loaded (workerd's
  * are fixed by the generated config).
@@ -97,13 +105,86 @@ function targets() {
     {
       name: 'chromium',
       tool: 'chromium',
-      kind: 'chromium',
+      kind: 'browser',
       label: 'chromium',
+      // The suite, then a non-secure origin and a page without crypto.subtle (ERR_CRYPTO_UNAVAILABLE).
+      modes: ['suite', 'insecure', 'nosubtle'],
+      loaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/index\.js$/,
+      qrLoaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/qr\.js$/,
+    },
+    {
+      name: 'firefox',
+      tool: 'firefox',
+      kind: 'browser',
+      label: 'firefox',
+      modes: ['suite'],
       loaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/index\.js$/,
       qrLoaded: /^http:\/\/127\.0\.0\.1:\d+\/node_modules\/otpkit\/dist\/qr\.js$/,
     },
   ];
 }
+
+/**
+ * The browsers, by tool name: how to find or install one, read its version, and open a page. A browser
+ * row runs the staged page (entries/page.html) in that browser, which reports back over HTTP.
+ */
+const BROWSERS = {
+  chromium: {
+    ensure: ensureChromium,
+    version: async (bin) => (await browserVersion(bin)).replace(/ built on .*/, ''),
+    args: chromiumArgs,
+    missing:
+      'chromium not found: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=/path)',
+  },
+  firefox: {
+    ensure: ensureFirefox,
+    version: async (bin) => (await browserVersion(bin)).replace(/^Mozilla /, ''),
+    args: firefoxArgs,
+    missing:
+      'firefox not found: apt-get install -y --no-install-recommends firefox-esr (or set FIREFOX=/path)',
+  },
+};
+
+/**
+ * How each process kind runs the staged entry: the command, its arguments and environment, given the
+ * row and its tool. Adding a runtime of an existing kind is adding a row to targets(); a new kind is
+ * one entry here.
+ */
+const PROCESS_KINDS = {
+  node: (target, tool) => ({
+    bin: 'node',
+    args: [target.entry, target.label],
+    // That node first on PATH, so the entry runs in it.
+    env: { PATH: `${tool.bin.slice(0, tool.bin.lastIndexOf('/'))}:${process.env.PATH}` },
+    verbose: true,
+  }),
+  deno: (target, tool) => ({
+    bin: tool.bin,
+    // npm: resolves from the stage's node_modules (manual mode), never from the registry.
+    args: [
+      'run',
+      '--no-prompt',
+      '--cached-only',
+      '--node-modules-dir=manual',
+      target.entry,
+      target.label,
+    ],
+    env: { DENO_DIR: join(TOOLS_DIR, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
+    verbose: true,
+  }),
+  bun: (target, tool) => ({
+    bin: tool.bin,
+    args: ['--no-install', target.entry, target.label],
+    env: { DO_NOT_TRACK: '1' },
+    verbose: true,
+  }),
+  workerd: (_target, tool) => ({
+    bin: tool.bin,
+    args: ['test', 'config.capnp'],
+    env: {},
+    verbose: false,
+  }),
+};
 
 function parseArgs(argv) {
   const options = { only: null, dist: join(ROOT, 'dist'), stage: null, jobs: 2, verbose: false };
@@ -222,8 +303,15 @@ async function runTarget(target, ctx) {
     row.version = tool.version;
     let parsed;
     let exitCode;
-    if (target.kind === 'chromium') {
-      const { reports, runs } = await runChromium({ bin: tool.bin, stage: ctx.stage });
+    if (target.kind === 'browser') {
+      const browser = BROWSERS[target.tool];
+      const { reports, runs } = await runPages({
+        bin: tool.bin,
+        args: browser.args,
+        label: target.label,
+        stage: ctx.stage,
+        modes: target.modes,
+      });
       const suite = reports.suite;
       const lines = suite?.lines ?? [];
       if (suite?.error) lines.push(`FAIL ${suite.error}`);
@@ -233,47 +321,20 @@ async function runTarget(target, ctx) {
         if (r.timedOut) row.problems.push(`${r.mode}: no report within the timeout (${r.url})`);
         if (r.earlyExit) {
           row.problems.push(
-            `${r.mode}: chromium exited before reporting ${JSON.stringify(r.earlyExit)}\n${
+            `${r.mode}: ${target.name} exited before reporting ${JSON.stringify(r.earlyExit)}\n${
               r.stderr.slice(-2000)
             }`,
           );
         }
       }
-      ctx.extraRows.push(
-        ...['insecure', 'nosubtle'].map((mode) =>
-          unavailableRow(mode, reports[mode], tool.version)
-        ),
-      );
-    } else {
-      const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-      let bin = tool.bin;
-      let args = [target.entry, target.label];
-      if (target.kind === 'node') {
-        env.PATH = `${tool.bin.slice(0, tool.bin.lastIndexOf('/'))}:${process.env.PATH}`; // that node first on PATH
-        bin = 'node';
-      } else if (target.kind === 'deno') {
-        Object.assign(env, {
-          DENO_DIR: join(TOOLS_DIR, 'deno-dir'),
-          DENO_NO_UPDATE_CHECK: '1',
-          DENO_NO_PROMPT: '1',
-        });
-        // npm: resolves from the stage's node_modules (manual mode), never from the registry.
-        args = [
-          'run',
-          '--no-prompt',
-          '--cached-only',
-          '--node-modules-dir=manual',
-          target.entry,
-          target.label,
-        ];
-      } else if (target.kind === 'bun') {
-        env.DO_NOT_TRACK = '1';
-        args = ['--no-install', target.entry, target.label];
-      } else if (target.kind === 'workerd') {
-        args = ['test', 'config.capnp'];
+      for (const mode of target.modes.filter((m) => m !== 'suite')) {
+        ctx.extraRows.push(unavailableRow(target.name, mode, reports[mode], tool.version));
       }
-      if (ctx.verbose && target.kind !== 'workerd') args.push('--verbose');
-      const result = await exec(bin, args, { cwd: ctx.stage, env });
+    } else {
+      const command = PROCESS_KINDS[target.kind](target, tool);
+      const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...command.env };
+      const args = ctx.verbose && command.verbose ? [...command.args, '--verbose'] : command.args;
+      const result = await exec(command.bin, args, { cwd: ctx.stage, env });
       exitCode = result.code;
       parsed = parseOutput(result.stdout, target.label);
       if (exitCode !== 0 || parsed.failed !== 0) {
@@ -317,8 +378,8 @@ async function runTarget(target, ctx) {
   return row;
 }
 
-function unavailableRow(mode, report, version) {
-  const what = mode === 'insecure' ? 'chromium non-secure origin' : 'chromium no crypto.subtle';
+function unavailableRow(browser, mode, report, version) {
+  const what = mode === 'insecure' ? `${browser} non-secure origin` : `${browser} no crypto.subtle`;
   const row = {
     name: what,
     version,
@@ -419,14 +480,12 @@ export async function runMatrix(options, log = console.log) {
     needed.map(async (name) => {
       try {
         if (name === 'host') tools.host = { bin: process.execPath, version: process.version };
-        else if (name === 'chromium') {
-          const bin = await ensureChromium(log);
-          tools.chromium = bin
-            ? { bin, version: (await chromiumVersion(bin)).replace(/ built on .*/, '') }
-            : {
-              error:
-                'chromium not found: apt-get install -y --no-install-recommends chromium (or set CHROMIUM=/path)',
-            };
+        else if (name in BROWSERS) {
+          const browser = BROWSERS[name];
+          const bin = await browser.ensure(log);
+          tools[name] = bin
+            ? { bin, version: await browser.version(bin) }
+            : { error: browser.missing };
         } else {
           const tool = await ensureTool(name, log);
           tools[name] = {

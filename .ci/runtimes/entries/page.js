@@ -1,7 +1,10 @@
-// The Chromium page: ?mode=suite runs the conformance suite; ?mode=insecure (served from a non-secure
+// The browser page: ?mode=suite runs the conformance suite; ?mode=insecure (served from a non-secure
 // origin) and ?mode=nosubtle (crypto.subtle deleted before otpkit is imported) run the no-WebCrypto
-// cases. Results go back to the runner's server with POST /report?mode=...; nothing else leaves the page.
-const mode = new URLSearchParams(location.search).get('mode') ?? 'suite';
+// cases; ?label= names the row in the final line. Results go back to the runner's server with
+// POST /report?mode=...; nothing else leaves the page.
+const query = new URLSearchParams(location.search);
+const mode = query.get('mode') ?? 'suite';
+const label = query.get('label') ?? 'chromium';
 const lines = [];
 const out = document.getElementById('out');
 const log = (line) => {
@@ -38,7 +41,7 @@ try {
     const qr = await import('otpkit/qr');
     log(`otpkit/qr: ${import.meta.resolve('otpkit/qr')}`);
     const { default: vectors } = await import('/vectors.js');
-    result = await runConformance({ otp, qr, vectors, label: 'chromium', log, verbose: false });
+    result = await runConformance({ otp, qr, vectors, label, log, verbose: false });
   } else {
     const cases = unavailableCases({ otp });
     if (mode === 'insecure') {
@@ -49,7 +52,7 @@ try {
         },
       });
     }
-    result = await runCases(cases, { label: `chromium-${mode}`, log });
+    result = await runCases(cases, { label: `${label}-${mode}`, log });
   }
   await report({ result });
 } catch (error) {

@@ -1,6 +1,7 @@
-// Chromium runner: a node:http server on 127.0.0.1 serves the stage (the built package, the suite, the
-// vectors module and page.html/page.js); headless Chromium opens the pages, which POST their results
-// back to /report. Three pages, each in its own browser:
+// Browser runner: a node:http server on 127.0.0.1 serves the stage (the built package, the suite, the
+// vectors module and page.html/page.js); a headless browser (Chromium, Firefox) opens the pages, which
+// POST their results back to /report. Chromium opens three pages, each in its own browser (Firefox the
+// suite only):
 //   suite     http://127.0.0.1:PORT/page.html?mode=suite     the conformance suite (a secure context:
 //             browsers treat 127.0.0.1 as potentially trustworthy, so crypto.subtle is there)
 //   insecure  http://otpkit.test:PORT/page.html?mode=insecure  a NON-secure origin: --host-resolver-rules
@@ -9,7 +10,7 @@
 //   nosubtle  http://127.0.0.1:PORT/page.html?mode=nosubtle  crypto.subtle deleted before importing otpkit
 // The runner kills the browser when all reports are in, or fails at the timeout: it can never hang CI.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
@@ -61,7 +62,33 @@ export async function ensureChromium(log = console.log) {
   return findChromium();
 }
 
-export async function chromiumVersion(bin) {
+/** The Firefox binary: $FIREFOX, else firefox-esr or firefox on PATH, installing Debian's firefox-esr when root; null if none. */
+export async function ensureFirefox(log = console.log) {
+  const find = () => {
+    const candidates = process.env.FIREFOX ? [process.env.FIREFOX] : [];
+    for (const dir of (process.env.PATH ?? '').split(':')) {
+      for (const name of ['firefox-esr', 'firefox']) {
+        candidates.push(join(dir, name));
+      }
+    }
+    return candidates.find((p) => p && existsSync(p)) ?? null;
+  };
+  const found = find();
+  if (found || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return found;
+  log(
+    'installing firefox-esr from Debian (apt-get install -y --no-install-recommends firefox-esr)',
+  );
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update', '-qq'], { env, maxBuffer: 16 << 20 });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], {
+    env,
+    maxBuffer: 64 << 20,
+  });
+  return find();
+}
+
+/** What a browser says of its version (`--version`). */
+export async function browserVersion(bin) {
   const { stdout } = await run(bin, ['--version'], { timeout: 30_000 });
   return stdout.trim();
 }
@@ -102,13 +129,56 @@ function serve(stage, onReport) {
   });
 }
 
+/** How headless Chromium opens one page with a fresh profile: its arguments. */
+export function chromiumArgs(url, profile) {
+  return [
+    ...CHROMIUM_FLAGS,
+    `--user-data-dir=${profile}`,
+    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+    url,
+  ];
+}
+
+// Firefox preferences for a quiet headless run on a closed network: no first-run pages, no update,
+// telemetry or remote-settings traffic.
+const FIREFOX_PREFS = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.aboutwelcome.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'app.update.auto': false,
+  'app.update.enabled': false,
+  'extensions.update.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'services.settings.server': 'http://127.0.0.1:9/',
+};
+
+/** How headless Firefox opens one page with a fresh profile: writes the profile's prefs, returns its arguments. */
+export function firefoxArgs(url, profile) {
+  const prefs = Object.entries(FIREFOX_PREFS).map(([name, value]) =>
+    `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`
+  );
+  writeFileSync(join(profile, 'user.js'), `${prefs.join('\n')}\n`);
+  return ['--headless', '--no-remote', '--profile', profile, url];
+}
+
 /**
- * Runs each page in its own headless Chromium (headless mode takes one URL per browser), one after the
- * other, with a fresh profile each. Resolves to { reports: { mode: report }, runs: [{ mode, url, stderr,
- * timedOut, earlyExit }] } where a report is { lines, result?: { passed, failed, total }, error? }.
+ * Runs each page in its own headless browser (headless mode takes one URL per browser), one after the
+ * other, with a fresh profile each; `args(url, profile)` is how this browser opens a page. Resolves to
+ * { reports: { mode: report }, runs: [{ mode, url, stderr, timedOut, earlyExit }] } where a report is
+ * { lines, result?: { passed, failed, total }, error? }.
  */
-export async function runChromium(
-  { bin, stage, modes = ['suite', 'insecure', 'nosubtle'], timeoutMs = 60_000 },
+export async function runPages(
+  {
+    bin,
+    args = chromiumArgs,
+    label = 'chromium',
+    stage,
+    modes = ['suite', 'insecure', 'nosubtle'],
+    timeoutMs = 60_000,
+  },
 ) {
   const reports = {};
   const waiting = new Map();
@@ -125,9 +195,9 @@ export async function runChromium(
     for (const mode of modes) {
       const url = `http://${
         mode === 'insecure' ? INSECURE_HOST : '127.0.0.1'
-      }:${port}/page.html?mode=${mode}`;
+      }:${port}/page.html?mode=${mode}&label=${encodeURIComponent(label)}`;
       const reported = new Promise((resolve) => waiting.set(mode, resolve));
-      runs.push({ mode, url, ...(await openPage(bin, url, reported, timeoutMs)) });
+      runs.push({ mode, url, ...(await openPage(bin, args, url, reported, timeoutMs)) });
     }
   } finally {
     server.close();
@@ -135,15 +205,12 @@ export async function runChromium(
   return { reports, runs };
 }
 
-async function openPage(bin, url, reported, timeoutMs) {
-  const profile = mkdtempSync(join(tmpdir(), 'otpkit-chromium-'));
-  const args = [
-    ...CHROMIUM_FLAGS,
-    `--user-data-dir=${profile}`,
-    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
-    url,
-  ];
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+async function openPage(bin, argsOf, url, reported, timeoutMs) {
+  const profile = mkdtempSync(join(tmpdir(), 'otpkit-browser-'));
+  const child = spawn(bin, argsOf(url, profile), {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-20_000);
