@@ -333,8 +333,8 @@ function algorithmArg(values: Values): HashAlgorithm | undefined {
     : undefined;
 }
 
-/** The options shared by `code` and `verify`: the key, overridden by the command line; TOTP or HOTP. */
-async function otpOptions(arg: string, values: Values) {
+/** The options `code` and `verify` pass to the library: the key, overridden by the command line; TOTP or HOTP. */
+async function codeOptionsOf(arg: string, values: Values) {
   const key = await keyOf(arg);
   const counter = counterArg(values) ?? (key.type === 'hotp' ? key.counter : undefined);
   const hotp = counter !== undefined;
@@ -354,7 +354,7 @@ async function otpOptions(arg: string, values: Values) {
 }
 
 async function runCode([secret]: string[], values: Values): Promise<number> {
-  const o = await otpOptions(secret as string, values);
+  const o = await codeOptionsOf(secret as string, values);
   return print(
     o.counter !== undefined
       ? await generateHOTP({ ...o.base, counter: o.counter })
@@ -363,7 +363,7 @@ async function runCode([secret]: string[], values: Values): Promise<number> {
 }
 
 async function runVerify([token, secret]: string[], values: Values): Promise<number> {
-  const o = await otpOptions(secret as string, values);
+  const o = await codeOptionsOf(secret as string, values);
   // Apps show "123 456": the spaces are not part of the code. Anything else that is not a code simply does not match.
   const typed = (token as string).replace(/\s+/g, '');
   const window = intArg(values, 'window');
