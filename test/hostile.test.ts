@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as otpkit from '../src/index.js';
 import * as qr from '../src/qr/index.js';
 import { seededRandom } from './helpers/random.js';
+import { untouchable } from './helpers/hostile.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const URI = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example`;
@@ -125,39 +126,8 @@ Object.defineProperty(LyingBytes.prototype, Symbol.iterator, {
 });
 Object.defineProperty(LyingBytes.prototype, 'buffer', { get: () => new ArrayBuffer(0) });
 
-/** An Array subclass whose iteration and copying methods throw: only reading by index works. */
-class ThrowingArray<T> extends Array<T> {}
-for (
-  const name of [
-    'map',
-    'slice',
-    'forEach',
-    'every',
-    'some',
-    'filter',
-    'reduce',
-    'indexOf',
-    'includes',
-    'concat',
-    'join',
-    'at',
-    'entries',
-    'keys',
-    'values',
-    Symbol.iterator,
-  ]
-) {
-  Object.defineProperty(ThrowingArray.prototype, name, {
-    value() {
-      throw new Error(`${String(name)} was called`);
-    },
-  });
-}
-const throwingArray = (...items: unknown[]): unknown[] => {
-  const out = new ThrowingArray<unknown>();
-  for (let i = 0; i < items.length; i++) out[i] = items[i];
-  return out;
-};
+/** An array whose iteration and copying methods throw: only reading by index works. */
+const throwingArray = (...items: unknown[]): unknown[] => untouchable(items);
 const THROWING_ARRAYS = [
   throwingArray('123456', '654321'),
   throwingArray(SECRET),
@@ -363,7 +333,7 @@ const rng = seededRandom();
 
 /** `value` with one part replaced: the whole value, or (for an object or array) one field set or deleted. */
 function mutate(value: unknown): unknown {
-  // A ThrowingArray cannot be copied with a spread (its iterator throws): it is replaced whole.
+  // An untouchable array cannot be copied with a spread (its iterator throws): it is replaced whole.
   if (
     typeof value !== 'object' || value === null || ArrayBuffer.isView(value) ||
     UNCOPYABLE.has(value) || rng.int(0, 4) === 0

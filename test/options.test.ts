@@ -38,6 +38,7 @@ import {
 import { encodeQR, qrToSVG, qrToTerminal } from '../src/qr/index.js';
 import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
+import { untouchable } from './helpers/hostile.js';
 import { fromHex, referenceBase32, referenceHOTP, referenceTOTP } from './helpers/reference.js';
 
 const rng = seededRandom();
@@ -653,59 +654,6 @@ function evil(bytes: Uint8Array): Evil {
 /** A Float64Array whose tag says Uint8Array. */
 class Impostor extends Float64Array {}
 Object.defineProperty(Impostor.prototype, Symbol.toStringTag, { get: () => 'Uint8Array' });
-
-/** An Array subclass whose iteration and copying methods throw: it must be read by index only. */
-class Untouchable<T> extends Array<T> {}
-const THROWING_METHODS: PropertyKey[] = [
-  'map',
-  'slice',
-  'forEach',
-  'every',
-  'some',
-  'filter',
-  'reduce',
-  'indexOf',
-  'includes',
-  'concat',
-  'join',
-  'at',
-  'entries',
-  'keys',
-  'values',
-  'find',
-  'findIndex',
-  'flatMap',
-  'splice',
-  Symbol.iterator,
-];
-for (const name of THROWING_METHODS) {
-  Object.defineProperty(Untouchable.prototype, name, {
-    value() {
-      throw new Error(`${String(name)} was called`);
-    },
-  });
-}
-Object.defineProperty(Untouchable, Symbol.species, {
-  get() {
-    throw new Error('Symbol.species was read');
-  },
-});
-
-/** The items in an Untouchable, or (own) a plain array with those methods as throwing own properties. */
-function untouchable<T>(items: readonly T[], own = false): T[] {
-  const out: T[] = own ? [] : new Untouchable<T>();
-  for (let i = 0; i < items.length; i++) out[i] = items[i] as T;
-  if (own) {
-    for (const name of THROWING_METHODS) {
-      Object.defineProperty(out, name, {
-        value() {
-          throw new Error(`own ${String(name)} was called`);
-        },
-      });
-    }
-  }
-  return out;
-}
 
 /** The codes every OTP function gives for `secret`, checked against the reference for `bytes`. */
 async function expectCodesOf(
