@@ -9,7 +9,9 @@
 // Every row must report exactly the number of cases the suite holds (counted here, in the host Node,
 // before any runtime starts): a runtime that cannot start, crashes, loads the wrong build or runs fewer
 // cases is a failure, never "0 passed". Exit code 0 only when every row is green.
-import { spawn } from 'node:child_process';
+//
+// This file holds the rows and the run; spawn.mjs starts a runtime's process, browsers.mjs opens the
+// pages, parse.mjs reads what a runtime printed, report.mjs makes the rows and the table.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,10 +23,11 @@ import {
   firefoxArgs,
   runPages,
 } from './browsers.mjs';
+import { parseOutput } from './parse.mjs';
+import { table, unavailableRow } from './report.mjs';
+import { exec } from './spawn.mjs';
 import { buildStage, loadVectors } from './stage.mjs';
 import { ensureTool, ROOT, TOOLS, TOOLS_DIR } from './tools.mjs';
-
-const TIMEOUT_MS = 120_000;
 
 /**
  * The rows. `tool`: a runtime from tools.mjs, 'host' (this Node) or a browser (BROWSERS); `kind`: a
@@ -205,37 +208,6 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Runs a process with a timeout, in its own process group (killed whole on timeout). */
-function exec(bin, args, { cwd, env, timeoutMs = TIMEOUT_MS }) {
-  return new Promise((done) => {
-    const child = spawn(bin, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-      stderr += c;
-    });
-    const timer = setTimeout(() => {
-      stderr += `\n[killed after ${timeoutMs / 1000} s]`;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      done({ code: null, stdout, stderr: `${stderr}\n${error.message}` });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ code: code ?? (signal ? 128 : null), stdout, stderr });
-    });
-  });
-}
-
 /** The workerd config: one test worker, every staged module embedded by name (the suite's files listed, not hard-coded). */
 function writeWorkerdConfig(stage, suiteFiles) {
   const modules = [
@@ -266,22 +238,6 @@ ${
 );
 `;
   writeFileSync(join(stage, 'config.capnp'), config);
-}
-
-/** Reads the entry's output: `runtime:`, `otpkit:` and `otpkit/qr:` lines, FAIL lines, and the final `label: N passed, M failed`. */
-function parseOutput(text, label) {
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-  const final = new RegExp(`^${label.replace(/[()]/g, '\\$&')}: (\\d+) passed, (\\d+) failed$`);
-  const last = [...lines].reverse().find((l) => final.test(l));
-  const m = last ? final.exec(last) : null;
-  return {
-    lines,
-    passed: m ? Number(m[1]) : null,
-    failed: m ? Number(m[2]) : null,
-    runtime: lines.find((l) => l.startsWith('runtime: '))?.slice(9) ?? '',
-    loadedFrom: lines.find((l) => l.startsWith('otpkit: '))?.slice(8) ?? '',
-    qrLoadedFrom: lines.find((l) => l.startsWith('otpkit/qr: '))?.slice(11) ?? '',
-  };
 }
 
 async function runTarget(target, ctx) {
@@ -378,34 +334,6 @@ async function runTarget(target, ctx) {
   return row;
 }
 
-function unavailableRow(browser, mode, report, version) {
-  const what = mode === 'insecure' ? `${browser} non-secure origin` : `${browser} no crypto.subtle`;
-  const row = {
-    name: what,
-    version,
-    cases: null,
-    passed: null,
-    failed: null,
-    ok: false,
-    problems: [],
-    output: report?.lines ?? [],
-    seconds: null,
-    extra: true,
-  };
-  if (!report) row.problems.push('no report');
-  else if (report.error) row.problems.push(report.error);
-  else {
-    Object.assign(row, {
-      cases: report.result.total,
-      passed: report.result.passed,
-      failed: report.result.failed,
-    });
-    row.ok = report.result.failed === 0 && report.result.passed === report.result.total &&
-      report.result.total > 0;
-  }
-  return row;
-}
-
 async function pool(items, size, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -418,29 +346,6 @@ async function pool(items, size, fn) {
     }),
   );
   return results;
-}
-
-function table(rows) {
-  const head = ['runtime', 'version', 'cases', 'passed', 'seconds', 'result'];
-  const body = rows.map((
-    r,
-  ) => [
-    r.name,
-    r.version,
-    r.cases ?? '-',
-    r.passed ?? '-',
-    r.seconds === null ? '' : r.seconds.toFixed(1),
-    r.ok ? 'ok' : 'FAIL',
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
-  const fmt = (cells) =>
-    cells.map((
-      c,
-      i,
-    ) => (i >= 2 && i <= 4 ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(
-      '  ',
-    ).trimEnd();
-  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
 }
 
 /**
