@@ -22,6 +22,7 @@ import {
   sealSecret,
 } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
+import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 import { URI_PIECES } from './helpers/hostile.js';
 import { referenceBase32 } from './helpers/reference.js';
@@ -408,14 +409,7 @@ describe('the builders and other functions: no marker and no secret in any messa
     where: string,
     secrets: readonly string[] = [S],
   ): Promise<void> {
-    let caught: unknown;
-    try {
-      await fn();
-    } catch (error) {
-      caught = error;
-    }
-    expect(isOTPError(caught), `${where}: ${String(caught)}`).toBe(true);
-    expect((caught as { code: string }).code, where).toBe(code);
+    const caught = await expectOTPError(fn, code, where);
     expectClean(caught, secrets, where);
     for (const message of messages(caught)) {
       expect(message.toLowerCase(), where).not.toContain('qz7markname');

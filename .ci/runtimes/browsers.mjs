@@ -38,54 +38,46 @@ const MIME = {
   '.json': 'application/json',
 };
 
-/** The chromium binary: $CHROMIUM, else the first of chromium / chromium-browser on PATH; null if none. */
-export function findChromium() {
-  const candidates = process.env.CHROMIUM ? [process.env.CHROMIUM] : [];
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    for (const name of ['chromium', 'chromium-browser']) candidates.push(join(dir, name));
-  }
-  return candidates.find((p) => p && existsSync(p)) ?? null;
-}
-
-/** Installs Debian's chromium when missing and we are root with apt-get; returns the binary or null. */
-export async function ensureChromium(log = console.log) {
-  const found = findChromium();
-  if (found) return found;
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return null;
-  log('installing chromium from Debian (apt-get install -y --no-install-recommends chromium)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update', '-qq'], { env, maxBuffer: 16 << 20 });
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
-    env,
-    maxBuffer: 64 << 20,
-  });
-  return findChromium();
-}
-
-/** The Firefox binary: $FIREFOX, else firefox-esr or firefox on PATH, installing Debian's firefox-esr when root; null if none. */
-export async function ensureFirefox(log = console.log) {
+/**
+ * A browser binary: $<envVar>, else the first of `names` on PATH; installed from Debian's `aptPackage`
+ * when missing and we are root with apt-get. Null when there is none.
+ */
+async function ensureBrowser({ envVar, names, aptPackage }, log) {
   const find = () => {
-    const candidates = process.env.FIREFOX ? [process.env.FIREFOX] : [];
+    const candidates = process.env[envVar] ? [process.env[envVar]] : [];
     for (const dir of (process.env.PATH ?? '').split(':')) {
-      for (const name of ['firefox-esr', 'firefox']) {
-        candidates.push(join(dir, name));
-      }
+      for (const name of names) candidates.push(join(dir, name));
     }
     return candidates.find((p) => p && existsSync(p)) ?? null;
   };
   const found = find();
   if (found || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return found;
   log(
-    'installing firefox-esr from Debian (apt-get install -y --no-install-recommends firefox-esr)',
+    `installing ${aptPackage} from Debian (apt-get install -y --no-install-recommends ${aptPackage})`,
   );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, maxBuffer: 16 << 20 });
-  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'firefox-esr'], {
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', aptPackage], {
     env,
     maxBuffer: 64 << 20,
   });
   return find();
 }
+
+/** Chromium: $CHROMIUM, chromium or chromium-browser on PATH, or Debian's chromium. */
+export const ensureChromium = (log = console.log) =>
+  ensureBrowser({
+    envVar: 'CHROMIUM',
+    names: ['chromium', 'chromium-browser'],
+    aptPackage: 'chromium',
+  }, log);
+
+/** Firefox: $FIREFOX, firefox-esr or firefox on PATH, or Debian's firefox-esr. */
+export const ensureFirefox = (log = console.log) =>
+  ensureBrowser(
+    { envVar: 'FIREFOX', names: ['firefox-esr', 'firefox'], aptPackage: 'firefox-esr' },
+    log,
+  );
 
 /** What a browser says of its version (`--version`). */
 export async function browserVersion(bin) {
