@@ -246,7 +246,9 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   const context = wellFormedOption('context', stringOption(contextValue ?? '', 'context'));
   const algorithm = algorithmOption(algorithmValue);
   const id = openedKeyId(algorithm, context, sealed);
-  const hit = isBytes(keyValue) ? undefined : openedKeys.get(id);
+  // Only a sealing CryptoKey can be compared by identity, and only short ids are kept (one rule for both).
+  const cacheable = !isBytes(keyValue) && id.length <= MAX_OPENED_KEY_ID;
+  const hit = cacheable ? openedKeys.get(id) : undefined;
   if (hit !== undefined && hit.sealingKey === keyValue) return hit.hmacKey;
 
   const mark = openedKeys.mark();
@@ -260,8 +262,6 @@ export async function openSecretKey(options: OpenSecretKeyOptions): Promise<Cryp
   } finally {
     plain.fill(0);
   }
-  if (sealingKey.fromCaller && id.length <= MAX_OPENED_KEY_ID) {
-    openedKeys.set(id, { sealingKey: sealingKey.key, hmacKey }, mark);
-  }
+  if (cacheable) openedKeys.set(id, { sealingKey: sealingKey.key, hmacKey }, mark);
   return hmacKey;
 }
