@@ -131,7 +131,7 @@ function targets() {
  * The browsers, by tool name: how to find or install one, read its version, and open a page. A browser
  * row runs the staged page (entries/page.html) in that browser, which reports back over HTTP.
  */
-const BROWSERS = {
+export const BROWSERS = {
   chromium: {
     ensure: ensureChromium,
     version: async (bin) => (await browserVersion(bin)).replace(/ built on .*/, ''),
@@ -153,7 +153,7 @@ const BROWSERS = {
  * row and its tool. Adding a runtime of an existing kind is adding a row to targets(); a new kind is
  * one entry here.
  */
-const PROCESS_KINDS = {
+export const PROCESS_KINDS = {
   node: (target, tool) => ({
     bin: 'node',
     args: [target.entry, target.label],
@@ -181,16 +181,22 @@ const PROCESS_KINDS = {
     env: { DO_NOT_TRACK: '1' },
     verbose: true,
   }),
-  workerd: (_target, tool) => ({
+  workerd: (target, tool) => ({
     bin: tool.bin,
-    args: ['test', 'config.capnp'],
+    args: ['test', target.config ?? 'config.capnp'],
     env: {},
     verbose: false,
   }),
 };
 
 function parseArgs(argv) {
-  const options = { only: null, dist: join(ROOT, 'dist'), stage: null, jobs: 2, verbose: false };
+  const options = {
+    only: null,
+    dist: join(ROOT, 'dist'),
+    stage: null,
+    jobs: 2,
+    verbose: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -334,6 +340,47 @@ async function runTarget(target, ctx) {
   return row;
 }
 
+/**
+ * Installs (or finds) the named tools in parallel: { name: { bin, version } or { error } }. A failure
+ * marks that tool, not the run. Logs one line per tool. Exported for bench.mjs.
+ */
+export async function ensureTools(needed, log = console.log) {
+  const tools = {};
+  await Promise.all(
+    needed.map(async (name) => {
+      try {
+        if (name === 'host') tools.host = { bin: process.execPath, version: process.version };
+        else if (name in BROWSERS) {
+          const browser = BROWSERS[name];
+          const bin = await browser.ensure(log);
+          tools[name] = bin
+            ? { bin, version: await browser.version(bin) }
+            : { error: browser.missing };
+        } else {
+          const tool = await ensureTool(name, log);
+          tools[name] = {
+            ...tool,
+            version: tool.version.replace(/^(deno|workerd) /, '').replace(/ \(.*$/, ''),
+          };
+        }
+      } catch (error) {
+        tools[name] = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  for (const name of needed) {
+    const t = tools[name];
+    log(
+      `   ${name.padEnd(8)} ${
+        t.error
+          ? `UNAVAILABLE: ${t.error}`
+          : `${t.version}  (${name in TOOLS ? TOOLS[name].spec : t.bin})`
+      }`,
+    );
+  }
+  return tools;
+}
+
 async function pool(items, size, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -379,40 +426,7 @@ export async function runMatrix(options, log = console.log) {
   log(`== conformance: ${expected} cases against ${options.dist}, staged in ${stage}`);
 
   // Install (or find) every runtime needed, in parallel; a failure marks that runtime, not the run.
-  const needed = [...new Set(selected.map((t) => t.tool))];
-  const tools = {};
-  await Promise.all(
-    needed.map(async (name) => {
-      try {
-        if (name === 'host') tools.host = { bin: process.execPath, version: process.version };
-        else if (name in BROWSERS) {
-          const browser = BROWSERS[name];
-          const bin = await browser.ensure(log);
-          tools[name] = bin
-            ? { bin, version: await browser.version(bin) }
-            : { error: browser.missing };
-        } else {
-          const tool = await ensureTool(name, log);
-          tools[name] = {
-            ...tool,
-            version: tool.version.replace(/^(deno|workerd) /, '').replace(/ \(.*$/, ''),
-          };
-        }
-      } catch (error) {
-        tools[name] = { error: error instanceof Error ? error.message : String(error) };
-      }
-    }),
-  );
-  for (const name of needed) {
-    const t = tools[name];
-    log(
-      `   ${name.padEnd(8)} ${
-        t.error
-          ? `UNAVAILABLE: ${t.error}`
-          : `${t.version}  (${name in TOOLS ? TOOLS[name].spec : t.bin})`
-      }`,
-    );
-  }
+  const tools = await ensureTools([...new Set(selected.map((t) => t.tool))], log);
 
   const ctx = { tools, stage, expected, verbose: options.verbose, extraRows: [] };
   const rows = await pool(selected, options.jobs, async (target) => {

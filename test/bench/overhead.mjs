@@ -15,13 +15,17 @@ const DIST = process.argv[2]
   : new URL('../../dist/index.js', import.meta.url).href;
 const { encodeBase32, generateTOTP, verifyTOTP } = await import(DIST);
 
-const SECRET = encodeBase32(new TextEncoder().encode('12345678901234567890'));
+const BYTES = new TextEncoder().encode('12345678901234567890');
+const SECRET = encodeBase32(BYTES);
 const next = freshSecrets(encodeBase32);
 const variants = {
   'generateTOTP, warm cache': () => generateTOTP({ secret: SECRET, time: 1.7e12 }),
+  'generateTOTP, warm, Uint8Array': () => generateTOTP({ secret: BYTES, time: 1.7e12 }),
   'generateTOTP, new secret': () => generateTOTP({ secret: next().base32, time: 1.7e12 }),
   'verifyTOTP window 1, invalid': () =>
     verifyTOTP({ secret: SECRET, token: '000000', time: 1.7e12 }),
+  'verifyTOTP window 1, Uint8Array': () =>
+    verifyTOTP({ secret: BYTES, token: '000000', time: 1.7e12 }),
   '(the fake sign alone)': () => fake.subtle.sign('HMAC', {}, new Uint8Array(8)),
 };
 
