@@ -29,6 +29,20 @@ function spyImport(): { readonly count: number } {
   };
 }
 
+/** Bytes from hex. */
+function hex(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/** 32-bit FNV-1a over the algorithm name, the length and the bytes: the id otpkit gives a byte secret. */
+function fnv1a(algorithm: string, bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const value of [...algorithm].map((c) => c.charCodeAt(0)).concat(bytes.length, ...bytes)) {
+    hash = Math.imul(hash ^ value, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 useFreshKeyCaches();
 
 describe('key cache: hits', () => {
@@ -95,6 +109,34 @@ describe('key cache: hits', () => {
     );
     expect(await generateHOTP({ secret: SECRET, counter: 1 })).toBe('287082');
     expect(imports.count).toBe(2);
+  });
+
+  it('tells apart byte secrets whose ids collide (the entry compares its own copy of the bytes)', async () => {
+    // Two 20-byte secrets with the same 32-bit FNV-1a id under SHA1 (found by a birthday search); the
+    // test's own FNV-1a below confirms they collide, so the second lookup really lands on the first's entry.
+    const a = hex('00014863000000000000000000000000435ed773');
+    const b = hex('000230d40000000000000000000000006023f694');
+    expect(fnv1a('SHA1', a)).toBe(fnv1a('SHA1', b));
+    const imports = spyImport();
+    for (let round = 0; round < 2; round++) {
+      expect(await generateHOTP({ secret: a, counter: 7 })).toBe(referenceHOTP(a, 7n, 6, 'SHA1'));
+      expect(await generateHOTP({ secret: b, counter: 7 })).toBe(referenceHOTP(b, 7n, 6, 'SHA1'));
+    }
+    // One entry per id: each secret in turn replaced the other's, so every call imported.
+    expect(imports.count).toBe(4);
+  });
+
+  it('reads a byte secret in place through its real length, whatever a subclass says', async () => {
+    class ShortBytes extends Uint8Array {}
+    Object.defineProperty(ShortBytes.prototype, 'length', { get: () => 1 });
+    const long = new ShortBytes(SECRET_BYTES.slice().buffer);
+    // A cached 1-byte secret equal to the first byte must not answer for the 20 bytes.
+    await generateHOTP({ secret: SECRET_BYTES.slice(0, 1), counter: 1 });
+    expect(await generateHOTP({ secret: long, counter: 1 })).toBe('287082');
+    const imports = spyImport();
+    expect(await generateHOTP({ secret: long, counter: 1 })).toBe('287082');
+    expect(await generateHOTP({ secret: SECRET_BYTES.slice(), counter: 1 })).toBe('287082');
+    expect(imports.count).toBe(0);
   });
 
   it('does not cache secrets longer than 256 characters or bytes (each call imports)', async () => {

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // Ceilings in gzip bytes: the sizes measured on 2026-12-01 plus about 2%. A change that grows the library
 // past one fails here, so growth is a decision; docs/performance.md says where the bytes go and why each
 // ceiling was last raised.
-const CORE_BUDGET = 3_590;
-const ROOT_BUDGET = 10_250;
+const CORE_BUDGET = 3_900;
+const ROOT_BUDGET = 10_700;
 
 const root = new URL('..', import.meta.url).pathname;
 

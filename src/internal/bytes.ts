@@ -30,9 +30,14 @@ export function isBytes(value: unknown): value is Uint8Array {
   return typedArrayIntrinsics().name.call(value) === 'Uint8Array';
 }
 
+/** A real Uint8Array's length from its internal slot (0 once its buffer is detached). */
+export function bytesLength(value: Uint8Array): number {
+  return typedArrayIntrinsics().length.call(value);
+}
+
 /** A private copy of a real Uint8Array's contents, made without calling anything the value defines. */
 export function copyBytes(value: Uint8Array): Uint8Array<ArrayBuffer> {
-  const copy = new Uint8Array(typedArrayIntrinsics().length.call(value));
+  const copy = new Uint8Array(bytesLength(value));
   // set() with a typed-array source reads its internal slots; a detached buffer has length 0 and is skipped.
   if (copy.length > 0) copy.set(value);
   return copy;

@@ -19,9 +19,13 @@ export function importHmacKey(
   );
 }
 
-/** HMAC(key, message), as the ArrayBuffer WebCrypto returns. */
-export function hmac(key: CryptoKey, message: BufferSource): Promise<ArrayBuffer> {
-  return subtle().sign('HMAC', key, message);
+/** HMAC(key, message), as the ArrayBuffer WebCrypto returns, with a `subtle()` the caller read. */
+export function hmac(
+  webCrypto: SubtleCrypto,
+  key: CryptoKey,
+  message: BufferSource,
+): Promise<ArrayBuffer> {
+  return webCrypto.sign('HMAC', key, message);
 }
 
 /** A caller's CryptoKey given as the secret K (RFC 4226 §5.1), with the algorithm it is used with. */

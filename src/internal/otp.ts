@@ -4,19 +4,33 @@ import { ALGORITHMS } from './algorithms.js';
 import { fail, MAX_COUNTER } from './assert.js';
 import type { CodeFormat } from './code-format.js';
 import { equalBit, firstHit } from './constant-time.js';
+import { subtle } from './crypto.js';
 import { hmac } from './hmac.js';
 import { importedKey, type KeySource } from './secret.js';
 
-/** C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer (below 2^53). */
-export function counterBytes(counter: number | bigint): Uint8Array<ArrayBuffer> {
-  // A small Uint8Array lives on the JS heap; an ArrayBuffer or DataView of its own would cost an
-  // off-heap allocation on every HMAC.
-  const bytes = new Uint8Array(8);
+// WebCrypto copies `data` before sign() returns (W3C Web Cryptography API, SubtleCrypto.sign(), "get a
+// copy of the bytes held by the data parameter"), so one 8-byte buffer serves every call. A fresh small
+// Uint8Array per call would be moved off the JS heap to be read, which costs about as much as the HMAC
+// itself in Chromium and workerd (docs/performance.md).
+let counterBuffer: Uint8Array<ArrayBuffer> | undefined;
+
+/** Writes C as 8 bytes, big-endian (RFC 4226 §5.2). A number is a validated safe integer (below 2^53). */
+function writeCounter(bytes: Uint8Array, counter: number | bigint): void {
   if (typeof counter === 'bigint') new DataView(bytes.buffer).setBigUint64(0, counter);
   // A Uint8Array stores the integer part of a number modulo 256, and dividing by 256 is exact, so each
   // byte is floor(counter / 256^k) mod 256 with no BigInt made.
   else for (let i = 8, c = counter; i--; c /= 256) bytes[i] = c;
-  return bytes;
+}
+
+/** HMAC(K, C): starts the `sign` of the counter's 8 bytes. */
+function signCounter(
+  webCrypto: SubtleCrypto,
+  key: CryptoKey,
+  counter: number | bigint,
+): Promise<ArrayBuffer> {
+  counterBuffer ??= new Uint8Array(8);
+  writeCounter(counterBuffer, counter);
+  return hmac(webCrypto, key, counterBuffer);
 }
 
 /**
@@ -38,7 +52,7 @@ export async function computeOTP(
 ): Promise<string> {
   // A known key is used as is, never awaited (see importedKey).
   const key = source.key ?? (await importedKey(source));
-  const signing = hmac(key, counterBytes(counter));
+  const signing = signCounter(subtle(), key, counter);
   const mac = source.callerKey
     ? ((await callerKeyMACs(source, [signing]))[0] as ArrayBuffer)
     : await signing;
@@ -77,8 +91,11 @@ export async function computeOTPs(
   format: CodeFormat,
 ): Promise<string[]> {
   const key = source.key ?? (await importedKey(source));
+  // crypto.subtle read once for the whole window: in browsers, reading the global `crypto` costs about
+  // 0.3 µs each time (docs/performance.md).
+  const webCrypto = subtle();
   const signing: Promise<ArrayBuffer>[] = [];
-  for (const counter of counters) signing.push(hmac(key, counterBytes(counter)));
+  for (const counter of counters) signing.push(signCounter(webCrypto, key, counter));
   const codes: string[] = [];
   const macs = source.callerKey ? await callerKeyMACs(source, signing) : await Promise.all(signing);
   for (const mac of macs) codes.push(format.render(dynamicTruncate(new Uint8Array(mac))));
