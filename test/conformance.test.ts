@@ -11,10 +11,50 @@ import {
   runConformance,
   unavailableCases,
 } from './conformance/index.js';
-import { loadVectors } from './conformance/vectors.mjs';
+import { loadVectors, type Vectors } from './conformance/vectors.mjs';
 
-const vectors: Record<string, unknown> = loadVectors();
+const vectors: Vectors = loadVectors();
 const cases = collectCases({ otp, qr, vectors });
+
+// vectors.d.mts declares the shape of each vectors/*.json file, which the case files are type-checked
+// against (tsc -p test/conformance). Here TypeScript reads the files themselves, so a file that drifts
+// from its declared shape fails `tsc --noEmit`: the file's type must fit the declaration with literal
+// unions (algorithm names, error codes) widened to string, since JSON gives plain strings; the cases
+// check the values.
+type Files = {
+  'otpauth-migration': typeof import('../vectors/otpauth-migration.json');
+  'otpauth-uri': typeof import('../vectors/otpauth-uri.json');
+  'qr-iso18004': typeof import('../vectors/qr-iso18004.json');
+  rfc4226: typeof import('../vectors/rfc4226.json');
+  'rfc4648-base32': typeof import('../vectors/rfc4648-base32.json');
+  rfc6238: typeof import('../vectors/rfc6238.json');
+  steam: typeof import('../vectors/steam.json');
+};
+type Widen<T> = T extends string ? string
+  : T extends number ? number
+  : T extends boolean ? boolean
+  : T extends readonly (infer U)[] ? Widen<U>[]
+  : T extends object ? { [K in keyof T]: Widen<T[K]> }
+  : T;
+type Expect<T extends true> = T;
+/** Compile-time only: every file has a declared shape, and fits it. */
+export type VectorFilesFitTheirShapes = Expect<
+  [keyof Files] extends [keyof Vectors]
+    ? [keyof Vectors] extends [keyof Files] ? Files extends Widen<Vectors> ? true
+      : false
+    : false
+    : false
+>;
+/** The declared file names, at run time (a Record of every key of Vectors, and only those). */
+const DECLARED: Record<keyof Vectors, true> = {
+  'otpauth-migration': true,
+  'otpauth-uri': true,
+  'qr-iso18004': true,
+  rfc4226: true,
+  'rfc4648-base32': true,
+  rfc6238: true,
+  steam: true,
+};
 
 describe('conformance suite (against src/)', () => {
   for (const { name, run } of cases) it(name, run);
@@ -53,6 +93,10 @@ describe('without WebCrypto (as on a plain-HTTP page or in React Native)', () =>
 });
 
 describe('conformance suite itself', () => {
+  it('declares the shape of every vectors/*.json file the loader reads (vectors.d.mts), and of no other', () => {
+    expect(Object.keys(vectors)).toEqual(Object.keys(DECLARED).sort());
+  });
+
   it('builds the same list twice (no case depends on time or randomness) with every case file contributing', () => {
     const again = collectCases({ otp, qr, vectors });
     expect(again.map((c) => c.name)).toEqual(cases.map((c) => c.name));

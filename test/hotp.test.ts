@@ -1,15 +1,19 @@
+// HOTP beyond the published tables: RFC 4226 Appendix D (codes, HMACs, offsets, truncated values) and
+// vectors/rfc4226.json's extra and invalid tables are checked once, by the conformance suite in every
+// runtime (test/conformance/cases/hotp.js). Here: the truncation on its own, the rules, the spies that
+// count HMACs, and a seeded cross-check against node:crypto. The RFC's secret is a fixed example.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeBase32, generateHOTP, type OTPErrorCode, verifyHOTP } from '../src/index.js';
+import { generateHOTP, verifyHOTP } from '../src/index.js';
 import { decimalFormat } from '../src/internal/code-format.js';
 import { dynamicTruncate } from '../src/internal/otp.js';
+import vectors from '../vectors/rfc4226.json' with { type: 'json' };
+import { expectOTPError } from './helpers/errors.js';
+import { randomOTPSetup, seededRandom } from './helpers/random.js';
+import { fromHex, referenceHOTP } from './helpers/reference.js';
 
 /** RFC 4226 §5.3: dynamic truncation, then Snum mod 10^digits, zero-padded. */
 const truncate = (mac: Uint8Array, digits: number): string =>
   decimalFormat(digits).render(dynamicTruncate(mac));
-import vectors from '../vectors/rfc4226.json' with { type: 'json' };
-import { expectOTPError } from './helpers/errors.js';
-import { randomOTPSetup, seededRandom } from './helpers/random.js';
-import { fromHex, hex, referenceHOTP } from './helpers/reference.js';
 
 const SECRET = vectors.secret.base32;
 const SECRET_BYTES = fromHex(vectors.secret.hex);
@@ -19,46 +23,15 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('generateHOTP: RFC 4226 Appendix D', () => {
-  it.each(vectors.valid)(
-    'counter $counter gives $codes.6 (6 digits), and the 7- and 8-digit values',
-    async ({ counter, codes }) => {
-      for (const [digits, code] of Object.entries(codes)) {
-        expect(await generateHOTP({ secret: SECRET, counter, digits: Number(digits) })).toBe(code);
-        expect(
-          await generateHOTP({
-            secret: SECRET_BYTES,
-            counter: BigInt(counter),
-            digits: Number(digits),
-          }),
-        ).toBe(code);
-      }
-    },
-  );
-
-  // RFC 4226 §5.3: the published HMAC, offset and truncated value of every row.
-  it.each(vectors.valid)(
-    'truncates the published HMAC of counter $counter at offset $offset to $truncated',
-    ({ hmac, truncated, codes }) => {
-      const mac = fromHex(hmac);
-      expect((mac[19] as number) & 0xf).toBe(vectors.valid.find((v) => v.hmac === hmac)?.offset);
-      expect(dynamicTruncate(mac)).toBe(truncated);
-      expect(truncate(mac, 10)).toBe(String(truncated).padStart(10, '0'));
-      expect(truncate(mac, 6)).toBe(codes['6']);
-    },
-  );
-
-  it.each(vectors.extra)(
-    'counter $counter of the 80-bit key "$secretLoose" gives $code',
-    async ({ secretLoose, secretHex, counter, code }) => {
-      const key = decodeBase32(secretLoose, { loose: true });
-      expect(hex(key)).toBe(secretHex);
-      expect(await generateHOTP({ secret: key, counter })).toBe(code);
-    },
-  );
-});
-
 describe('generateHOTP: rules', () => {
+  // RFC 4226 §5.4's worked example (not an Appendix D row): offset 0xa, DBC 0x50ef7f19.
+  it('truncates the HMAC of RFC 4226 §5.4 at offset 10 to 1357872921, code 872921', () => {
+    const mac = fromHex('1f8698690e02ca16618550ef7f19da8e945b555a');
+    expect(dynamicTruncate(mac)).toBe(0x50ef7f19);
+    expect(truncate(mac, 10)).toBe('1357872921');
+    expect(truncate(mac, 6)).toBe('872921');
+  });
+
   // RFC 4226 §5.3 / RFC 6238 App. A: the offset comes from the LAST byte of the HMAC, for every hash.
   it('takes the truncation offset from the last byte for 32- and 64-byte HMACs', () => {
     const mac = new Uint8Array(64);
@@ -89,13 +62,6 @@ describe('generateHOTP: rules', () => {
     }
     expect(await generateHOTP({ secret: SECRET, counter: Number.MAX_SAFE_INTEGER })).toBe(
       referenceHOTP(SECRET_BYTES, BigInt(Number.MAX_SAFE_INTEGER), 6, 'SHA1'),
-    );
-  });
-
-  it.each(vectors.invalid)('refuses $description with $code', async ({ options, code }) => {
-    await expectOTPError(
-      () => generateHOTP({ secret: SECRET, counter: 0, ...(options as object) } as never),
-      code as OTPErrorCode,
     );
   });
 
@@ -147,15 +113,6 @@ describe('verifyHOTP', () => {
     expect(await verifyHOTP({ secret: SECRET, token: '520489', counter: 1, lookAhead: 7 }))
       .toBeNull();
     expect(await verifyHOTP({ secret: SECRET, token: '359152', counter: 1 })).toBeNull();
-  });
-
-  // RFC 4226 §7.2, Appendix A.3: never below the stored counter.
-  it('never accepts a code for a counter below the given one', async () => {
-    for (let c = 0; c < 9; c++) {
-      const code = vectors.valid[c]?.codes['6'] as string;
-      expect(await verifyHOTP({ secret: SECRET, token: code, counter: c + 1, lookAhead: 100 }))
-        .toBeNull();
-    }
   });
 
   it('returns bigints for a bigint counter, numbers for a number counter', async () => {

@@ -23,23 +23,11 @@ const rows = (q: QRMatrix): string[] =>
   );
 
 // ---------------------------------------------------------------------------------------------------
-// Published symbols. The three ISO figures are transcribed in zint's backend/tests/test_qr.c
-// (test_qr_encode) and in the tests of the Rust `qrcode` crate; they agree module for module.
-
-// Published symbols, shared with the conformance suite (vectors/qr-iso18004.json; checked against zint's
-// test_qr.c): ISO/IEC 18004:2015 Annex I, Figure 29, and the Figure 1 text as zint draws it.
-const published =
-  (JSON.parse(readFileSync(new URL('../vectors/qr-iso18004.json', import.meta.url), 'utf8')) as {
-    valid: { name: string; text: string; rows?: string[] }[];
-  }).valid;
-const symbol = (prefix: string): { text: string; rows: string[] } => {
-  const found = published.find((v) => v.name.startsWith(prefix) && v.rows);
-  if (!found) throw new Error(`vectors/qr-iso18004.json has no symbol "${prefix}"`);
-  return found as { text: string; rows: string[] };
-};
-const ANNEX_I = symbol('ISO/IEC 18004:2015 Annex I').rows;
-const { text: FIGURE_29_TEXT, rows: FIGURE_29 } = symbol('ISO/IEC 18004:2015 Figure 29');
-const FIGURE_1_ZINT = symbol('ISO/IEC 18004:2015 Figure 1 text').rows;
+// Published symbols. The ISO figures of vectors/qr-iso18004.json (Annex I, Figure 29, the Figure 1 text
+// as zint draws it, transcribed in zint's backend/tests/test_qr.c and in the tests of the Rust `qrcode`
+// crate) and its Table 7 capacities are checked once, by the conformance suite in every runtime
+// (test/conformance/cases/qr.js). Here, Figure 1 itself: its mask (101) is not the one the encoder
+// selects, so only the internal buildQR can draw it.
 
 /** ISO/IEC 18004:2015 Figure 1: "QR Code Symbol", byte mode, version 1-M, drawn with mask 101. */
 const FIGURE_1 = [
@@ -67,31 +55,8 @@ const FIGURE_1 = [
 ];
 
 describe('published symbols (ISO/IEC 18004:2015)', () => {
-  it('Annex I: "01234567" at 1-M is the worked example module for module, with the mask it selects (010)', () => {
-    const q = encodeQR('01234567', { ecc: 'M' });
-    expect({ version: q.version, ecc: q.ecc, mask: q.mask, size: q.size }).toEqual({
-      version: 1,
-      ecc: 'M',
-      mask: 2,
-      size: 21,
-    });
-    expect(rows(q)).toEqual(ANNEX_I);
-  });
-
-  it('Figure 29: 62 alphanumeric characters at 4-M, mask 100 chosen by the penalty rules', () => {
-    const q = encodeQR(FIGURE_29_TEXT);
-    expect({ version: q.version, mask: q.mask }).toEqual({ version: 4, mask: 4 });
-    expect(rows(q)).toEqual(FIGURE_29);
-  });
-
   it('Figure 1: "QR Code Symbol" in byte mode at 1-M, under the mask of the figure (101)', () => {
     expect(rows(buildQR('QR Code Symbol', 1, 1, 5))).toEqual(FIGURE_1);
-  });
-
-  it('Figure 1 text with the mask chosen automatically is the symbol zint draws (mask 110)', () => {
-    const q = encodeQR('QR Code Symbol');
-    expect(q.mask).toBe(6);
-    expect(rows(q)).toEqual(FIGURE_1_ZINT);
   });
 });
 
@@ -379,25 +344,6 @@ describe('version choice and capacity (ISO/IEC 18004 Table 7)', () => {
         }
       }
     }
-  });
-
-  it('holds the published version 40 maxima and refuses one character more with ERR_QR_TOO_LONG', async () => {
-    // Table 7: byte mode at L, M, Q, H; numeric and alphanumeric at L.
-    for (const [ecc, bytes] of [['L', 2953], ['M', 2331], ['Q', 1663], ['H', 1273]] as const) {
-      expect(encodeQR('a'.repeat(bytes), { ecc }).version).toBe(40);
-      await expectOTPError(() => encodeQR('a'.repeat(bytes + 1), { ecc }), 'ERR_QR_TOO_LONG', ecc);
-    }
-    expect(encodeQR('7'.repeat(7089), { ecc: 'L' }).version).toBe(40);
-    await expectOTPError(() => encodeQR('7'.repeat(7090), { ecc: 'L' }), 'ERR_QR_TOO_LONG');
-    expect(encodeQR('A'.repeat(4296), { ecc: 'L' }).version).toBe(40);
-    await expectOTPError(() => encodeQR('A'.repeat(4297), { ecc: 'L' }), 'ERR_QR_TOO_LONG');
-    // UTF-8 counts bytes: 984 three-byte characters fill 40-L exactly 2952 bytes; 985 do not fit.
-    expect(encodeQR('€'.repeat(984), { ecc: 'L' }).version).toBe(40);
-    const error = await expectOTPError(
-      () => encodeQR('€'.repeat(985), { ecc: 'L' }),
-      'ERR_QR_TOO_LONG',
-    );
-    expect(error.message).not.toContain('€');
   });
 
   it('uses numeric and alphanumeric mode when the whole text fits them (Table 2 capacities at 1-L: 41, 25, 17)', () => {

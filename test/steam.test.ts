@@ -1,10 +1,10 @@
-// Steam Guard codes: TOTP with SHA-1 whose truncated value is written in Steam's alphabet, checked
-// against pyotp's published values (vectors/steam.json, also run by the conformance suite in every
-// runtime) and against an independent node:crypto reference here, over seeded random secrets and times.
+// Steam Guard codes: TOTP with SHA-1 whose truncated value is written in Steam's alphabet. pyotp's
+// published values (vectors/steam.json) are checked once, by the conformance suite in every runtime
+// (test/conformance/cases/totp.js, with a WebCrypto reference); here, an independent node:crypto
+// reference over seeded random secrets and times, anchored on one published value.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildKeyURI, decodeBase32, generateTOTP, parseKeyURI, verifyTOTP } from '../src/index.js';
-import steam from '../vectors/steam.json' with { type: 'json' };
 import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 import { referenceBase32 } from './helpers/reference.js';
@@ -26,15 +26,9 @@ function referenceSteam(key: Uint8Array, timeMs: number): string {
 }
 
 describe('Steam Guard codes', () => {
-  it("reproduce pyotp's published values, and the reference gives them too", async () => {
-    for (const row of steam.valid) {
-      expect(await generateTOTP({ secret: row.secret, time: row.time * 1000, encoder: 'steam' }))
-        .toBe(row.code);
-      expect(referenceSteam(decodeBase32(row.secret), row.time * 1000)).toBe(row.code);
-    }
-  });
-
   it('agree with an independent node:crypto reference on 1,000 seeded secrets and times', async () => {
+    // The reference first reproduces one published value (pyotp: BASE32SECRET3232 at 30 s).
+    expect(referenceSteam(decodeBase32('BASE32SECRET3232'), 30_000)).toBe('YKKK4');
     const rng = seededRandom();
     for (let i = 0; i < 1000; i++) {
       const bytes = rng.bytes(rng.int(10, 64));

@@ -1,31 +1,30 @@
-// otpauth:// key URIs (Google's Key Uri Format, draft-andesco-otpauth-uri-00): the corpus in vectors/otpauth-uri.json, the builder's exact output,
-// every refusal with its code, a seeded round-trip property over random Unicode keys, and a mutation fuzz.
+// otpauth:// key URIs (Google's Key Uri Format, draft-andesco-otpauth-uri-00): the builder's exact
+// output, every refusal with its code, a seeded round-trip property over random Unicode keys, and a
+// mutation fuzz seeded with the corpus. The corpus itself (vectors/otpauth-uri.json: each URI's fields,
+// codes and round trip, each refusal) is checked once, by the conformance suite in every runtime
+// (test/conformance/cases/uri.js).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildKeyURI,
   decodeBase32,
-  generateHOTP,
-  generateTOTP,
   isOTPError,
   type KeyURI,
   type OTPErrorCode,
   parseKeyURI,
 } from '../src/index.js';
+import type { KeyURIVectors } from './conformance/vectors.mjs';
 import { expectOTPError } from './helpers/errors.js';
-import { keyFromJSON, randomKey } from './helpers/keys.js';
+import { randomKey } from './helpers/keys.js';
 import { seededRandom } from './helpers/random.js';
 import { URI_PIECES } from './helpers/hostile.js';
-import { referenceHOTP, referenceTOTP } from './helpers/reference.js';
 
 const S = 'JBSWY3DPEHPK3PXP';
-// Read with JSON.parse rather than imported: Vite's JSON transform rejects the lone surrogate one case holds.
+// The corpus seeds the mutation fuzz. Read with JSON.parse rather than imported: Vite's JSON transform
+// rejects the lone surrogate one case holds.
 const corpus = JSON.parse(
   readFileSync(new URL('../vectors/otpauth-uri.json', import.meta.url), 'utf8'),
-) as {
-  valid: { name: string; uri: string; key: Record<string, unknown> }[];
-  invalid: { name: string; uri: string; code: string }[];
-};
+) as KeyURIVectors;
 
 /** The OTPError `fn` throws; its message must not repeat the secret or the URI. */
 async function refused(
@@ -38,39 +37,6 @@ async function refused(
   if (secret.length > 4) expect(error.message).not.toContain(secret);
   if (uri.length > 20) expect(error.message).not.toContain(uri);
 }
-
-describe('parseKeyURI: the corpus (producers in the wild)', () => {
-  it.each(corpus.valid.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const key = parseKeyURI(c.uri);
-    expect(key).toStrictEqual(keyFromJSON(c.key));
-    // A KeyURI is a valid options object as is, and the codes are the RFC's (node:crypto reference).
-    const bytes = decodeBase32(key.secret);
-    if (key.type === 'totp') {
-      const time = 1_700_000_000_123;
-      expect(await generateTOTP({ ...key, time })).toBe(
-        referenceTOTP(bytes, time, 0, key.period!, key.digits, key.algorithm),
-      );
-      expect(await generateTOTP(key)).toMatch(new RegExp(`^\\d{${key.digits}}$`));
-    } else {
-      expect(await generateHOTP({ ...key, counter: key.counter! })).toBe(
-        referenceHOTP(bytes, BigInt(key.counter!), key.digits, key.algorithm),
-      );
-    }
-    // Building it again and parsing gives the same key (the builder's shape is one of the accepted ones).
-    expect(parseKeyURI(buildKeyURI(key))).toStrictEqual(withPrefix(key));
-  });
-
-  it.each(corpus.invalid.map((c) => [c.name, c] as const))('refuses %s', async (_, c) => {
-    await refused(() => parseKeyURI(c.uri), c.code as OTPErrorCode, S, c.uri);
-  });
-
-  it('has a corpus worth the name', () => {
-    expect(corpus.valid.length).toBeGreaterThanOrEqual(40);
-    expect(corpus.invalid.length).toBeGreaterThanOrEqual(60);
-    // Every ERR_URI_* code but ERR_URI_TOO_LONG (tested below).
-    expect(new Set(corpus.invalid.map((c) => c.code)).size).toBe(10);
-  });
-});
 
 describe('parseKeyURI: limits and types', () => {
   it('accepts 4,096 characters and refuses 4,097 (no QR code holds more)', async () => {

@@ -1,4 +1,5 @@
 // Types for assert.js (see there).
+import type { OTPError, OTPErrorCode } from '../../src/index.js';
 import type { OTPKit } from './index.js';
 
 export declare class AssertionError extends Error {}
@@ -9,18 +10,22 @@ export declare function deepEqual(actual: unknown, expected: unknown, message?: 
 export declare function isOTPErrorWithCode(
   otp: OTPKit,
   error: unknown,
-  code: string,
+  code: OTPErrorCode,
   message?: string,
-): void;
+): asserts error is OTPError;
 export declare function throwsOTPError(
   otp: OTPKit,
   fn: () => unknown,
-  code: string,
+  code: OTPErrorCode,
   message?: string,
-): Error;
+): OTPError;
 export declare function rejectsOTPError(
   otp: OTPKit,
   fn: () => unknown,
-  code: string,
+  code: OTPErrorCode,
   message?: string,
-): Promise<Error>;
+): Promise<OTPError>;
+/** `value` typed as `never`: a deliberately wrong argument (hostile input). Returns `value`. */
+export declare function wrongType(value: unknown): never;
+/** `value` when it is neither undefined nor null; else throws an AssertionError (a missing row). */
+export declare function defined<T>(value: T | undefined | null, message?: string): T;

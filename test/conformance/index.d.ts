@@ -1,8 +1,14 @@
-// Types for the plain-JavaScript conformance suite, so that test/conformance.test.ts type-checks.
+// Types for the plain-JavaScript conformance suite: test/conformance.test.ts type-checks against them, and
+// so do the suite's own files (`// @ts-check`, test/conformance/tsconfig.json).
 import type * as otpkit from '../../src/index.js';
 import type * as otpkitQR from '../../src/qr/index.js';
 import type * as assertHelpers from './assert.js';
 import type * as reference from './reference.js';
+import type { Vectors } from './vectors.mjs';
+
+export type { Vectors };
+export type { HashAlgorithm, KeyURI, OTPErrorCode } from '../../src/index.js';
+export type { QRMatrix } from '../../src/qr/index.js';
 
 /** The otpkit module namespace under test (src/ in vitest, dist/ in the runtimes). */
 export type OTPKit = typeof otpkit;
@@ -15,23 +21,27 @@ export interface ConformanceContext {
   otp: OTPKit;
   /** otpkit/qr; when a runner leaves it out, every "qr: ..." case fails (the list stays the same). */
   qr: OTPKitQR | undefined;
-  /** vectors/*.json parsed, keyed by file name without ".json". */
-  vectors: Record<string, unknown>;
+  /** vectors/*.json parsed, keyed by file name without ".json" (shapes in vectors.d.mts). */
+  vectors: Vectors;
   assert: typeof assertHelpers;
   ref: typeof reference;
 }
 
 export interface ConformanceCase {
   name: string;
-  run(): void | Promise<void>;
+  /** Throws (or rejects) to fail; a returned promise is awaited. */
+  run(): void | Promise<unknown>;
 }
 
 export type CaseFactory = (ctx: ConformanceContext) => ConformanceCase[];
 
+/** The `add(name, run)` helper each case file builds its list with. */
+export type AddCase = (name: string, run: ConformanceCase['run']) => void;
+
 export declare const CASE_FILES: ReadonlyArray<readonly [string, CaseFactory]>;
 
 export declare function collectCases(
-  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> },
+  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Vectors },
 ): ConformanceCase[];
 
 export interface ConformanceResult {
@@ -53,7 +63,7 @@ export declare function runCases(
 ): Promise<ConformanceResult>;
 
 export declare function runConformance(
-  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Record<string, unknown> } & RunOptions,
+  input: { otp: OTPKit; qr?: OTPKitQR | undefined; vectors: Vectors } & RunOptions,
 ): Promise<ConformanceResult>;
 
 export declare function unavailableCases(input: { otp: OTPKit }): ConformanceCase[];

@@ -1,3 +1,4 @@
+// @ts-check
 // otpkit's runtime-neutral conformance suite. Plain ESM and web-standard APIs only (TextEncoder,
 // crypto.subtle, BigInt, console): the same files run in Node, Deno, Bun, workerd and Chromium against
 // the BUILT package, and in vitest against src/ (test/conformance.test.ts).
@@ -14,7 +15,11 @@
 //    through ctx.assert) to fail. Use web-standard APIs only; build cases from data, never from time or
 //    randomness, so that every runtime counts the same cases.
 // 2. Add it to CASE_FILES below. Nothing else: every runner (vitest included) picks it up, and a new
-//    vectors/<name>.json file reaches every runtime as ctx.vectors.<name> without further work.
+//    vectors/<name>.json file reaches every runtime as ctx.vectors.<name> without further work (declare
+//    its shape in vectors.d.mts, so that the cases type-check against it).
+// Every file here is type-checked (`// @ts-check`, test/conformance/tsconfig.json, part of `npm test`)
+// against the declarations beside it (index.d.ts, assert.d.ts, reference.d.ts, vectors.d.mts), with
+// JSDoc only: the files run unchanged in every runtime.
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────
 import * as assert from './assert.js';
 import * as ref from './reference.js';
@@ -27,7 +32,10 @@ import toolkit from './cases/toolkit.js';
 import totp from './cases/totp.js';
 import uri from './cases/uri.js';
 
-/** The case files, in run order: [area, factory]. Case names are prefixed with the area. */
+/**
+ * The case files, in run order: [area, factory]. Case names are prefixed with the area.
+ * @type {typeof import('./index.js').CASE_FILES}
+ */
 export const CASE_FILES = [
   ['base32', base32],
   ['hotp', hotp],
@@ -43,13 +51,17 @@ export const CASE_FILES = [
  * Every case, built from the package namespaces `otp` (otpkit) and `qr` (otpkit/qr) and the parsed
  * vectors. Names are unique. The list never depends on `qr`: without it the same cases are built and
  * every "qr: ..." case fails, saying that the runner did not pass otpkit/qr.
+ * @type {typeof import('./index.js').collectCases}
  */
 export function collectCases({ otp, qr, vectors }) {
   if (typeof otp !== 'object' || otp === null || typeof otp.generateHOTP !== 'function') {
     throw new Error('conformance: `otp` must be the otpkit module namespace');
   }
+  /** @type {import('./index.js').ConformanceContext} */
   const ctx = { otp, qr, vectors, assert, ref };
+  /** @type {import('./index.js').ConformanceCase[]} */
   const cases = [];
+  /** @type {Set<string>} */
   const names = new Set();
   for (const [area, factory] of CASE_FILES) {
     for (const { name, run } of factory(ctx)) {
@@ -66,11 +78,17 @@ export function collectCases({ otp, qr, vectors }) {
  * Runs every case in order and reports through `log` (default console.log): a line per failure (and per
  * pass when `verbose`), then the final line `<label>: N passed, M failed`. Never throws for a failing case.
  * Returns { passed, failed, total, failures: [{ name, message }] }.
+ * @type {typeof import('./index.js').runCases}
  */
 export async function runCases(
   cases,
-  { label = 'conformance', verbose = false, log = (line) => console.log(line) } = {},
+  {
+    label = 'conformance',
+    verbose = false,
+    log = (/** @type {string} */ line) => console.log(line),
+  } = {},
 ) {
+  /** @type {import('./index.js').ConformanceResult['failures']} */
   const failures = [];
   let passed = 0;
   for (const { name, run } of cases) {
@@ -88,7 +106,10 @@ export async function runCases(
   return { passed, failed: failures.length, total: cases.length, failures };
 }
 
-/** Builds every case (collectCases) and runs them (runCases). */
+/**
+ * Builds every case (collectCases) and runs them (runCases).
+ * @type {typeof import('./index.js').runConformance}
+ */
 export async function runConformance({ otp, qr, vectors, ...options }) {
   return runCases(collectCases({ otp, qr, vectors }), options);
 }
@@ -99,21 +120,24 @@ export async function runConformance({ otp, qr, vectors, ...options }) {
  * TypeError), and what needs no crypto still works. `generateSecret` works if `crypto.getRandomValues`
  * is there (browsers keep it on insecure origins) and otherwise throws ERR_CRYPTO_UNAVAILABLE too.
  * Not part of the main list: runners call it in an environment they stripped on purpose.
+ * @type {typeof import('./index.js').unavailableCases}
  */
 export function unavailableCases({ otp }) {
   const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
   const code = 'ERR_CRYPTO_UNAVAILABLE';
+  /** @type {[string, () => Promise<unknown>][]} */
+  const calls = [
+    ['generateTOTP', () => otp.generateTOTP({ secret, time: 59_000 })],
+    ['verifyTOTP', () => otp.verifyTOTP({ secret, token: '287082', time: 59_000 })],
+    ['generateHOTP', () => otp.generateHOTP({ secret, counter: 1 })],
+    ['verifyHOTP', () => otp.verifyHOTP({ secret, token: '287082', counter: 1 })],
+  ];
   const cases = [
     {
       name: 'the environment really lacks crypto.subtle',
       run: () => assert.equal(globalThis.crypto?.subtle, undefined, 'crypto.subtle'),
     },
-    ...[
-      ['generateTOTP', () => otp.generateTOTP({ secret, time: 59_000 })],
-      ['verifyTOTP', () => otp.verifyTOTP({ secret, token: '287082', time: 59_000 })],
-      ['generateHOTP', () => otp.generateHOTP({ secret, counter: 1 })],
-      ['verifyHOTP', () => otp.verifyHOTP({ secret, token: '287082', counter: 1 })],
-    ].map(([fn, call]) => ({
+    ...calls.map(([fn, call]) => ({
       name: `${fn} rejects with OTPError ${code}, not a TypeError`,
       run: () => assert.rejectsOTPError(otp, call, code),
     })),

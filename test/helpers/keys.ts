@@ -1,4 +1,4 @@
-// Random key URIs for property tests, and the JSON form of KeyURI used by vectors/otpauth-*.json.
+// Random key URIs for property tests.
 import type { KeyURI } from '../../src/index.js';
 import { referenceBase32 } from './reference.js';
 import type { Random } from './random.js';
@@ -75,11 +75,4 @@ export function randomKey(rng: Random, o: { migration?: boolean } = {}): KeyURI 
     }
   }
   return key;
-}
-
-/** A KeyURI from its JSON form, where a counter written "<digits>n" is a bigint. */
-export function keyFromJSON(json: Record<string, unknown>): KeyURI {
-  const key = { ...json };
-  if (typeof key.counter === 'string') key.counter = BigInt(key.counter.slice(0, -1));
-  return key as unknown as KeyURI;
 }

@@ -1,9 +1,14 @@
+// @ts-check
 // OTPError and isOTPError: the one error class, its stable `code`, and recognition across copies.
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function errorCases({ otp, assert }) {
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) => cases.push({ name, run });
+  /** @type {import('../index.js').AddCase} */
+  const add = (name, run) => {
+    cases.push({ name, run });
+  };
 
   add('OTPError is an Error with name "OTPError", a code, a message and a cause', () => {
     const cause = new Error('inner');
@@ -16,9 +21,10 @@ export default function errorCases({ otp, assert }) {
     assert.equal(otp.isOTPError(error), true);
   });
   add('isOTPError refuses look-alikes: plain errors, objects with a code, null, strings', () => {
-    const lookAlike = new Error('x');
-    lookAlike.name = 'OTPError';
-    lookAlike.code = 'ERR_INVALID_OPTION';
+    const lookAlike = Object.assign(new Error('x'), {
+      name: 'OTPError',
+      code: 'ERR_INVALID_OPTION',
+    });
     for (
       const value of [
         new Error('x'),
@@ -41,7 +47,9 @@ export default function errorCases({ otp, assert }) {
     } catch (error) {
       caught = error;
     }
-    assert.equal(otp.isOTPError(caught), true);
+    if (!otp.isOTPError(caught)) {
+      throw new assert.AssertionError(`isOTPError refused ${assert.show(caught)}`);
+    }
     assert.equal(caught.code, 'ERR_INVALID_OPTION');
   });
   // No secret or token in messages (docs/errors.md: messages never echo them).
@@ -55,7 +63,7 @@ export default function errorCases({ otp, assert }) {
     assert.ok(!error.message.includes('JBSWY3DP'), 'message holds part of the secret');
     const tokenError = await assert.rejectsOTPError(
       otp,
-      () => otp.verifyTOTP({ secret: 'JBSWY3DPEHPK3PXP', token: 123456 }),
+      () => otp.verifyTOTP({ secret: 'JBSWY3DPEHPK3PXP', token: assert.wrongType(123456) }),
       'ERR_INVALID_OPTION',
     );
     assert.ok(!tokenError.message.includes('123456'), 'message holds the token');

@@ -1,20 +1,64 @@
-// HOTP, RFC 4226: Appendix D vectors at 6-10 digits, verification and look-ahead, malformed tokens,
-// option errors, and 64-bit (bigint) counters.
+// @ts-check
+// HOTP, RFC 4226: Appendix D vectors at 6-10 digits (and the published HMAC, offset and truncated value
+// of each row), verification and look-ahead, malformed tokens, option errors, and 64-bit (bigint)
+// counters.
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function hotpCases({ otp, vectors, assert, ref }) {
   const v = vectors.rfc4226;
   const SECRET = v.secret.base32;
   const SECRET_BYTES = ref.fromHex(v.secret.hex);
   const MAX64 = 2n ** 64n - 1n;
+  /** @type {import('../index.js').HashAlgorithm[]} */
+  const HASHES = ['SHA1', 'SHA256', 'SHA512'];
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) => cases.push({ name, run });
+  /** @type {import('../index.js').AddCase} */
+  const add = (name, run) => {
+    cases.push({ name, run });
+  };
+
+  // RFC 4226 §5.3 on each published row, independently of otpkit: HMAC-SHA-1(K, C) from WebCrypto is
+  // the published HMAC, its last byte gives the published offset, the 31 bits there are the published
+  // Snum, and each published code is Snum mod 10^digits.
+  for (const row of v.valid) {
+    add(
+      `RFC 4226 App. D: counter ${row.counter} has the published HMAC, offset ${row.offset} and Snum ${row.truncated}`,
+      async () => {
+        const mac = await ref.referenceHMAC(SECRET_BYTES, row.counter, 'SHA1');
+        assert.equal(ref.hex(mac), row.hmac, 'HMAC-SHA-1(K, C) from WebCrypto');
+        const published = ref.fromHex(row.hmac);
+        const last = assert.defined(published[19], 'byte 19 of the published HMAC');
+        assert.equal(last & 0xf, row.offset, 'the low 4 bits of byte 19');
+        const { offset, value } = ref.referenceTruncate(published);
+        assert.equal(offset, row.offset, 'offset');
+        assert.equal(value, row.truncated, 'Snum');
+        assert.equal(value.toString(16).padStart(8, '0'), row.truncatedHex, 'Snum in hex');
+        assert.equal(
+          (assert.defined(published[offset], 'the byte at the offset') & 0x7f)
+            .toString(16).padStart(2, '0') +
+            ref.hex(published.subarray(offset + 1, offset + 4)),
+          row.truncatedHex,
+          'the 4 bytes at the offset, top bit cleared',
+        );
+        for (const [digits, code] of Object.entries(row.codes)) {
+          assert.equal(
+            String(value % 10 ** Number(digits)).padStart(Number(digits), '0'),
+            code,
+            `${digits} digits: Snum mod 10^${digits}`,
+          );
+        }
+      },
+    );
+  }
 
   // RFC 4226 Appendix D publishes the 31-bit truncated value of each row; a d-digit code is that value
   // mod 10^d (§5.3 step 3), so 9 and 10 digits come straight from the published table too.
   for (const row of v.valid) {
+    /** @type {Partial<Record<string, string>>} the published 6-, 7- and 8-digit codes, by length */
+    const codes = row.codes;
     for (let digits = 6; digits <= 10; digits++) {
-      const expected = row.codes[String(digits)] ??
+      const expected = codes[String(digits)] ??
         String(row.truncated % 10 ** digits).padStart(digits, '0');
       add(
         `RFC 4226 App. D: counter ${row.counter}, ${digits} digits gives ${expected}`,
@@ -42,13 +86,23 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
         await otp.generateHOTP({ secret: key, counter: row.counter, digits: row.digits }),
         row.code,
       );
+      if (row.digits === 6) {
+        assert.equal(
+          await otp.generateHOTP({ secret: key, counter: row.counter }),
+          row.code,
+          'the default of 6 digits',
+        );
+      }
     });
   }
 
-  // RFC 4226 §7.2 / App. A.3: the match reports the counter, the next counter to store and the distance.
+  // RFC 4226 §7.2 / App. A.3: the match reports the counter, the next counter to store and the distance,
+  // and no counter below the stored one ever matches.
   for (const row of v.valid) {
     add(
-      `verifyHOTP finds counter ${row.counter} with lookAhead from 0, and exactly at ${row.counter}`,
+      `verifyHOTP finds counter ${row.counter} with lookAhead from 0, and exactly at ${row.counter}, never from ${
+        row.counter + 1
+      }`,
       async () => {
         const token = row.codes['6'];
         assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: row.counter }), {
@@ -74,12 +128,17 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
             'one short of the look-ahead',
           );
         }
+        assert.equal(
+          await otp.verifyHOTP({ secret: SECRET, token, counter: row.counter + 1, lookAhead: 100 }),
+          null,
+          'from the next counter, with lookAhead 100',
+        );
       },
     );
   }
 
   add('verifyHOTP never accepts a counter below the stored one', async () => {
-    const token = v.valid[3].codes['6'];
+    const token = assert.defined(v.valid[3], 'row 3').codes['6'];
     assert.equal(await otp.verifyHOTP({ secret: SECRET, token, counter: 4, lookAhead: 5 }), null);
     assert.deepEqual(await otp.verifyHOTP({ secret: SECRET, token, counter: 3, lookAhead: 5 }), {
       counter: 3,
@@ -89,7 +148,7 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
   });
 
   add('verifyHOTP with 8 digits and a bigint counter returns bigint fields', async () => {
-    const row = v.valid[7];
+    const row = assert.defined(v.valid[7], 'row 7');
     const match = await otp.verifyHOTP({
       secret: SECRET,
       token: row.codes['8'],
@@ -101,7 +160,7 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
   });
 
   // A wrong or malformed code is an answer (null), never an exception (docs/index.md: wrong codes are not errors).
-  const good = v.valid[1].codes['6'];
+  const good = assert.defined(v.valid[1], 'row 1').codes['6'];
   // Most are the right code dressed up, which a lenient parser (trim, Number(), Unicode \d) would accept.
   const malformed = {
     empty: '',
@@ -140,11 +199,12 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     add(`generateHOTP refuses ${bad.description} with ${bad.code}`, async () => {
       await assert.rejectsOTPError(
         otp,
-        () => otp.generateHOTP({ secret: SECRET, counter: 0, ...bad.options }),
+        () => otp.generateHOTP(assert.wrongType({ secret: SECRET, counter: 0, ...bad.options })),
         bad.code,
       );
     });
   }
+  /** @type {[string, Record<string, unknown> | null, import('../index.js').OTPErrorCode][]} */
   const verifyErrors = [
     ['a token that is a number', { token: 287082 }, 'ERR_INVALID_OPTION'],
     ['a token that is null', { token: null }, 'ERR_INVALID_OPTION'],
@@ -161,7 +221,7 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
       const input = options === null
         ? null
         : { secret: SECRET, token: good, counter: 0, ...options };
-      await assert.rejectsOTPError(otp, () => otp.verifyHOTP(input), code);
+      await assert.rejectsOTPError(otp, () => otp.verifyHOTP(assert.wrongType(input)), code);
     });
   }
 
@@ -170,11 +230,11 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     'reference: the independent HOTP reproduces every RFC 4226 App. D row at 6-8 digits',
     async () => {
       for (const row of v.valid) {
-        for (const digits of [6, 7, 8]) {
+        for (const [digits, code] of Object.entries(row.codes)) {
           assert.equal(
-            await ref.referenceHOTP(SECRET_BYTES, BigInt(row.counter), digits, 'SHA1'),
-            row.codes[String(digits)],
-            `counter ${row.counter}`,
+            await ref.referenceHOTP(SECRET_BYTES, BigInt(row.counter), Number(digits), 'SHA1'),
+            code,
+            `counter ${row.counter}, ${digits} digits`,
           );
         }
       }
@@ -195,7 +255,7 @@ export default function hotpCases({ otp, vectors, assert, ref }) {
     add(
       `generateHOTP with bigint counter ${counter} matches the reference (SHA1, SHA256, SHA512)`,
       async () => {
-        for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+        for (const algorithm of HASHES) {
           const expected = await ref.referenceHOTP(SECRET_BYTES, counter, 8, algorithm);
           assert.equal(
             await otp.generateHOTP({ secret: SECRET_BYTES, counter, algorithm, digits: 8 }),

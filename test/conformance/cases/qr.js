@@ -1,3 +1,4 @@
+// @ts-check
 // otpkit/qr: the encoder against published symbols and capacities (vectors/qr-iso18004.json:
 // ISO/IEC 18004:2015 Annex I and Figure 29 module for module, the Figure 1 text as zint draws it,
 // Table 7 capacities), and both renderers read back against those symbols.
@@ -6,7 +7,10 @@
 // runner that forgets to pass ctx.qr still counts every case, and every one of them FAILS, naming the
 // reason: QR support can never be skipped silently.
 
-/** The symbol as rows of '1' (dark) and '0' (light), with `margin` light modules around it. */
+/**
+ * The symbol as rows of '1' (dark) and '0' (light), with `margin` light modules around it.
+ * @param {import('../index.js').QRMatrix} matrix
+ */
 function rowsOf(matrix, margin = 0) {
   const side = matrix.size + 2 * margin;
   return Array.from(
@@ -17,32 +21,43 @@ function rowsOf(matrix, margin = 0) {
   );
 }
 
-/** Published rows with a light quiet zone of `margin` modules. */
+/**
+ * Published rows with a light quiet zone of `margin` modules.
+ * @param {string[]} rows
+ * @param {number} margin
+ */
 function withMargin(rows, margin) {
   const blank = '0'.repeat(rows.length + 2 * margin);
   const pad = '0'.repeat(margin);
   return [
-    ...Array(margin).fill(blank),
+    ...Array.from({ length: margin }, () => blank),
     ...rows.map((r) => pad + r + pad),
-    ...Array(margin).fill(blank),
+    ...Array.from({ length: margin }, () => blank),
   ];
 }
 
 /**
  * The dark modules an SVG from qrToSVG paints, read from its one path of "M x y h n v1 h -n z" runs
- * (one-row rectangles), as rows of '1'/'0'; null when the path holds anything else.
+ * (one-row rectangles), as rows of '1'/'0'; null when the path holds anything else (or paints outside).
+ * @param {string} svg
+ * @param {number} side
  */
 function svgRows(svg, side) {
   const d = /<path [^>]*\bd="([^"]*)"/.exec(svg)?.[1];
   if (d === undefined || d.replace(/M(\d+) (\d+)h(\d+)v1h-\3z/g, '') !== '') return null;
-  const grid = Array.from({ length: side }, () => new Array(side).fill('0'));
+  const grid = Array.from({ length: side }, () => Array.from({ length: side }, () => '0'));
   for (const [, x, y, n] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
-    for (let i = 0; i < Number(n); i++) grid[Number(y)][Number(x) + i] = '1';
+    const row = grid[Number(y)];
+    if (row === undefined || Number(x) + Number(n) > side) return null;
+    for (let i = 0; i < Number(n); i++) row[Number(x) + i] = '1';
   }
   return grid.map((row) => row.join(''));
 }
 
-/** The half rows a qrToTerminal picture paints: '1' where a block covers the top or bottom half of a cell. */
+/**
+ * The half rows a qrToTerminal picture paints: '1' where a block covers the top or bottom half of a cell.
+ * @param {string} text
+ */
 function terminalRows(text) {
   return text.split('\n').flatMap((line) => {
     const chars = [...line];
@@ -53,11 +68,16 @@ function terminalRows(text) {
   });
 }
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function qrCases({ otp, qr, vectors, assert }) {
   const data = vectors['qr-iso18004'];
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) =>
+  /**
+   * @param {string} name
+   * @param {(qr: import('../index.js').OTPKitQR) => void} run
+   */
+  const add = (name, run) => {
     cases.push({
       name,
       run: () => {
@@ -66,20 +86,37 @@ export default function qrCases({ otp, qr, vectors, assert }) {
             'this runner passed no otpkit/qr namespace (ctx.qr): every runner must load otpkit/qr the way it loads otpkit',
           );
         }
-        return run(qr);
+        run(qr);
       },
     });
-  const textOf = (c) => c.text.repeat(c.repeat ?? 1);
+  };
+  const wrong = assert.wrongType; // a wrong type on purpose: hostile input
+  const textOf = (/** @type {{ text: string, repeat?: number }} */ c) =>
+    c.text.repeat(c.repeat ?? 1);
+  /** Annex I's symbol ("01234567", 1-M), with its rows; looked up when a case runs. */
+  const annexI = () => {
+    const c = assert.defined(
+      data.valid.find((c) => c.text === '01234567' && c.rows),
+      'the Annex I symbol',
+    );
+    return { text: c.text, options: c.options, rows: assert.defined(c.rows, 'its rows') };
+  };
   // dist/qr.js carries its own copy of OTPError, so only isOTPError (not instanceof) may recognise its
   // errors: that cross-copy recognition is part of what is checked here.
+  /**
+   * @param {() => unknown} fn
+   * @param {import('../index.js').OTPErrorCode} code
+   * @param {string} message
+   */
   const throwsQRError = (fn, code, message) => {
     let result;
     try {
       result = fn();
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'OTPError' || error.code !== code) {
+      const actual = error instanceof Error && 'code' in error ? error.code : undefined;
+      if (!(error instanceof Error) || error.name !== 'OTPError' || actual !== code) {
         throw new assert.AssertionError(
-          `${message}: expected OTPError ${code}, got ${assert.show(error)} (${error?.code})`,
+          `${message}: expected OTPError ${code}, got ${assert.show(error)} (${String(actual)})`,
         );
       }
       assert.equal(
@@ -111,26 +148,30 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   }
   for (const c of data.invalid) {
     add(`encodeQR refuses with ${c.code}: ${c.name}`, ({ encodeQR }) => {
-      const error = throwsQRError(() => encodeQR(textOf(c), c.options), c.code, c.name);
+      // The options may be deliberately wrong (a level "m", a minVersion 0): hostile input.
+      const error = throwsQRError(() => encodeQR(textOf(c), wrong(c.options)), c.code, c.name);
       if (c.repeat) {
         assert.ok(!error.message.includes(textOf(c).slice(0, 20)), 'the message repeats the text');
+        // Messages are plain ASCII: a character of the text outside it (a "€") is the text leaking.
+        if (!/^[\x20-\x7e]*$/.test(c.text)) {
+          assert.ok(!error.message.includes(c.text), 'the message holds a character of the text');
+        }
       }
     });
   }
-  const annex = data.valid.find((c) => c.text === '01234567' && c.rows); // Annex I
   add(
     'encodeQR: a non-string text or options that are not an object are ERR_INVALID_OPTION',
     ({ encodeQR }) => {
       for (const text of [undefined, null, 42, new Uint8Array(3)]) {
         throwsQRError(
-          () => encodeQR(text),
+          () => encodeQR(wrong(text)),
           'ERR_INVALID_OPTION',
           `text ${assert.show(text)}`,
         );
       }
       for (const options of [null, 'M', 1]) {
         throwsQRError(
-          () => encodeQR('a', options),
+          () => encodeQR('a', wrong(options)),
           'ERR_INVALID_OPTION',
           `options ${assert.show(options)}`,
         );
@@ -138,6 +179,7 @@ export default function qrCases({ otp, qr, vectors, assert }) {
     },
   );
   add('isDark is false outside the symbol and for non-integer coordinates', ({ encodeQR }) => {
+    const annex = annexI();
     const m = encodeQR(annex.text, annex.options);
     assert.deepEqual([
       m.isDark(0, 0),
@@ -153,6 +195,7 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   add(
     'qrToSVG: one path, a viewBox in modules with the 4-module quiet zone, crispEdges, white background, no script',
     ({ encodeQR, qrToSVG }) => {
+      const annex = annexI();
       const svg = qrToSVG(encodeQR(annex.text, annex.options));
       assert.ok(
         svg.startsWith(
@@ -174,6 +217,7 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   add(
     'qrToSVG: the path paints exactly the dark modules of Annex I, at margin 4 and 0',
     ({ encodeQR, qrToSVG }) => {
+      const annex = annexI();
       const m = encodeQR(annex.text, annex.options);
       for (const margin of [4, 0, 1]) {
         const svg = qrToSVG(m, margin === 4 ? undefined : { margin });
@@ -190,6 +234,7 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   add(
     'qrToSVG: light null leaves the background transparent; colours are escaped, so no markup gets in',
     ({ encodeQR, qrToSVG }) => {
+      const annex = annexI();
       const m = encodeQR(annex.text, annex.options);
       const transparent = qrToSVG(m, { light: null, dark: 'currentColor' });
       assert.ok(!transparent.includes('<rect'), 'no background rect');
@@ -207,14 +252,14 @@ export default function qrCases({ otp, qr, vectors, assert }) {
         }, null]
       ) {
         throwsQRError(
-          () => qrToSVG(m, options),
+          () => qrToSVG(m, wrong(options)),
           'ERR_INVALID_OPTION',
           `qrToSVG options ${assert.show(options)}`,
         );
       }
       for (const matrix of [undefined, null, {}, { size: 20, isDark: () => true }]) {
         throwsQRError(
-          () => qrToSVG(matrix),
+          () => qrToSVG(wrong(matrix)),
           'ERR_INVALID_OPTION',
           `qrToSVG matrix ${assert.show(matrix)}`,
         );
@@ -249,6 +294,7 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   add(
     'qrToTerminal: paints the light modules by default and the dark ones with invert (Annex I read back)',
     ({ encodeQR, qrToTerminal }) => {
+      const annex = annexI();
       const m = encodeQR(annex.text, annex.options);
       const picture = withMargin(annex.rows, 4); // 29 rows: the last line's bottom half stays blank
       const blank = '0'.repeat(29);
@@ -263,7 +309,11 @@ export default function qrCases({ otp, qr, vectors, assert }) {
         [...light, blank],
         'default: light modules and quiet zone',
       );
-      throwsQRError(() => qrToTerminal(m, { invert: 'yes' }), 'ERR_INVALID_OPTION', 'invert "yes"');
+      throwsQRError(
+        () => qrToTerminal(m, { invert: wrong('yes') }),
+        'ERR_INVALID_OPTION',
+        'invert "yes"',
+      );
     },
   );
   return cases;

@@ -1,9 +1,14 @@
+// @ts-check
 // generateSecret: length, alphabet, distinctness and a coarse randomness shape (RFC 4226 §4 R6, §7.5).
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function secretCases({ otp, assert }) {
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) => cases.push({ name, run });
+  /** @type {import('../index.js').AddCase} */
+  const add = (name, run) => {
+    cases.push({ name, run });
+  };
   const BASE32 = /^[A-Z2-7]+$/;
 
   for (const [bytes, length] of [[undefined, 32], [16, 26], [20, 32], [32, 52], [64, 103]]) {
@@ -21,10 +26,11 @@ export default function secretCases({ otp, assert }) {
     );
   }
   add('generateSecret gives distinct secrets that are usable as TOTP keys', async () => {
+    /** @type {Set<string>} */
     const seen = new Set();
     for (let i = 0; i < 64; i++) seen.add(otp.generateSecret());
     assert.equal(seen.size, 64, 'distinct');
-    const secret = [...seen][0];
+    const secret = assert.defined([...seen][0], 'a secret');
     const token = await otp.generateTOTP({ secret, time: 1_000_000 });
     assert.deepEqual(await otp.verifyTOTP({ secret, token, time: 1_000_000 }), {
       step: 33,
@@ -38,11 +44,12 @@ export default function secretCases({ otp, assert }) {
     'generateSecret bits look uniform: 48-52% ones over 32,000 bits, every byte position varies',
     () => {
       let ones = 0;
+      /** @type {Set<number>[]} */
       const positions = Array.from({ length: 20 }, () => new Set());
       for (let i = 0; i < 200; i++) {
         const bytes = otp.decodeBase32(otp.generateSecret());
         bytes.forEach((b, j) => {
-          positions[j].add(b);
+          assert.defined(positions[j], `byte position ${j}`).add(b);
           for (let k = b; k; k >>= 1) ones += k & 1;
         });
       }
@@ -54,17 +61,21 @@ export default function secretCases({ otp, assert }) {
       );
     },
   );
-  for (
-    const [what, options] of [
-      ['bytes 15', { bytes: 15 }],
-      ['bytes 65', { bytes: 65 }],
-      ['bytes "20"', { bytes: '20' }],
-      ['bytes 20.5', { bytes: 20.5 }],
-      ['options null', null],
-    ]
-  ) {
+  /** @type {[string, unknown][]} */
+  const refusals = [
+    ['bytes 15', { bytes: 15 }],
+    ['bytes 65', { bytes: 65 }],
+    ['bytes "20"', { bytes: '20' }],
+    ['bytes 20.5', { bytes: 20.5 }],
+    ['options null', null],
+  ];
+  for (const [what, options] of refusals) {
     add(`generateSecret refuses ${what} with ERR_INVALID_OPTION`, () => {
-      assert.throwsOTPError(otp, () => otp.generateSecret(options), 'ERR_INVALID_OPTION');
+      assert.throwsOTPError(
+        otp,
+        () => otp.generateSecret(assert.wrongType(options)),
+        'ERR_INVALID_OPTION',
+      );
     });
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The 2FA toolkit: recovery codes, sealed secrets and HOTP resynchronisation. Known answers are
 // computed here, independently of otpkit, with crypto.subtle directly (SHA-256 over the normalised code;
 // AES-256-GCM with a fixed IV for the documented `v1.<iv>.<ciphertext+tag>` format, docs/toolkit.md),
@@ -8,11 +9,15 @@ const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const CODE_SHAPE =
   /^[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}$/;
 
+/** @param {Uint8Array} bytes */
 function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** 'sha256:' + hex SHA-256 of the UTF-8 text, straight from WebCrypto. */
+/**
+ * 'sha256:' + hex SHA-256 of the UTF-8 text, straight from WebCrypto.
+ * @param {string} canonical
+ */
 async function referenceHash(canonical) {
   return `sha256:${
     toHex(
@@ -21,21 +26,30 @@ async function referenceHash(canonical) {
   }`;
 }
 
-/** Unpadded base64url (RFC 4648 §5), written here on btoa/atob. */
+/**
+ * Unpadded base64url (RFC 4648 §5), written here on btoa/atob.
+ * @param {Uint8Array} bytes
+ */
 function b64url(bytes) {
   return btoa(String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(
     /\//g,
     '_',
   );
 }
+/** @param {string} text */
 function fromB64url(text) {
   return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 }
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function toolkitCases({ otp, vectors, assert }) {
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) => cases.push({ name, run });
+  /** @type {import('../index.js').AddCase} */
+  const add = (name, run) => {
+    cases.push({ name, run });
+  };
+  const wrong = assert.wrongType; // a wrong type on purpose: hostile input
 
   // ─── Recovery codes ──────────────────────────────────────────────────────────────────────────────
   add(
@@ -58,7 +72,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
     for (const count of [0, 101, 1.5, '3', -1]) {
       assert.throwsOTPError(
         otp,
-        () => otp.generateRecoveryCodes({ count }),
+        () => otp.generateRecoveryCodes({ count: wrong(count) }),
         'ERR_INVALID_OPTION',
         `count ${JSON.stringify(count)}`,
       );
@@ -75,13 +89,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
   add(
     'hashRecoveryCode: sha256:<hex> of the 16 canonical symbols (SHA-256 computed here with crypto.subtle)',
     async () => {
-      for (
-        const [typed, canonical] of [
-          ['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs'],
-          ['0000-0000-0000-0000', '0000000000000000'],
-          ['tvwx-yz01-2345-6789', 'tvwxyz0123456789'],
-        ]
-      ) {
+      /** @type {[string, string][]} */
+      const known = [
+        ['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs'],
+        ['0000-0000-0000-0000', '0000000000000000'],
+        ['tvwx-yz01-2345-6789', 'tvwxyz0123456789'],
+      ];
+      for (const [typed, canonical] of known) {
         const expected = await referenceHash(canonical);
         assert.equal(await otp.hashRecoveryCode(typed), expected, typed);
         assert.equal(expected.length, 7 + 64, 'reference length');
@@ -142,7 +156,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
       for (const typed of [undefined, null, 42, ['abcd-efgh-jkmn-pqrs']]) {
         await assert.rejectsOTPError(
           otp,
-          () => otp.hashRecoveryCode(typed),
+          () => otp.hashRecoveryCode(wrong(typed)),
           'ERR_INVALID_OPTION',
           String(typed),
         );
@@ -170,7 +184,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
       assert.equal(
         await otp.findRecoveryCode({
           code: 'tvwx-yz01-2345-6789',
-          hashes: [hashes[0], hashes[1], hashes[1]],
+          hashes: [hashes[0], hashes[1], hashes[1]].map((h) => assert.defined(h, 'a hash')),
         }),
         1,
         'first of equal',
@@ -195,7 +209,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
         ]
       ) {
         assert.equal(
-          await otp.findRecoveryCode({ code, hashes: [hash] }),
+          await otp.findRecoveryCode({ code: wrong(code), hashes: [hash] }),
           -1,
           typeof code === 'string' ? JSON.stringify(code.slice(0, 20)) : String(code),
         );
@@ -212,13 +226,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
         hash,
       ];
       assert.equal(
-        await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: entries }),
+        await otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: wrong(entries) }),
         entries.length - 1,
         'only the real hash matches',
       );
       await assert.rejectsOTPError(
         otp,
-        () => otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: hash }),
+        () => otp.findRecoveryCode({ code: 'abcd-efgh-jkmn-pqrs', hashes: wrong(hash) }),
         'ERR_INVALID_OPTION',
         'hashes not an array',
       );
@@ -232,15 +246,38 @@ export default function toolkitCases({ otp, vectors, assert }) {
   const OTHER_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 4) & 0xff);
   const SEALED_SHAPE = /^v1\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]+)$/;
   const SEAL_INVALID = 'ERR_SEAL_INVALID';
+  /**
+   * @param {Uint8Array<ArrayBuffer>} bytes
+   * @param {KeyUsage[]} usages
+   */
   const aesKey = (bytes, usages) => crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, usages);
-  /** The sealed string with byte `index` of part `part` (1 = IV, 2 = ciphertext + tag) XOR `bit`. */
+  /**
+   * The sealed string with byte `index` of part `part` (1 = IV, 2 = ciphertext + tag) XOR `bit`.
+   * @param {string} sealed
+   * @param {1 | 2} part
+   * @param {number} index
+   */
   const tamper = (sealed, part, index, bit = 1) => {
     const parts = sealed.split('.');
-    const bytes = fromB64url(parts[part]);
-    bytes[index] ^= bit;
+    const bytes = fromB64url(assert.defined(parts[part], `part ${part}`));
+    bytes[index] = assert.defined(bytes[index], `byte ${index}`) ^ bit;
     parts[part] = b64url(bytes);
     return parts.join('.');
   };
+  /**
+   * The base64url IV and ciphertext + tag of a sealed string.
+   * @param {string} sealed
+   */
+  const partsOf = (sealed) => {
+    const [, iv, data] = sealed.split('.');
+    return { iv: assert.defined(iv, 'the IV part'), data: assert.defined(data, 'the data part') };
+  };
+  /**
+   * @param {string} sealed
+   * @param {Uint8Array | CryptoKey} key
+   * @param {string | undefined} context
+   * @param {string} message
+   */
   const rejectsSeal = async (sealed, key, context, message) => {
     const error = await assert.rejectsOTPError(
       otp,
@@ -260,10 +297,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
       const a = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
       const b = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'user:42' });
       for (const sealed of [a, b]) {
-        const m = SEALED_SHAPE.exec(sealed);
-        assert.ok(m, `shape of ${sealed}`);
-        assert.equal(fromB64url(m[1]).length, 12, 'IV bytes');
-        assert.equal(fromB64url(m[2]).length, 20 + 16, 'ciphertext + tag bytes');
+        const [, iv, data] = assert.defined(SEALED_SHAPE.exec(sealed), `shape of ${sealed}`);
+        assert.equal(fromB64url(assert.defined(iv, 'IV')).length, 12, 'IV bytes');
+        assert.equal(
+          fromB64url(assert.defined(data, 'data')).length,
+          20 + 16,
+          'ciphertext + tag bytes',
+        );
         assert.equal(sealed.length, 68, 'length');
       }
       assert.ok(a !== b, 'two seals of one secret differ');
@@ -273,12 +313,14 @@ export default function toolkitCases({ otp, vectors, assert }) {
   add(
     'sealSecret / openSecret round trip with 32 raw key bytes: base32 out, in canonical form',
     async () => {
-      for (
-        const [secret, context] of [[SECRET, 'user:42'], [SECRET.toLowerCase(), undefined], [
-          SECRET_BYTES,
-          '',
-        ], [new Uint8Array(64).fill(255), 'ü 😀']]
-      ) {
+      /** @type {[string | Uint8Array, string | undefined][]} */
+      const secrets = [
+        [SECRET, 'user:42'],
+        [SECRET.toLowerCase(), undefined],
+        [SECRET_BYTES, ''],
+        [new Uint8Array(64).fill(255), 'ü 😀'],
+      ];
+      for (const [secret, context] of secrets) {
         const sealed = await otp.sealSecret({ secret, key: KEY, context });
         const expected = typeof secret === 'string' ? SECRET : otp.encodeBase32(secret);
         assert.equal(
@@ -362,7 +404,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
     "sealSecret's output decrypts with crypto.subtle AES-256-GCM, the context as additional data",
     async () => {
       const sealed = await otp.sealSecret({ secret: SECRET, key: KEY, context: 'row 9' });
-      const [, ivText, dataText] = sealed.split('.');
+      const { iv: ivText, data: dataText } = partsOf(sealed);
       const plain = await crypto.subtle.decrypt(
         {
           name: 'AES-GCM',
@@ -385,16 +427,16 @@ export default function toolkitCases({ otp, vectors, assert }) {
         SECRET,
         'the tamper helper itself',
       );
-      for (
-        const [part, index, what] of [
-          [1, 0, 'IV byte 0'],
-          [1, 11, 'IV byte 11'],
-          [2, 0, 'ciphertext byte 0'],
-          [2, 19, 'ciphertext byte 19'],
-          [2, 20, 'tag byte 0'],
-          [2, 35, 'tag byte 15'],
-        ]
-      ) {
+      /** @type {[1 | 2, number, string][]} */
+      const changes = [
+        [1, 0, 'IV byte 0'],
+        [1, 11, 'IV byte 11'],
+        [2, 0, 'ciphertext byte 0'],
+        [2, 19, 'ciphertext byte 19'],
+        [2, 20, 'tag byte 0'],
+        [2, 35, 'tag byte 15'],
+      ];
+      for (const [part, index, what] of changes) {
         await rejectsSeal(tamper(sealed, part, index, 0x80), KEY, 'user:42', what);
       }
     },
@@ -413,7 +455,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
     'openSecret: malformed sealed text -> ERR_SEAL_INVALID; a 31-byte key or a non-string -> ERR_INVALID_OPTION',
     async () => {
       const sealed = await otp.sealSecret({ secret: SECRET, key: KEY });
-      const [, iv, data] = sealed.split('.');
+      const { iv, data } = partsOf(sealed);
       for (
         const bad of [
           '',
@@ -447,7 +489,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
       );
       await assert.rejectsOTPError(
         otp,
-        () => otp.openSecret({ sealed: 42, key: KEY }),
+        () => otp.openSecret({ sealed: wrong(42), key: KEY }),
         'ERR_INVALID_OPTION',
         'sealed not a string',
       );
@@ -455,36 +497,44 @@ export default function toolkitCases({ otp, vectors, assert }) {
   );
 
   // ─── HOTP resynchronisation (RFC 4226 §7.4) ────────────────────────────────────────────────────
-  const RFC = vectors.rfc4226.valid.map((row) => row.codes['6']); // counters 0..9
+  const RFC_CODES = vectors.rfc4226.valid.map((row) => row.codes['6']); // counters 0..9
+  /** The 6-digit App. D code of counter `i`. */
+  const RFC = (/** @type {number} */ i) => assert.defined(RFC_CODES[i], `App. D counter ${i}`);
+  /**
+   * @param {Parameters<typeof otp.resyncHOTP>[0]['tokens']} tokens
+   * @param {number | bigint} counter
+   * @param {Partial<Parameters<typeof otp.resyncHOTP>[0]>} extra
+   */
   const resync = (tokens, counter, extra = {}) =>
     otp.resyncHOTP({ secret: SECRET, tokens, counter, ...extra });
   add(
     'resyncHOTP: two or three consecutive RFC 4226 App. D codes are accepted, returning the LAST one',
     async () => {
       assert.equal(
-        RFC.join(' '),
+        RFC_CODES.join(' '),
         '755224 287082 359152 969429 338314 254676 287922 162583 399871 520489',
         'App. D codes',
       );
-      assert.deepEqual(await resync([RFC[0], RFC[1]], 0), { counter: 1, nextCounter: 2, delta: 1 });
-      assert.deepEqual(await resync([RFC[3], RFC[4]], 0), { counter: 4, nextCounter: 5, delta: 4 });
-      assert.deepEqual(await resync([RFC[5], RFC[6], RFC[7]], 2), {
+      assert.deepEqual(await resync([RFC(0), RFC(1)], 0), { counter: 1, nextCounter: 2, delta: 1 });
+      assert.deepEqual(await resync([RFC(3), RFC(4)], 0), { counter: 4, nextCounter: 5, delta: 4 });
+      assert.deepEqual(await resync([RFC(5), RFC(6), RFC(7)], 2), {
         counter: 7,
         nextCounter: 8,
         delta: 5,
       });
-      assert.deepEqual(await resync([RFC[8], RFC[9]], 8), {
+      assert.deepEqual(await resync([RFC(8), RFC(9)], 8), {
         counter: 9,
         nextCounter: 10,
         delta: 1,
       });
-      assert.deepEqual(await resync([RFC[5], RFC[6], RFC[7]], 2n), {
+      assert.deepEqual(await resync([RFC(5), RFC(6), RFC(7)], 2n), {
         counter: 7n,
         nextCounter: 8n,
         delta: 5n,
       }, 'bigint counter');
-      const eight = vectors.rfc4226.valid.map((row) => row.codes['8']);
-      assert.deepEqual(await resync([eight[2], eight[3]], 0, { digits: 8 }), {
+      const eight = (/** @type {number} */ i) =>
+        assert.defined(vectors.rfc4226.valid[i], `App. D counter ${i}`).codes['8'];
+      assert.deepEqual(await resync([eight(2), eight(3)], 0, { digits: 8 }), {
         counter: 3,
         nextCounter: 4,
         delta: 3,
@@ -494,23 +544,23 @@ export default function toolkitCases({ otp, vectors, assert }) {
   add(
     'resyncHOTP: non-consecutive, reversed, repeated or out-of-window codes give null',
     async () => {
-      assert.equal(await resync([RFC[0], RFC[2]], 0), null, 'a gap');
-      assert.equal(await resync([RFC[1], RFC[0]], 0), null, 'reversed');
-      assert.equal(await resync([RFC[4], RFC[4]], 0), null, 'repeated');
-      assert.equal(await resync([RFC[5], RFC[6], RFC[8]], 0), null, 'three with a gap');
-      assert.equal(await resync([RFC[4], RFC[5]], 5), null, 'starts before the stored counter');
+      assert.equal(await resync([RFC(0), RFC(2)], 0), null, 'a gap');
+      assert.equal(await resync([RFC(1), RFC(0)], 0), null, 'reversed');
+      assert.equal(await resync([RFC(4), RFC(4)], 0), null, 'repeated');
+      assert.equal(await resync([RFC(5), RFC(6), RFC(8)], 0), null, 'three with a gap');
+      assert.equal(await resync([RFC(4), RFC(5)], 5), null, 'starts before the stored counter');
       assert.equal(
-        await resync([RFC[5], RFC[6]], 0, { lookAhead: 4 }),
+        await resync([RFC(5), RFC(6)], 0, { lookAhead: 4 }),
         null,
         'starts after the look-ahead',
       );
-      assert.deepEqual(await resync([RFC[5], RFC[6]], 0, { lookAhead: 5 }), {
+      assert.deepEqual(await resync([RFC(5), RFC(6)], 0, { lookAhead: 5 }), {
         counter: 6,
         nextCounter: 7,
         delta: 6,
       }, 'starts at the look-ahead');
       assert.equal(
-        await resync([RFC[0], RFC[1]], 0, { algorithm: 'SHA256' }),
+        await resync([RFC(0), RFC(1)], 0, { algorithm: 'SHA256' }),
         null,
         'another hash',
       );
@@ -519,26 +569,29 @@ export default function toolkitCases({ otp, vectors, assert }) {
   add(
     'resyncHOTP: malformed codes give null; 1 or 4 tokens and a look-ahead over 1000 are ERR_INVALID_OPTION',
     async () => {
-      for (
-        const tokens of [['75522', RFC[1]], [RFC[0], '2870820'], [RFC[0], '28708a'], [
-          RFC[0],
-          ' 287082',
-        ], ['', '']]
-      ) {
+      /** @type {[string, string][]} */
+      const malformed = [
+        ['75522', RFC(1)],
+        [RFC(0), '2870820'],
+        [RFC(0), '28708a'],
+        [RFC(0), ' 287082'],
+        ['', ''],
+      ];
+      for (const tokens of malformed) {
         assert.equal(await resync(tokens, 0), null, JSON.stringify(tokens));
       }
-      for (
-        const [tokens, extra, what] of [
-          [[RFC[0]], {}, '1 token'],
-          [[RFC[0], RFC[1], RFC[2], RFC[3]], {}, '4 tokens'],
-          ['755224287082', {}, 'a string'],
-          [[RFC[0], RFC[1]], { lookAhead: 1001 }, 'lookAhead 1001'],
-          [[RFC[0], RFC[1]], { lookAhead: -1 }, 'lookAhead -1'],
-        ]
-      ) {
+      /** @type {[unknown, { lookAhead?: number }, string][]} */
+      const refused = [
+        [[RFC(0)], {}, '1 token'],
+        [[RFC(0), RFC(1), RFC(2), RFC(3)], {}, '4 tokens'],
+        ['755224287082', {}, 'a string'],
+        [[RFC(0), RFC(1)], { lookAhead: 1001 }, 'lookAhead 1001'],
+        [[RFC(0), RFC(1)], { lookAhead: -1 }, 'lookAhead -1'],
+      ];
+      for (const [tokens, extra, what] of refused) {
         await assert.rejectsOTPError(
           otp,
-          () => resync(tokens, 0, extra),
+          () => resync(wrong(tokens), 0, extra),
           'ERR_INVALID_OPTION',
           what,
         );
@@ -547,15 +600,26 @@ export default function toolkitCases({ otp, vectors, assert }) {
   );
   // ---- CryptoKeys as secrets, openSecretKey, keyed recovery hashes: the platform's own CryptoKey is
   // recognised through CryptoKey.prototype in every runtime, and nothing dressed as one is taken for one.
+  /** @type {import('../index.js').HashAlgorithm[]} */
+  const ALGORITHMS = ['SHA1', 'SHA256', 'SHA512'];
   const HASHES = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' };
+  /**
+   * @param {string} base32
+   * @param {import('../index.js').HashAlgorithm} algorithm
+   */
   const hmacKey = (base32, algorithm) =>
     crypto.subtle.importKey(
       'raw',
-      otp.decodeBase32(base32),
+      new Uint8Array(otp.decodeBase32(base32)),
       { name: 'HMAC', hash: HASHES[algorithm] },
       false,
       ['sign'],
     );
+  /**
+   * Look-alikes of a CryptoKey, typed `unknown`: the cases pass them where otpkit wants a real key
+   * (hostile input, through assert.wrongType).
+   * @returns {[string, unknown][]}
+   */
   const FAKES = () => [
     ['a plain object claiming the CryptoKey tag', {
       type: 'secret',
@@ -570,7 +634,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
     'an HMAC CryptoKey as the secret gives the RFC 6238 Appendix B codes for every hash (generateTOTP and verifyTOTP)',
     async () => {
       const rfc = vectors.rfc6238;
-      for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+      for (const algorithm of ALGORITHMS) {
         const secret = await hmacKey(rfc.seeds[algorithm].base32, algorithm);
         for (const row of rfc.valid.filter((r) => r.algorithm === algorithm)) {
           const time = row.time * 1000;
@@ -608,14 +672,22 @@ export default function toolkitCases({ otp, vectors, assert }) {
         );
       }
       assert.deepEqual(
-        await otp.verifyHOTP({ secret, token: codes[3].codes['6'], counter: 1, lookAhead: 5 }),
+        await otp.verifyHOTP({
+          secret,
+          token: assert.defined(codes[3], 'row 3').codes['6'],
+          counter: 1,
+          lookAhead: 5,
+        }),
         { counter: 3, nextCounter: 4, delta: 2 },
         'verifyHOTP',
       );
       assert.deepEqual(
         await otp.resyncHOTP({
           secret,
-          tokens: [codes[4].codes['6'], codes[5].codes['6']],
+          tokens: [
+            assert.defined(codes[4], 'row 4').codes['6'],
+            assert.defined(codes[5], 'row 5').codes['6'],
+          ],
           counter: 0,
         }),
         { counter: 5, nextCounter: 6, delta: 5 },
@@ -661,13 +733,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
       for (const [what, fake] of FAKES()) {
         await assert.rejectsOTPError(
           otp,
-          () => otp.generateTOTP({ secret: fake }),
+          () => otp.generateTOTP({ secret: wrong(fake) }),
           'ERR_INVALID_SECRET',
           what,
         );
         await assert.rejectsOTPError(
           otp,
-          () => otp.verifyTOTP({ secret: fake, token: '123456' }),
+          () => otp.verifyTOTP({ secret: wrong(fake), token: '123456' }),
           'ERR_INVALID_SECRET',
           what,
         );
@@ -675,13 +747,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
       const real = await hmacKey(SECRET, 'SHA1');
       assert.throwsOTPError(
         otp,
-        () => otp.buildKeyURI({ secret: real, account: 'a' }),
+        () => otp.buildKeyURI({ secret: wrong(real), account: 'a' }),
         'ERR_INVALID_SECRET',
         'buildKeyURI',
       );
       await assert.rejectsOTPError(
         otp,
-        () => otp.sealSecret({ secret: real, key: KEY }),
+        () => otp.sealSecret({ secret: wrong(real), key: KEY }),
         'ERR_INVALID_SECRET',
         'sealSecret',
       );
@@ -690,6 +762,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
   add(
     'sealSecret / openSecret / openSecretKey refuse a fake sealing key with ERR_INVALID_OPTION, not a platform error',
     async () => {
+      /** @type {[string, unknown][]} */
       const fakes = [...FAKES(), ['a plain AES-GCM look-alike', {
         type: 'secret',
         algorithm: { name: 'AES-GCM', length: 256 },
@@ -700,19 +773,19 @@ export default function toolkitCases({ otp, vectors, assert }) {
       for (const [what, fake] of fakes) {
         await assert.rejectsOTPError(
           otp,
-          () => otp.sealSecret({ secret: SECRET, key: fake }),
+          () => otp.sealSecret({ secret: SECRET, key: wrong(fake) }),
           'ERR_INVALID_OPTION',
           `sealSecret: ${what}`,
         );
         await assert.rejectsOTPError(
           otp,
-          () => otp.openSecret({ sealed, key: fake }),
+          () => otp.openSecret({ sealed, key: wrong(fake) }),
           'ERR_INVALID_OPTION',
           `openSecret: ${what}`,
         );
         await assert.rejectsOTPError(
           otp,
-          () => otp.openSecretKey({ sealed, key: fake }),
+          () => otp.openSecretKey({ sealed, key: wrong(fake) }),
           'ERR_INVALID_OPTION',
           `openSecretKey: ${what}`,
         );
@@ -731,7 +804,7 @@ export default function toolkitCases({ otp, vectors, assert }) {
     async () => {
       const rfc = vectors.rfc6238;
       const sealingKey = await aesKey(KEY, ['encrypt', 'decrypt']);
-      for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
+      for (const algorithm of ALGORITHMS) {
         const sealed = await otp.sealSecret({
           secret: rfc.seeds[algorithm].base32,
           key: sealingKey,
@@ -745,7 +818,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
         });
         assert.equal(secret.extractable, false, 'non-extractable');
         assert.deepEqual(
-          [secret.type, secret.algorithm.name, secret.algorithm.hash.name, [...secret.usages]],
+          [
+            secret.type,
+            secret.algorithm.name,
+            // An HMAC key's algorithm is an HmacKeyAlgorithm; the platform types say KeyAlgorithm.
+            /** @type {HmacKeyAlgorithm} */ (secret.algorithm).hash.name,
+            [...secret.usages],
+          ],
           ['secret', 'HMAC', HASHES[algorithm], ['sign']],
           'an HMAC signing key',
         );
@@ -809,13 +888,13 @@ export default function toolkitCases({ otp, vectors, assert }) {
         false,
         ['sign'],
       );
-      for (
-        const [typed, canonical, context] of [
-          ['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs', 'user:42'],
-          ['0000 0000 0000 0000', '0000000000000000', ''],
-          ['TVWX-YZOI-2345-6789', 'tvwxyz0123456789', 'ü 😀:1'],
-        ]
-      ) {
+      /** @type {[string, string, string][]} */
+      const keyed = [
+        ['abcd-efgh-jkmn-pqrs', 'abcdefghjkmnpqrs', 'user:42'],
+        ['0000 0000 0000 0000', '0000000000000000', ''],
+        ['TVWX-YZOI-2345-6789', 'tvwxyz0123456789', 'ü 😀:1'],
+      ];
+      for (const [typed, canonical, context] of keyed) {
         const message = new TextEncoder().encode(
           `${new TextEncoder().encode(context).length}:${context}${canonical}`,
         );
@@ -866,7 +945,10 @@ export default function toolkitCases({ otp, vectors, assert }) {
       );
       await assert.rejectsOTPError(
         otp,
-        () => otp.hashRecoveryCode('0000-0000-0000-0000', { key: FAKES()[0][1] }),
+        () =>
+          otp.hashRecoveryCode('0000-0000-0000-0000', {
+            key: wrong(assert.defined(FAKES()[0], 'a fake')[1]),
+          }),
         'ERR_INVALID_OPTION',
         'a fake key',
       );

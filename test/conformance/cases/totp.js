@@ -1,13 +1,20 @@
+// @ts-check
 // TOTP, RFC 6238: Appendix B for SHA1, SHA256 and SHA512 at 6-10 digits, the time step, the window,
-// afterStep (replay), malformed tokens and option errors.
+// afterStep (replay), malformed tokens and option errors; Steam Guard codes (vectors/steam.json).
 
-/** @param {import('../index.js').ConformanceContext} ctx */
+/** @type {import('../index.js').CaseFactory} */
 export default function totpCases({ otp, vectors, assert, ref }) {
   const v = vectors.rfc6238;
-  const secretOf = (algorithm) => v.seeds[algorithm].base32;
-  const bytesOf = (algorithm) => ref.fromHex(v.seeds[algorithm].hex);
+  const secretOf = (/** @type {import('../index.js').HashAlgorithm} */ algorithm) =>
+    v.seeds[algorithm].base32;
+  const bytesOf = (/** @type {import('../index.js').HashAlgorithm} */ algorithm) =>
+    ref.fromHex(v.seeds[algorithm].hex);
+  /** @type {import('../index.js').ConformanceCase[]} */
   const cases = [];
-  const add = (name, run) => cases.push({ name, run });
+  /** @type {import('../index.js').AddCase} */
+  const add = (name, run) => {
+    cases.push({ name, run });
+  };
 
   // Appendix B publishes 8-digit codes: the 6- and 7-digit codes are their last digits (Snum mod 10^d,
   // RFC 4226 §5.3). 9 and 10 digits have no published value: those come from the independent reference,
@@ -52,9 +59,25 @@ export default function totpCases({ otp, vectors, assert, ref }) {
           'byte secret',
         );
         assert.equal(
+          await otp.generateTOTP({
+            secret: bytesOf(row.algorithm),
+            algorithm: row.algorithm,
+            time: new Date(time),
+            digits: 8,
+          }),
+          row.code,
+          'byte secret, time as a Date',
+        );
+        // (x mod 10^8) mod 10^6 = x mod 10^6, since 10^6 divides 10^8.
+        assert.equal(
           await otp.generateTOTP({ ...base, time }),
           row.code.slice(2),
           'default 6 digits',
+        );
+        assert.equal(
+          await otp.generateTOTP({ ...base, time: time + 999 }),
+          row.code.slice(2),
+          'default 6 digits, the last millisecond of the second',
         );
         assert.equal(
           await otp.generateTOTP({ ...base, time, digits: 7 }),
@@ -75,11 +98,12 @@ export default function totpCases({ otp, vectors, assert, ref }) {
           );
         }
         assert.equal(otp.totpStep({ time }).step, row.step, 'totpStep');
+        assert.equal(row.step.toString(16).padStart(16, '0'), row.stepHex.toLowerCase(), 'stepHex');
       },
     );
   }
   add('the SHA1 default: no algorithm option gives the SHA1 vector', async () => {
-    const row = v.valid.find((r) => r.algorithm === 'SHA1');
+    const row = assert.defined(v.valid.find((r) => r.algorithm === 'SHA1'), 'a SHA1 row');
     assert.equal(
       await otp.generateTOTP({ secret: secretOf('SHA1'), time: row.time * 1000, digits: 8 }),
       row.code,
@@ -100,6 +124,13 @@ export default function totpCases({ otp, vectors, assert, ref }) {
           }),
           row.code,
         );
+        if (row.period === 30 && row.digits === 6) {
+          assert.equal(
+            await otp.generateTOTP({ secret, time: row.time * 1000 }),
+            row.code,
+            'the defaults: period 30, 6 digits',
+          );
+        }
       },
     );
   }
@@ -138,9 +169,10 @@ export default function totpCases({ otp, vectors, assert, ref }) {
 
   // RFC 6238 §5.2 / §6: the window, and afterStep so that a code is accepted once.
   const sha1 = v.valid.filter((r) => r.algorithm === 'SHA1');
-  const at = sha1.find((r) => r.time === 1111111109); // step 37037036
-  const next = sha1.find((r) => r.time === 1111111111); // step 37037037
+  const at = assert.defined(sha1.find((r) => r.time === 1111111109), 'step 37037036');
+  const next = assert.defined(sha1.find((r) => r.time === 1111111111), 'step 37037037');
   const S = secretOf('SHA1');
+  /** @param {Omit<Parameters<typeof otp.verifyTOTP>[0], 'secret'>} options */
   const verify = (options) => otp.verifyTOTP({ secret: S, digits: 8, ...options });
   add('verifyTOTP accepts the current step and reports { step, delta: 0 }', async () => {
     assert.deepEqual(await verify({ token: at.code, time: at.time * 1000 }), {
@@ -209,7 +241,7 @@ export default function totpCases({ otp, vectors, assert, ref }) {
     },
   );
   add('verifyTOTP honours period and epoch', async () => {
-    const row = sha1[0]; // step 1 at 59 s with X = 30
+    const row = assert.defined(sha1[0], 'the first SHA1 row'); // step 1 at 59 s with X = 30
     assert.deepEqual(await verify({ token: row.code, time: 119_000, period: 60 }), {
       step: 1,
       delta: 0,
@@ -241,11 +273,12 @@ export default function totpCases({ otp, vectors, assert, ref }) {
     add(`generateTOTP refuses ${bad.description} with ${bad.code}`, async () => {
       await assert.rejectsOTPError(
         otp,
-        () => otp.generateTOTP({ secret: S, time: 59_000, ...bad.options }),
+        () => otp.generateTOTP(assert.wrongType({ secret: S, time: 59_000, ...bad.options })),
         bad.code,
       );
     });
   }
+  /** @type {[string, Record<string, unknown>][]} */
   const verifyErrors = [
     ['a token that is a number', { token: 94287082 }],
     ['window 11', { window: 11 }],
@@ -261,7 +294,7 @@ export default function totpCases({ otp, vectors, assert, ref }) {
     add(`verifyTOTP refuses ${what} with ERR_INVALID_OPTION`, async () => {
       await assert.rejectsOTPError(
         otp,
-        () => verify({ token: good, time: 59_000, ...options }),
+        () => verify(assert.wrongType({ token: good, time: 59_000, ...options })),
         'ERR_INVALID_OPTION',
       );
     });
@@ -280,6 +313,11 @@ export default function totpCases({ otp, vectors, assert, ref }) {
         assert.equal(
           await otp.generateTOTP({ secret: row.secret, time, encoder: 'steam' }),
           row.code,
+        );
+        assert.equal(
+          await ref.referenceSteam(ref.fromBase32(row.secret), row.time / 30),
+          row.code,
+          'the independent reference (RFC 4226 §5.3 truncation, then base 26)',
         );
         assert.deepEqual(
           await otp.verifyTOTP({
@@ -310,7 +348,10 @@ export default function totpCases({ otp, vectors, assert, ref }) {
     add(`Steam: parseKeyURI reads ${row.name}, and its key gives the published code`, async () => {
       const key = otp.parseKeyURI(row.uri);
       assert.deepEqual(key, row.key);
-      const published = steam.valid.find((v) => v.secret === row.key.secret && v.time === 30);
+      const published = assert.defined(
+        steam.valid.find((v) => v.secret === row.key.secret && v.time === 30),
+        'the published code at 30 s',
+      );
       assert.equal(
         await otp.generateTOTP({ ...key, time: 30_000 }),
         published.code,
@@ -338,7 +379,7 @@ export default function totpCases({ otp, vectors, assert, ref }) {
   add(
     'Steam: tokens are 5 characters of the alphabet; anything else is no match, never a throw',
     async () => {
-      const row = steam.valid[0];
+      const row = assert.defined(steam.valid[0], 'the first Steam row');
       for (
         const token of [
           'C5V5',
@@ -362,7 +403,8 @@ export default function totpCases({ otp, vectors, assert, ref }) {
   add(
     'Steam: digits other than 5, an algorithm other than SHA1 or an unknown encoder is ERR_INVALID_OPTION; migration refuses Steam keys',
     async () => {
-      const secret = steam.valid[0].secret;
+      const first = assert.defined(steam.valid[0], 'the first Steam row');
+      const secret = first.secret;
       await assert.rejectsOTPError(
         otp,
         () => otp.generateTOTP({ secret, encoder: 'steam', digits: 6 }),
@@ -377,13 +419,13 @@ export default function totpCases({ otp, vectors, assert, ref }) {
       );
       await assert.rejectsOTPError(
         otp,
-        () => otp.verifyTOTP({ secret, encoder: 'yandex', token: 'C5V56' }),
+        () => otp.verifyTOTP({ secret, encoder: assert.wrongType('yandex'), token: 'C5V56' }),
         'ERR_INVALID_OPTION',
         'another encoder',
       );
       assert.equal(
         await otp.generateTOTP({ secret, encoder: 'steam', digits: 5, time: 0 }),
-        steam.valid[0].code,
+        first.code,
         'digits 5 is allowed',
       );
       assert.throwsOTPError(
@@ -394,7 +436,10 @@ export default function totpCases({ otp, vectors, assert, ref }) {
       );
       assert.throwsOTPError(
         otp,
-        () => otp.buildMigrationURIs([otp.parseKeyURI(steam.uris[0].uri)]),
+        () =>
+          otp.buildMigrationURIs([
+            otp.parseKeyURI(assert.defined(steam.uris[0], 'the first Steam URI').uri),
+          ]),
         'ERR_INVALID_OPTION',
         'migration',
       );
