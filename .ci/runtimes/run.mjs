@@ -3,7 +3,10 @@
 // every runtime otpkit claims, installing the runtimes into .ci/tools when missing, and prints one table.
 //
 //   node .ci/runtimes/run.mjs [--only deno,workerd] [--dist DIR] [--stage DIR] [--jobs N] [--verbose]
+//                             [--write-docs | --check-docs]
 //
+// --write-docs rewrites the generated blocks of docs/runtimes.md from a green run of every row (see
+// docs.mjs); --check-docs fails the run when they do not match it.
 // --stage DIR keeps the staged consumer project (see stage.mjs) in DIR instead of a temporary one.
 //
 // Every row must report exactly the number of cases the suite holds (counted here, in the host Node,
@@ -23,6 +26,7 @@ import {
   firefoxArgs,
   runPages,
 } from './browsers.mjs';
+import { syncDocs } from './docs.mjs';
 import { parseOutput } from './parse.mjs';
 import { table, unavailableRow } from './report.mjs';
 import { exec } from './spawn.mjs';
@@ -128,6 +132,58 @@ function targets() {
 }
 
 /**
+ * The runtimes as docs/runtimes.md describes them, one per tool, in the order of its table: the
+ * generated matrix there (docs.mjs) is these, with the versions a run used. `version` is what to say
+ * beside a version that no file pins.
+ */
+const RUNTIME_DOCS = [
+  {
+    tool: 'host',
+    title: "Node 20 (the machine's)",
+    loads:
+      "`import 'otpkit'` / `'otpkit/qr'` and `require('otpkit')` / `require('otpkit/qr')` from `node_modules`, through the `exports` map",
+    format: 'ESM and CJS',
+  },
+  { tool: 'node22', title: 'Node 22', loads: 'the same four', format: 'ESM and CJS' },
+  { tool: 'node24', title: 'Node 24', loads: 'the same four', format: 'ESM and CJS' },
+  {
+    tool: 'deno',
+    title: 'Deno',
+    loads:
+      'by path, `./node_modules/otpkit/dist/index.js` and `…/dist/qr.js`; and as `npm:otpkit` and `npm:otpkit/qr`',
+    format: 'ESM',
+  },
+  {
+    tool: 'bun',
+    title: 'Bun',
+    loads: '`import` and `require` of `otpkit` and `otpkit/qr`',
+    format: 'ESM and CJS',
+  },
+  {
+    tool: 'workerd',
+    title: 'Cloudflare workerd',
+    loads:
+      '`dist/index.js` and `dist/qr.js` embedded as the modules `otpkit` and `otpkit/qr` in a capnp config, no `nodejs_compat`',
+    format: 'ESM',
+  },
+  {
+    tool: 'chromium',
+    title: 'Chromium (Debian)',
+    version: 'headless',
+    loads:
+      'an import map, `"otpkit": "/node_modules/otpkit/dist/index.js"`, `"otpkit/qr": "/node_modules/otpkit/dist/qr.js"`, page served from 127.0.0.1',
+    format: 'ESM',
+  },
+  {
+    tool: 'firefox',
+    title: 'Firefox ESR (Debian)',
+    version: 'headless, `firefox-esr`',
+    loads: 'the same page and import map, in the second browser engine (Gecko, SpiderMonkey)',
+    format: 'ESM',
+  },
+];
+
+/**
  * The browsers, by tool name: how to find or install one, read its version, and open a page. A browser
  * row runs the staged page (entries/page.html) in that browser, which reports back over HTTP.
  */
@@ -196,6 +252,7 @@ function parseArgs(argv) {
     stage: null,
     jobs: 2,
     verbose: false,
+    docs: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -209,6 +266,8 @@ function parseArgs(argv) {
     else if (arg === '--stage') options.stage = resolve(value());
     else if (arg === '--jobs') options.jobs = Math.max(1, Number(value()) || 1);
     else if (arg === '--verbose') options.verbose = true;
+    else if (arg === '--write-docs') options.docs = 'write';
+    else if (arg === '--check-docs') options.docs = 'check';
     else throw new Error(`unknown argument ${arg}`);
   }
   return options;
@@ -459,6 +518,15 @@ export async function runMatrix(options, log = console.log) {
   log(`(${expected} suite cases in every runtime${note}; ${seconds.toFixed(1)} s in all)`);
   const green = allRows.filter((r) => r.ok).length;
   const ok = green === allRows.length;
+  if (options.docs) {
+    if (options.only) throw new Error(`--${options.docs}-docs needs every row: drop --only`);
+    const problems = ok
+      ? await syncDocs(options.docs, { runtimes: RUNTIME_DOCS, tools, rows: allRows, expected })
+      : ['docs/runtimes.md was not compared: the run was not green'];
+    for (const problem of problems) log(`PROBLEM: ${problem}`);
+    if (options.docs === 'write' && ok) log('docs/runtimes.md: the generated blocks are written');
+    if (problems.length > 0) return { rows: allRows, expected, ok: false, seconds };
+  }
   if (ok && !options.stage) rmSync(stage, { recursive: true, force: true });
   else if (!ok) log(`(the stage is kept for inspection: ${stage})`);
   log(`runtimes: ${green} passed, ${allRows.length - green} failed`);
