@@ -25,6 +25,8 @@
  * | `ERR_URI_MISSING_COUNTER` | an hotp URI has no `counter` parameter |
  * | `ERR_MIGRATION_INVALID` | an otpauth-migration payload is missing, not base64, or not a well-formed MigrationPayload protobuf, or a name holds a character a key URI refuses |
  * | `ERR_MIGRATION_UNSUPPORTED` | an otpauth-migration entry uses what otpkit cannot represent (MD5, an unknown enum value) |
+ * | `ERR_TWOFACTOR_NOT_ENROLLED` | `regenerateRecoveryCodes` (otpkit/twofactor) for a user whose two-factor is off |
+ * | `ERR_STORE_INVALID` | a `TwoFactorStore` (otpkit/twofactor) answered with something of the wrong shape |
  */
 export type OTPErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -48,7 +50,9 @@ export type OTPErrorCode =
   | 'ERR_URI_INVALID_PARAMETER'
   | 'ERR_URI_MISSING_COUNTER'
   | 'ERR_MIGRATION_INVALID'
-  | 'ERR_MIGRATION_UNSUPPORTED';
+  | 'ERR_MIGRATION_UNSUPPORTED'
+  | 'ERR_TWOFACTOR_NOT_ENROLLED'
+  | 'ERR_STORE_INVALID';
 
 // A registry-wide symbol, so an error thrown by the CJS copy of otpkit is recognised by the ESM copy.
 // (Symbol.for returns a plain `symbol`; the brand is declared unique so it can key a property type.)

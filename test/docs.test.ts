@@ -1,17 +1,23 @@
-// Docs are part of the feature: every name exported from src/index.ts has TSDoc where it is declared
-// and an entry in docs/.
+// Docs are part of the feature: every name exported from src/index.ts and src/twofactor/index.ts has
+// TSDoc where it is declared and an entry in docs/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
-const index = read('../src/index.ts');
+/** The entry points whose exports are checked, as directories under src/. */
+const ENTRIES = ['', 'twofactor/'];
 
-/** [name, module path] for every `export { a, b } from './x.js'` and `export type { ... }` line. */
-function exportsOf(source: string): [string, string][] {
+/**
+ * [name, module path under src/] for every `export { a, b } from './x.js'` and `export type { ... }`
+ * line of an entry's index.ts.
+ */
+function exportsOf(entry: string): [string, string][] {
+  const source = read(`../src/${entry}index.ts`);
   const out: [string, string][] = [];
   for (const m of source.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.js'/g)) {
-    for (const name of (m[1] as string).split(',')) {
-      out.push([name.trim().replace(/^type /, ''), `${m[2]}.ts`]);
+    // A trailing comma leaves an empty piece, which is no name.
+    for (const name of (m[1] as string).split(',').map((n) => n.trim()).filter(Boolean)) {
+      out.push([name.replace(/^type /, ''), `${entry}${m[2]}.ts`]);
     }
   }
   return out;
@@ -23,7 +29,7 @@ const docs = readdirSync(new URL('../docs/', import.meta.url))
   .join('\n');
 
 describe('documentation', () => {
-  const exported = exportsOf(index);
+  const exported = ENTRIES.flatMap(exportsOf);
 
   it('finds the exports of src/index.ts', () => {
     expect(exported.length).toBeGreaterThan(10);

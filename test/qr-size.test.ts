@@ -72,13 +72,15 @@ describe('built files (tsup.config.ts)', () => {
       'index.js',
       'qr.cjs',
       'qr.js',
+      'twofactor.cjs',
+      'twofactor.js',
     ]);
-    for (const file of ['index.js', 'qr.js']) {
+    for (const file of ['index.js', 'qr.js', 'twofactor.js']) {
       expect(readFileSync(join(dir, file), 'utf8'), file).not.toMatch(
         /^\s*(import|export \* from)\b.*from\s/m,
       );
     }
-    for (const file of ['index.cjs', 'qr.cjs']) {
+    for (const file of ['index.cjs', 'qr.cjs', 'twofactor.cjs']) {
       expect(readFileSync(join(dir, file), 'utf8'), file).not.toMatch(/require\(/);
     }
   });

@@ -1,0 +1,120 @@
+// A TwoFactorStore as createTwoFactor uses it: its methods read once (a store cannot swap one later),
+// and every answer checked for shape, so a store that returns a wrong type fails with
+// ERR_STORE_INVALID instead of deciding a login by accident.
+import { fail, invalid } from '../internal/assert.js';
+import type { PendingEnrolment, Reservation, TwoFactorRecord, TwoFactorStore } from './store.js';
+
+type StoreMethod = keyof TwoFactorStore;
+
+const STORE_METHODS: readonly StoreMethod[] = [
+  'reserveAttempt',
+  'clearAttempts',
+  'acceptStep',
+  'consumeRecoveryCode',
+  'replaceRecoveryCodes',
+  'beginEnrolment',
+  'confirmEnrolment',
+  'issueCode',
+  'consumeCode',
+  'disable',
+  'read',
+];
+
+function wrong(method: string, what: string): never {
+  return fail('ERR_STORE_INVALID', `the store's ${method} returned ${what}`);
+}
+
+const isInteger = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
+
+function pendingOf(method: string, value: unknown): PendingEnrolment {
+  const p = value as Record<string, unknown> | null;
+  if (
+    typeof p !== 'object' || p === null || typeof p.binding !== 'string' ||
+    typeof p.secret !== 'string' || !isInteger(p.expiresAt, 0)
+  ) {
+    return wrong(method, 'no valid pending enrolment');
+  }
+  return Object.freeze({ binding: p.binding, secret: p.secret, expiresAt: p.expiresAt });
+}
+
+function recordOf(method: string, value: unknown): TwoFactorRecord {
+  const r = value as Record<string, unknown> | null;
+  if (
+    typeof r !== 'object' || r === null || (r.secret !== null && typeof r.secret !== 'string') ||
+    !isInteger(r.lastStep, -1) || !isInteger(r.recoveryCodesLeft, 0) || !isInteger(r.failures, 0) ||
+    !isInteger(r.lockedUntil, 0) || !isInteger(r.lockMs, 0)
+  ) {
+    return wrong(method, 'no valid record');
+  }
+  return Object.freeze({
+    secret: r.secret as string | null,
+    lastStep: r.lastStep as number,
+    recoveryCodesLeft: r.recoveryCodesLeft as number,
+    failures: r.failures as number,
+    lockedUntil: r.lockedUntil as number,
+    lockMs: r.lockMs as number,
+    pending: r.pending === null ? null : pendingOf(method, r.pending),
+  });
+}
+
+function booleanOf(method: string, value: unknown): boolean {
+  return typeof value === 'boolean' ? value : wrong(method, 'no boolean');
+}
+
+function countOrNull(method: string, value: unknown, min: number): number | null {
+  return value === null || isInteger(value, min) ? value : wrong(method, 'no number or null');
+}
+
+/** `value` as a store: every method present, bound now, each answer checked. */
+export function checkedStore(value: unknown): TwoFactorStore {
+  if (typeof value !== 'object' || value === null) invalid('store', 'a TwoFactorStore');
+  const methods = {} as Record<StoreMethod, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of STORE_METHODS) {
+    const method: unknown = (value as Record<string, unknown>)[name];
+    if (typeof method !== 'function') invalid('store', `a TwoFactorStore (no "${name}" method)`);
+    methods[name] = async (...args) => (method as (...a: unknown[]) => unknown).apply(value, args);
+  }
+  return {
+    async reserveAttempt(userId, policy): Promise<Reservation> {
+      const answer = (await methods.reserveAttempt(userId, policy)) as
+        | Record<string, unknown>
+        | null;
+      const granted = booleanOf('reserveAttempt', answer?.granted);
+      return { granted, record: recordOf('reserveAttempt', answer?.record) };
+    },
+    async clearAttempts(userId) {
+      await methods.clearAttempts(userId);
+    },
+    async acceptStep(userId, secret, step) {
+      return booleanOf('acceptStep', await methods.acceptStep(userId, secret, step));
+    },
+    async consumeRecoveryCode(userId, hash) {
+      const left = await methods.consumeRecoveryCode(userId, hash);
+      return countOrNull('consumeRecoveryCode', left, 0);
+    },
+    async replaceRecoveryCodes(userId, secret, hashes) {
+      const answer = await methods.replaceRecoveryCodes(userId, secret, [...hashes]);
+      return booleanOf('replaceRecoveryCodes', answer);
+    },
+    async beginEnrolment(userId, pending, now) {
+      return pendingOf('beginEnrolment', await methods.beginEnrolment(userId, pending, now));
+    },
+    async confirmEnrolment(userId, pending, step, hashes, now) {
+      const answer = await methods.confirmEnrolment(userId, pending, step, [...hashes], now);
+      return booleanOf('confirmEnrolment', answer);
+    },
+    async issueCode(userId, purpose, hash, expiresAt) {
+      await methods.issueCode(userId, purpose, hash, expiresAt);
+    },
+    async consumeCode(userId, purpose, hash) {
+      return countOrNull('consumeCode', await methods.consumeCode(userId, purpose, hash), 0);
+    },
+    async disable(userId) {
+      await methods.disable(userId);
+    },
+    async read(userId) {
+      return recordOf('read', await methods.read(userId));
+    },
+  };
+}
