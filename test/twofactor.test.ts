@@ -386,7 +386,7 @@ describe('bad arguments', () => {
 describe('checkStore', () => {
   it('passes memoryStore', async () => {
     const checked = await checkStore(memoryStore());
-    expect(checked.length).toBe(10);
+    expect(checked.length).toBe(11);
   });
 
   it('names the property a broken store breaks', async () => {
@@ -424,5 +424,76 @@ describe('checkStore', () => {
     );
     const replaying: TwoFactorStore = { ...store, acceptStep: async () => true };
     await expect(checkStore(replaying)).rejects.toThrow(/acceptStep/);
+  });
+});
+
+describe('review fixes', () => {
+  it('a sent code for another purpose does not clear the count (no more guesses at TOTP)', async () => {
+    const { twoFactor } = setup();
+    await enrolled(twoFactor, START);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) await twoFactor.verify({ userId: 'u1', token: '000000' });
+      const { code } = await twoFactor.issueCode({ userId: 'u1', purpose: 'verify-email' });
+      await twoFactor.verify({ userId: 'u1', token: code, purpose: 'verify-email' });
+    }
+    expect((await twoFactor.status({ userId: 'u1' })).lockedUntil).not.toBe(null);
+  });
+
+  it('a login code clears the count, as a TOTP or recovery success does', async () => {
+    const { twoFactor } = setup();
+    for (let i = 0; i < 4; i++) await twoFactor.verify({ userId: 'u3', token: '000000' });
+    const { code } = await twoFactor.issueCode({ userId: 'u3' });
+    expect(await twoFactor.verify({ userId: 'u3', token: code })).toMatchObject({ ok: true });
+    for (let i = 0; i < 4; i++) await twoFactor.verify({ userId: 'u3', token: '000000' });
+    expect((await twoFactor.status({ userId: 'u3' })).lockedUntil).toBe(null);
+  });
+
+  it('refuses ids with a lone surrogate (UTF-8 would make them another id)', async () => {
+    const { twoFactor } = setup();
+    await expectOTPError(() => twoFactor.issueCode({ userId: 'x\uD800' }), 'ERR_INVALID_OPTION');
+    await expectOTPError(
+      () => twoFactor.beginEnrolment({ userId: 'u', account: 'a', binding: 's\uDBFF' }),
+      'ERR_INVALID_OPTION',
+    );
+  });
+
+  it('refuses a bad issuer and an AES-128 key when created, not at the first enrolment', async () => {
+    const k128 = await subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    for (const bad of [{ issuer: 'a:b' }, { issuer: 'a\u0007' }, { sealKey: k128 }]) {
+      expect(() => createTwoFactor({ store: memoryStore(), sealKey, pepper, issuer: 'X', ...bad }))
+        .toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    }
+  });
+
+  it("a refused account does not void another session's pending enrolment", async () => {
+    const { twoFactor } = setup();
+    const first = await twoFactor.beginEnrolment({ userId: 'u1', account: 'e', binding: 's1' });
+    await expectOTPError(
+      () => twoFactor.beginEnrolment({ userId: 'u1', account: 'a\u202Eb', binding: 's2' }),
+      'ERR_INVALID_OPTION',
+    );
+    const again = await twoFactor.beginEnrolment({ userId: 'u1', account: 'e', binding: 's1' });
+    expect(again.secret).toBe(first.secret);
+  });
+
+  it("a store that keeps another binding's enrolment is ERR_STORE_INVALID, not another session's key", async () => {
+    const store = memoryStore();
+    let kept: Parameters<TwoFactorStore['beginEnrolment']>[1] | undefined;
+    const sticky: TwoFactorStore = {
+      ...store,
+      async beginEnrolment(userId, pending, now) {
+        kept ??= await store.beginEnrolment(userId, pending, now);
+        return kept;
+      },
+    };
+    const { twoFactor } = setup(sticky);
+    await twoFactor.beginEnrolment({ userId: 'u1', account: 'e', binding: 'A' });
+    await expectOTPError(
+      () => twoFactor.beginEnrolment({ userId: 'u1', account: 'e', binding: 'B' }),
+      'ERR_STORE_INVALID',
+    );
   });
 });

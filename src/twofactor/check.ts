@@ -14,6 +14,13 @@ export interface CheckStoreOptions {
   userPrefix?: string | undefined;
   /** How many calls to start at once in the concurrency checks, 2..1000. Default 50. */
   parallel?: number | undefined;
+  /**
+   * More stores over the same data (other connections or clients of the same database): the
+   * concurrency checks spread their calls over `store` and these, so a store that serialises only
+   * within one instance (an in-process lock) fails. Several instances in one process are still not
+   * several processes: otpkit's own `npm run test:stores` also races processes.
+   */
+  instances?: readonly TwoFactorStore[] | undefined;
 }
 
 const T0 = 1_800_000_000_000;
@@ -62,7 +69,19 @@ export async function checkStore(
   options?: CheckStoreOptions,
 ): Promise<string[]> {
   if (typeof store !== 'object' || store === null) invalid('store', 'a TwoFactorStore');
-  const { userPrefix, parallel: parallelValue } = optionalOptions(options);
+  const { userPrefix, parallel: parallelValue, instances: instancesValue } = optionalOptions(
+    options,
+  );
+  const instances: TwoFactorStore[] = [store];
+  if (instancesValue !== undefined) {
+    if (!Array.isArray(instancesValue) || instancesValue.length > 64) {
+      invalid('instances', 'an array of at most 64 stores');
+    }
+    for (const other of instancesValue as unknown[]) {
+      if (typeof other !== 'object' || other === null) invalid('instances', 'an array of stores');
+      instances.push(other as TwoFactorStore);
+    }
+  }
   const suffix = [...randomBytes(6)].map((b) => b.toString(16).padStart(2, '0')).join('');
   const prefix = userPrefix === undefined
     ? `otpkit-check-${suffix}-`
@@ -88,8 +107,20 @@ export async function checkStore(
     const done = await store.confirmEnrolment(userId, pending, step, hashes, T0);
     check(done === true, 'confirmEnrolment completes a live pending enrolment', done);
   };
-  const all = <T>(make: (i: number) => Promise<T>): Promise<T[]> =>
-    Promise.all(Array.from({ length: parallel }, (_, i) => make(i)));
+  /** `parallel` calls started at once, spread over the instances. */
+  const all = <T>(make: (instance: TwoFactorStore) => Promise<T>): Promise<T[]> =>
+    Promise.all(
+      Array.from({ length: parallel }, (_, i) =>
+        make(instances[i % instances.length] as TwoFactorStore)),
+    );
+  /** Reserves until the user is locked (a fresh user: maxFailures reservations). */
+  const lock = async (userId: string): Promise<void> => {
+    for (let i = 0; i < POLICY.maxFailures; i++) await store.reserveAttempt(userId, POLICY);
+    const record = await store.read(userId);
+    check(record.lockedUntil > T0, 'maxFailures reservations lock the user', record);
+  };
+  const unlocked = (record: TwoFactorRecord): boolean =>
+    record.failures === 0 && record.lockedUntil === 0 && record.lockMs === 0;
 
   await property('read: a user never seen is the empty record', async () => {
     const record = await store.read(user());
@@ -155,7 +186,7 @@ export async function checkStore(
     `reserveAttempt: of ${parallel} parallel reservations, maxFailures are granted`,
     async () => {
       const id = user();
-      const results = await all(() => store.reserveAttempt(id, POLICY));
+      const results = await all((s) => s.reserveAttempt(id, POLICY));
       const granted = results.filter((r) => r.granted).length;
       check(granted === POLICY.maxFailures, 'parallel reservations serialise', { granted });
     },
@@ -181,15 +212,20 @@ export async function checkStore(
         'acceptStep with another secret fails',
         11,
       );
-      await store.reserveAttempt(id, POLICY);
-      const wins = (await all(() => store.acceptStep(id, sealed('a'), 12))).filter((x) =>
-        x === true
+      const reservation = await store.reserveAttempt(id, POLICY);
+      check(
+        reservation.record.secret === sealed('a') && reservation.record.lastStep === 10 &&
+          reservation.record.recoveryCodesLeft === 1,
+        'reserveAttempt returns the whole record (secret, lastStep, recovery codes left)',
+        reservation,
       );
+      await lock(id);
+      const wins = (await all((s) => s.acceptStep(id, sealed('a'), 12))).filter((x) => x === true);
       check(wins.length === 1, 'parallel acceptStep of one step: exactly one true', wins.length);
       const record = await store.read(id);
       check(
-        record.lastStep === 12 && record.failures === 0,
-        'acceptStep sets lastStep and clears attempts',
+        record.lastStep === 12 && unlocked(record),
+        'acceptStep sets lastStep and clears the attempts and the lock',
         record,
       );
       check(
@@ -239,7 +275,12 @@ export async function checkStore(
       const id = user();
       const pending = { binding: hash('b'), secret: sealed('s'), expiresAt: T0 + 1000 };
       await store.beginEnrolment(id, pending, T0);
-      await store.reserveAttempt(id, POLICY);
+      const reservation = await store.reserveAttempt(id, POLICY);
+      check(
+        same(reservation.record.pending, pending),
+        'reserveAttempt returns the pending enrolment',
+        reservation,
+      );
       const wrong = [
         { ...pending, binding: hash('x') },
         { ...pending, secret: sealed('x') },
@@ -257,7 +298,7 @@ export async function checkStore(
         T0 + 1000,
       );
       const hashes = [hash('r1'), hash('r2'), hash('r3')];
-      const wins = (await all(() => store.confirmEnrolment(id, pending, 7, hashes, T0))).filter((
+      const wins = (await all((s) => s.confirmEnrolment(id, pending, 7, hashes, T0))).filter((
         x,
       ) => x);
       check(wins.length === 1, 'parallel confirmEnrolment: exactly one true', wins.length);
@@ -291,12 +332,22 @@ export async function checkStore(
       null,
     );
     check((await store.consumeRecoveryCode(id, hash('r2'))) === null, 'a used code is null', null);
-    await store.reserveAttempt(id, POLICY);
-    const uses = (await all(() => store.consumeRecoveryCode(id, hash('r1')))).filter((x) =>
+    for (
+      const part of [hash('r1').slice(0, 40), hash('r1').slice(12), `${hash('r1')},${hash('r3')}`]
+    ) {
+      check(
+        (await store.consumeRecoveryCode(id, part)) === null,
+        'only a whole hash matches (no prefix, suffix or list)',
+        part,
+      );
+    }
+    await lock(id);
+    const uses = (await all((s) => s.consumeRecoveryCode(id, hash('r1')))).filter((x) =>
       x !== null
     );
     check(same(uses, [1]), 'parallel uses of one code: exactly one, 1 left', uses);
-    check((await store.read(id)).failures === 0, 'consuming a code clears the attempts', null);
+    const after = await store.read(id);
+    check(unlocked(after), 'consuming a code clears the attempts and the lock', after);
     check(
       (await store.consumeRecoveryCode(user(), hash('r3'))) === null,
       'codes are per user',
@@ -350,7 +401,7 @@ export async function checkStore(
         'codes are per purpose',
         null,
       );
-      const uses = (await all(() => store.consumeCode(id, 'login', hash('c2')))).filter((x) =>
+      const uses = (await all((s) => s.consumeCode(id, 'login', hash('c2')))).filter((x) =>
         x !== null
       );
       check(
@@ -375,13 +426,16 @@ export async function checkStore(
       { binding: hash('b'), secret: sealed('p'), expiresAt: T0 + 100 },
       T0,
     );
-    await store.reserveAttempt(id, POLICY);
+    await lock(id);
+    await store.reserveAttempt(id, { ...POLICY, now: T0 + 60_000 });
+    const before = await store.read(id);
     await store.disable(id);
     const record = await store.read(id);
     check(
-      record.secret === null && record.recoveryCodesLeft === 0 && record.pending === null &&
-        record.failures === 1,
-      'disable clears secret, codes and pending, and keeps failures',
+      record.secret === null && record.lastStep === -1 && record.recoveryCodesLeft === 0 &&
+        record.pending === null && record.failures === 1 &&
+        record.lockedUntil === before.lockedUntil && record.lockMs === before.lockMs,
+      'disable clears secret, step, codes and pending, and keeps the attempts and the lock',
       record,
     );
     check(
@@ -395,6 +449,32 @@ export async function checkStore(
       null,
     );
   });
+
+  await property(
+    "users are apart: one user's attempts, lock and success leave another alone",
+    async () => {
+      const victim = user();
+      const other = user();
+      await lock(victim);
+      const locked = await store.read(victim);
+      const theirs = await store.reserveAttempt(other, POLICY);
+      check(
+        theirs.granted && theirs.record.failures === 1 && theirs.record.lockedUntil === 0,
+        "another user's reservation is not refused by this user's lock",
+        theirs,
+      );
+      await enrol(other, sealed('o'), 1, [hash('r1')]);
+      await store.acceptStep(other, sealed('o'), 2);
+      await store.consumeRecoveryCode(other, hash('r1'));
+      await store.clearAttempts(other);
+      await store.disable(other);
+      check(
+        same(fields(await store.read(victim)), fields(locked)),
+        "another user's success, clear or disable leaves this user's lock",
+        await store.read(victim),
+      );
+    },
+  );
 
   return checked;
 }

@@ -27,34 +27,38 @@ function wrong(method: string, what: string): never {
 const isInteger = (value: unknown, min: number): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 
+// Each field of an answer is read once into a local, so the value checked is the value used (a
+// getter could answer differently the second time).
 function pendingOf(method: string, value: unknown): PendingEnrolment {
-  const p = value as Record<string, unknown> | null;
-  if (
-    typeof p !== 'object' || p === null || typeof p.binding !== 'string' ||
-    typeof p.secret !== 'string' || !isInteger(p.expiresAt, 0)
-  ) {
+  if (typeof value !== 'object' || value === null) {
     return wrong(method, 'no valid pending enrolment');
   }
-  return Object.freeze({ binding: p.binding, secret: p.secret, expiresAt: p.expiresAt });
+  const { binding, secret, expiresAt } = value as Record<string, unknown>;
+  if (typeof binding !== 'string' || typeof secret !== 'string' || !isInteger(expiresAt, 0)) {
+    return wrong(method, 'no valid pending enrolment');
+  }
+  return Object.freeze({ binding, secret, expiresAt });
 }
 
 function recordOf(method: string, value: unknown): TwoFactorRecord {
-  const r = value as Record<string, unknown> | null;
+  if (typeof value !== 'object' || value === null) return wrong(method, 'no valid record');
+  const { secret, lastStep, recoveryCodesLeft, failures, lockedUntil, lockMs, pending } =
+    value as Record<string, unknown>;
   if (
-    typeof r !== 'object' || r === null || (r.secret !== null && typeof r.secret !== 'string') ||
-    !isInteger(r.lastStep, -1) || !isInteger(r.recoveryCodesLeft, 0) || !isInteger(r.failures, 0) ||
-    !isInteger(r.lockedUntil, 0) || !isInteger(r.lockMs, 0)
+    (secret !== null && typeof secret !== 'string') || !isInteger(lastStep, -1) ||
+    !isInteger(recoveryCodesLeft, 0) || !isInteger(failures, 0) || !isInteger(lockedUntil, 0) ||
+    !isInteger(lockMs, 0)
   ) {
     return wrong(method, 'no valid record');
   }
   return Object.freeze({
-    secret: r.secret as string | null,
-    lastStep: r.lastStep as number,
-    recoveryCodesLeft: r.recoveryCodesLeft as number,
-    failures: r.failures as number,
-    lockedUntil: r.lockedUntil as number,
-    lockMs: r.lockMs as number,
-    pending: r.pending === null ? null : pendingOf(method, r.pending),
+    secret,
+    lastStep,
+    recoveryCodesLeft,
+    failures,
+    lockedUntil,
+    lockMs,
+    pending: pending === null ? null : pendingOf(method, pending),
   });
 }
 
@@ -77,11 +81,13 @@ export function checkedStore(value: unknown): TwoFactorStore {
   }
   return {
     async reserveAttempt(userId, policy): Promise<Reservation> {
-      const answer = (await methods.reserveAttempt(userId, policy)) as
-        | Record<string, unknown>
-        | null;
-      const granted = booleanOf('reserveAttempt', answer?.granted);
-      return { granted, record: recordOf('reserveAttempt', answer?.record) };
+      const answer = await methods.reserveAttempt(userId, policy);
+      if (typeof answer !== 'object' || answer === null) wrong('reserveAttempt', 'no reservation');
+      const { granted, record } = answer as Record<string, unknown>;
+      return {
+        granted: booleanOf('reserveAttempt', granted),
+        record: recordOf('reserveAttempt', record),
+      };
     },
     async clearAttempts(userId) {
       await methods.clearAttempts(userId);

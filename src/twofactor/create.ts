@@ -2,7 +2,7 @@
 // check of a code from a user is preceded by one atomic reservation of an attempt (store.ts), and every
 // success is one compare-and-set or consumption, so the rules hold with any number of processes.
 import { isOTPError } from '../errors.js';
-import { fail, intOption, invalid, optionalOptions } from '../internal/assert.js';
+import { fail, intOption, invalid, optionalOptions, wellFormedOption } from '../internal/assert.js';
 import { cryptoKeyInfo, randomBytes, subtle } from '../internal/crypto.js';
 import { generateRecoveryCodes, hashRecoveryCode } from '../recovery.js';
 import { openSecret, openSecretKey, sealSecret } from '../seal.js';
@@ -133,29 +133,29 @@ const MAX_ID = 256;
 const MAX_TOKEN = 64;
 const ENCODER = new TextEncoder();
 
-/** A user id, binding, purpose or account: a non-empty string of at most 256 characters. */
+/**
+ * A user id, binding, purpose or account: a non-empty string of at most 256 characters, well-formed
+ * Unicode (a lone surrogate becomes U+FFFD in UTF-8, so 'x\uD800' and 'x\uFFFD' would name one user in
+ * every database and in the keyed hashes).
+ */
 function idOption(value: unknown, name: string): string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID
-    ? value
+    ? wellFormedOption(name, value)
     : invalid(name, `a non-empty string of at most ${MAX_ID} characters`);
 }
 
+/** A CryptoKey of `algorithm` (and `hash`, and for AES 256 bits) allowing every one of `usages`. */
 function keyOption(
   value: unknown,
   name: string,
-  algorithm: string,
-  usages: readonly string[],
-  hash?: string,
+  expected: string,
+  { algorithm, usages, hash }: { algorithm: string; usages: readonly string[]; hash?: string },
 ): CryptoKey {
   const info = cryptoKeyInfo(value);
   const fits = info !== null && info.name === algorithm &&
-    (hash === undefined || info.hash === hash) && usages.every((u) => info.usages.includes(u));
-  return fits ? (value as CryptoKey) : invalid(
-    name,
-    `a ${algorithm}${hash ? ` ${hash}` : ''} CryptoKey allowing ${
-      usages.map((u) => `"${u}"`).join(' and ')
-    }`,
-  );
+    (hash === undefined || info.hash === hash) && usages.every((u) => info.usages.includes(u)) &&
+    (algorithm !== 'AES-GCM' || info.length === 256);
+  return fits ? (value as CryptoKey) : invalid(name, expected);
 }
 
 function methodsOption(value: unknown): ReadonlySet<TwoFactorMethod> {
@@ -223,8 +223,17 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
   ) as Partial<TwoFactorOptions>;
   if (options === undefined) invalid('options', 'an object');
   const checkedStore = storeOption(store);
-  const seal = keyOption(sealKey, 'sealKey', 'AES-GCM', ['encrypt', 'decrypt']);
-  const hashKey = keyOption(pepper, 'pepper', 'HMAC', ['sign'], 'SHA-256');
+  const seal = keyOption(
+    sealKey,
+    'sealKey',
+    'an AES-256-GCM CryptoKey allowing "encrypt" and "decrypt"',
+    { algorithm: 'AES-GCM', usages: ['encrypt', 'decrypt'] },
+  );
+  const hashKey = keyOption(pepper, 'pepper', 'an HMAC SHA-256 CryptoKey allowing "sign"', {
+    algorithm: 'HMAC',
+    usages: ['sign'],
+    hash: 'SHA-256',
+  });
   const issuerName = idOption(issuer, 'issuer');
   const totpOptions = optionalOptions(totp, 'totp');
   const {
@@ -253,6 +262,15 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     invalid('now', 'a function returning Unix ms');
   }
   const clock = now ?? Date.now;
+  // The issuer goes into every key URI: refused now, not at the first enrolment.
+  buildKeyURI({
+    secret: 'AAAAAAAA',
+    account: 'check',
+    issuer: issuerName,
+    algorithm,
+    digits,
+    period,
+  });
 
   /** The clock, read once per call: a finite time in the Date range. */
   const readClock = (): number => {
@@ -313,7 +331,14 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         secret: await sealSecret({ secret: fresh, key: seal, context: context(userId) }),
         expiresAt: time + ttl,
       };
+      // The label is checked before the store is written: a refused account must not void another
+      // session's pending enrolment.
+      buildKeyURI({ secret: fresh, account, issuer: issuerName, algorithm, digits, period });
       const kept = await checkedStore.beginEnrolment(userId, pending, time);
+      // A store that kept another binding's enrolment would show one session's key to another.
+      if (kept.binding !== pending.binding) {
+        fail('ERR_STORE_INVALID', "the store's beginEnrolment kept another binding's enrolment");
+      }
       const secret = await openSecret({ sealed: kept.secret, key: seal, context: context(userId) });
       const uri = buildKeyURI({
         type: 'totp',
@@ -383,7 +408,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         const expiresAt = await checkedStore.consumeCode(userId, purpose, hash);
         if (expiresAt !== null) {
           if (expiresAt <= time) return failure('expired');
-          await checkedStore.clearAttempts(userId);
+          // Only a login code clears the count: a code sent for another purpose (to a new email
+          // address, say) must not buy more guesses at the login factors.
+          if (purpose === 'login') await checkedStore.clearAttempts(userId);
           return { ok: true, method: 'code', recoveryCodesLeft: record.recoveryCodesLeft };
         }
       }

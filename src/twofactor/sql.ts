@@ -348,7 +348,9 @@ function integer(name: string, value: unknown): number {
 }
 
 /** A hash kept in the ",h1,h2," list: non-empty and without a comma. */
-const listable = (hash: string): boolean => hash.length > 0 && !hash.includes(',');
+// No comma (the list's separator) and no NUL (SQLite's length() stops at one, miscounting the list).
+const listable = (hash: string): boolean =>
+  hash.length > 0 && !hash.includes(',') && !hash.includes('\u0000');
 
 /** Recovery code hashes as the stored ",h1,h2," (duplicates once), or `ERR_INVALID_OPTION`. */
 function recoveryList(value: unknown): string {
