@@ -77,7 +77,9 @@ export function checkedStore(value: unknown): TwoFactorStore {
   for (const name of STORE_METHODS) {
     const method: unknown = (value as Record<string, unknown>)[name];
     if (typeof method !== 'function') invalid('store', `a TwoFactorStore (no "${name}" method)`);
-    methods[name] = async (...args) => (method as (...a: unknown[]) => unknown).apply(value, args);
+    // Not async itself: each wrapper below is, so a synchronous throw still becomes a rejection.
+    methods[name] = (...args) =>
+      (method as (...a: unknown[]) => Promise<unknown>).apply(value, args);
   }
   return {
     async reserveAttempt(userId, policy): Promise<Reservation> {
