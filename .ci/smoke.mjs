@@ -133,6 +133,35 @@ try {
     return out;
   });
 
+  check(
+    "import('otpkit/twofactor') and require('otpkit/twofactor'), and the README's twofactor example",
+    () => {
+      const names =
+        "['createTwoFactor', 'memoryStore', 'sqlStore', 'sqlSchema', 'redisStore', 'checkStore'].map((n) => typeof m[n]).join(' ')";
+      const esm = run('node', [
+        '--input-type=module',
+        '-e',
+        `const m = await import('otpkit/twofactor'); console.log(${names})`,
+      ], scratch).trim();
+      const cjs = run('node', [
+        '--input-type=commonjs',
+        '-e',
+        `const m = require('otpkit/twofactor'); console.log(${names})`,
+      ], scratch).trim();
+      const expected = Array(6).fill('function').join(' ');
+      if (esm !== expected || cjs !== expected) throw new Error(`got ${esm} / ${cjs}`);
+      const readme = readFileSync(join(root, 'README.md'), 'utf8');
+      const block = /```js\n(import \{ createTwoFactor[\s\S]*?)```/.exec(readme)?.[1];
+      if (!block) throw new Error('no ```js block importing createTwoFactor in the README');
+      writeFileSync(join(scratch, 'twofactor.mjs'), block);
+      const out = run('node', ['twofactor.mjs'], scratch).trim();
+      if (!out.startsWith('true') || !out.includes("reason: 'invalid'")) {
+        throw new Error(`unexpected output: ${out}`);
+      }
+      return 'both formats, the example ran';
+    },
+  );
+
   check('the README quick start runs as written', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const block = /## Quick start[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
