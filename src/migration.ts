@@ -250,63 +250,16 @@ export function buildMigrationURIs(
   keys: readonly KeyURI[],
   options?: BuildMigrationURIsOptions,
 ): string[] {
-  // One read of the length and of each entry, into an array of our own (no slice(), which a subclass
-  // defines). The length is bounded first: an array's length can be set to 2^32-1 with nothing in it.
-  const count: unknown = Array.isArray(keys) ? (keys as readonly unknown[]).length : undefined;
-  if (typeof count !== 'number' || count > MAX_KEYS) {
-    invalid('keys', `an array of at most ${MAX_KEYS} KeyURI`);
-  }
-  const list: unknown[] = [];
-  for (let i = 0; i < count; i++) list.push((keys as readonly unknown[])[i]);
+  const list = keyList(keys);
   const batchSize = intOption('batchSize', optionalOptions(options).batchSize, 1, 100, 10);
-  const batches = Math.ceil(count / batchSize);
+  const batches = Math.ceil(list.length / batchSize);
   const id = randomBytes(4).reduce((a, b) => (a << 8) | b) >>> 1 || 1;
   const uris: string[] = [];
   for (let b = 0; b < batches; b++) {
     const out: number[] = [];
-    // Holes were read as undefined and are refused below, like any key that is not an object.
+    // Holes were read as undefined and are refused by keyFields, like any key that is not an object.
     list.slice(b * batchSize, (b + 1) * batchSize).forEach((key, i) => {
-      const at = `keys[${b * batchSize + i}].`;
-      // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
-      const {
-        hotp,
-        secret,
-        account,
-        issuer,
-        labelIssuer,
-        algorithm,
-        digits,
-        period,
-        counter,
-        encoder,
-      } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
-      // The format has no field for another code encoder.
-      if (encoder !== undefined) {
-        invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
-      }
-      if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
-      // Each name character is at least one byte, the secret its bytes, and base64 makes 3 bytes 4
-      // characters: a cheap bound that refuses a key no URI could hold before any of it is written.
-      if (
-        secret.length + account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) >
-          (MAX_URI_LENGTH * 3) / 4
-      ) {
-        invalid(
-          `${at}account`,
-          `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`,
-        );
-      }
-      if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
-      const p: number[] = [];
-      put(p, 1, secret);
-      // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
-      put(p, 2, labelIssuer === undefined ? account : `${labelIssuer}:${account}`);
-      if (issuer !== undefined) put(p, 3, issuer);
-      put(p, 4, ALGORITHMS[algorithm].migration);
-      put(p, 5, digitCountValue(digits));
-      put(p, 6, otpTypeValue(hotp ? 'hotp' : 'totp'));
-      if (hotp) put(p, 7, counter as number | bigint);
-      put(out, 1, p);
+      put(out, 1, migrationEntry(key, `keys[${b * batchSize + i}].`));
     });
     put(out, 2, 1); // version
     put(out, 3, batches);
@@ -321,4 +274,60 @@ export function buildMigrationURIs(
     uris.push(uri);
   }
   return uris;
+}
+
+/**
+ * The caller's keys, one read of the length and of each entry, into an array of our own (no slice(),
+ * which a subclass defines). The length is bounded first: an array's length can be set to 2^32-1
+ * with nothing in it.
+ */
+function keyList(keys: unknown): unknown[] {
+  const count: unknown = Array.isArray(keys) ? (keys as readonly unknown[]).length : undefined;
+  if (typeof count !== 'number' || count > MAX_KEYS) {
+    invalid('keys', `an array of at most ${MAX_KEYS} KeyURI`);
+  }
+  const list: unknown[] = [];
+  for (let i = 0; i < count; i++) list.push((keys as readonly unknown[])[i]);
+  return list;
+}
+
+/** One key as a MigrationPayload OtpParameters message; `at` prefixes its option names in errors. */
+function migrationEntry(key: unknown, at: string): number[] {
+  // The same rules as a key URI, and the same label: the name is "labelIssuer:account" only when the key has a labelIssuer.
+  const {
+    hotp,
+    secret,
+    account,
+    issuer,
+    labelIssuer,
+    algorithm,
+    digits,
+    period,
+    counter,
+    encoder,
+  } = keyFields(key as KeyURI, at, (_, prefix) => prefix !== undefined);
+  // The format has no field for another code encoder.
+  if (encoder !== undefined) {
+    invalid(`${at}encoder`, 'absent in a migration (it cannot hold Steam keys)');
+  }
+  if (digits !== 6 && digits !== 8) invalid(`${at}digits`, '6 or 8 in a migration');
+  // Each name character is at least one byte, the secret its bytes, and base64 makes 3 bytes 4
+  // characters: a cheap bound that refuses a key no URI could hold before any of it is written.
+  if (
+    secret.length + account.length + (labelIssuer?.length ?? 0) + (issuer?.length ?? 0) >
+      (MAX_URI_LENGTH * 3) / 4
+  ) {
+    invalid(`${at}account`, `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`);
+  }
+  if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
+  const p: number[] = [];
+  put(p, 1, secret);
+  // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
+  put(p, 2, labelIssuer === undefined ? account : `${labelIssuer}:${account}`);
+  if (issuer !== undefined) put(p, 3, issuer);
+  put(p, 4, ALGORITHMS[algorithm].migration);
+  put(p, 5, digitCountValue(digits));
+  put(p, 6, otpTypeValue(hotp ? 'hotp' : 'totp'));
+  if (hotp) put(p, 7, counter as number | bigint);
+  return p;
 }

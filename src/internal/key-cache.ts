@@ -36,8 +36,9 @@ const caches: CacheState<unknown>[] = [];
 function evict(state: CacheState<unknown>): void {
   const { entries, dispose } = state;
   while (entries.size > maxEntries) {
-    const [id, value] = entries.entries().next().value as [CacheId, unknown];
-    entries.delete(id);
+    const oldest = entries.keys().next().value as CacheId;
+    const value = entries.get(oldest);
+    entries.delete(oldest);
     dispose?.(value);
   }
 }
