@@ -320,12 +320,16 @@ function migrationEntry(key: unknown, at: string): number[] {
     invalid(`${at}account`, `short enough for the key to fit in a ${MAX_URI_LENGTH}-character URI`);
   }
   if (!hotp && period !== 30) invalid(`${at}period`, '30 in a migration');
+  const algorithmValue = ALGORITHMS[algorithm].migration;
+  if (algorithmValue === null) {
+    invalid(`${at}algorithm`, 'one the migration format has a value for');
+  }
   const p: number[] = [];
   put(p, 1, secret);
   // The name is the label, as Google writes it: "labelIssuer:account" when the key had a prefix.
   put(p, 2, labelIssuer === undefined ? account : `${labelIssuer}:${account}`);
   if (issuer !== undefined) put(p, 3, issuer);
-  put(p, 4, ALGORITHMS[algorithm].migration);
+  put(p, 4, algorithmValue);
   put(p, 5, digitCountValue(digits));
   put(p, 6, otpTypeValue(hotp ? 'hotp' : 'totp'));
   if (hotp) put(p, 7, counter as number | bigint);

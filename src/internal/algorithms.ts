@@ -9,8 +9,12 @@ interface AlgorithmFacts {
   readonly webCrypto: string;
   /** The length of an HMAC with this hash, in bytes (RFC 2104 §2: the hash output length L). */
   readonly macBytes: number;
-  /** Its value in Google Authenticator's migration payload (the OtpParameters.Algorithm enum). */
-  readonly migration: number;
+  /**
+   * Its value in Google Authenticator's migration payload (the OtpParameters.Algorithm enum), or null
+   * when that enum has none (a SHA-384 row would have none: export refuses such keys, import never
+   * meets them).
+   */
+  readonly migration: number | null;
 }
 
 /** Everything otpkit knows about each algorithm, keyed by the name otpauth URIs use. */
@@ -55,5 +59,8 @@ export function readAlgorithmName(text: string): HashAlgorithm | undefined {
 /** The algorithm of a migration enum value: 0 ("unspecified") is SHA1; undefined for a value otpkit lacks. */
 export function algorithmOfMigration(value: bigint): HashAlgorithm | undefined {
   if (value === 0n) return 'SHA1';
-  return algorithmNames().find((name) => BigInt(ALGORITHMS[name].migration) === value);
+  return algorithmNames().find((name) => {
+    const enumValue = ALGORITHMS[name].migration;
+    return enumValue !== null && BigInt(enumValue) === value;
+  });
 }
