@@ -23,10 +23,11 @@ export function requireExports(kind, tf) {
   }
 }
 
-/** SQLite through node:sqlite (Node 22.5+): WAL, a busy timeout, one prepared statement per call. */
-async function openNodeSqlite(file) {
-  const { DatabaseSync } = await import('node:sqlite');
-  const db = new DatabaseSync(file);
+/**
+ * A connection over an opened SQLite database (node:sqlite's DatabaseSync and bun:sqlite's Database
+ * share these calls): WAL, a busy timeout, one prepared statement per call.
+ */
+function sqliteConnection(db) {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
@@ -38,19 +39,16 @@ async function openNodeSqlite(file) {
   };
 }
 
-/** SQLite through bun:sqlite, the same settings. */
+/** SQLite through node:sqlite (Node 22.5+). */
+async function openNodeSqlite(file) {
+  const { DatabaseSync } = await import('node:sqlite');
+  return sqliteConnection(new DatabaseSync(file));
+}
+
+/** SQLite through bun:sqlite. */
 async function openBunSqlite(file) {
   const { Database } = await import('bun:sqlite');
-  const db = new Database(file);
-  db.exec('PRAGMA busy_timeout = 5000');
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
-  return {
-    exec: (sql) => db.exec(sql),
-    query: async (sql, params) => db.prepare(sql).all(...(params ?? [])),
-    version: () => `SQLite ${db.prepare('SELECT sqlite_version() AS v').get().v}`,
-    close: async () => db.close(),
-  };
+  return sqliteConnection(new Database(file));
 }
 
 /** PostgreSQL through Bun's built-in client (`sql.unsafe(text, params)`: $1.. placeholders). */
