@@ -16,6 +16,7 @@
 // or false into a null reply that some clients could not tell from an empty string). Every reply is
 // checked for its exact shape; anything else is OTPError ERR_STORE_INVALID.
 import { assertOptions, fail, invalid } from '../internal/assert.js';
+import { integerArgument, pendingArgument, policyArgument, stringArgument } from './arguments.js';
 import type {
   AttemptPolicy,
   PendingEnrolment,
@@ -202,16 +203,12 @@ function recordOf(method: string, value: unknown): TwoFactorRecord {
 
 /** A number argument: a safe integer, as decimal digits (what `tonumber` reads back exactly). */
 function intArg(name: string, value: unknown): string {
-  return isInt(value) ? String(value) : invalid(name, 'a safe integer');
-}
-
-function stringArg(name: string, value: unknown): string {
-  return typeof value === 'string' ? value : invalid(name, 'a string');
+  return String(integerArgument(name, value));
 }
 
 function hashesArg(value: unknown): string[] {
   if (!Array.isArray(value)) invalid('hashes', 'an array of strings');
-  return value.map((hash: unknown) => stringArg('hashes', hash));
+  return value.map((hash: unknown) => stringArgument('hashes', hash));
 }
 
 /**
@@ -221,7 +218,7 @@ function hashesArg(value: unknown): string[] {
  */
 function tagOf(userId: unknown): string {
   if (userId === '') invalid('userId', 'a non-empty string');
-  return stringArg('userId', userId).replace(
+  return stringArgument('userId', userId).replace(
     /[%{}]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
@@ -289,16 +286,8 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
   return {
     async reserveAttempt(userId: string, policy: AttemptPolicy): Promise<Reservation> {
       const key = user(userId);
-      const p = (typeof policy === 'object' && policy !== null ? policy : {}) as Record<
-        string,
-        unknown
-      >;
-      const args = [
-        intArg('policy.now', p.now),
-        intArg('policy.maxFailures', p.maxFailures),
-        intArg('policy.lockMs', p.lockMs),
-        intArg('policy.maxLockMs', p.maxLockMs),
-      ];
+      const p = policyArgument(policy);
+      const args = [p.now, p.maxFailures, p.lockMs, p.maxLockMs].map(String);
       const reply = arrayOf('reserveAttempt', await call(RESERVE, [key, `${key}:rc`], args), 2);
       return Object.freeze({
         granted: flagOf('reserveAttempt', reply[0]),
@@ -309,12 +298,14 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
       flagOf('clearAttempts', await call(CLEAR_ATTEMPTS, [user(userId)], []));
     },
     async acceptStep(userId: string, secret: string, step: number): Promise<boolean> {
-      const args = [stringArg('secret', secret), intArg('step', step)];
+      const args = [stringArgument('secret', secret), intArg('step', step)];
       return flagOf('acceptStep', await call(ACCEPT_STEP, [user(userId)], args));
     },
     async consumeRecoveryCode(userId: string, hash: string): Promise<number | null> {
       const key = user(userId);
-      const reply = await call(CONSUME_RECOVERY, [key, `${key}:rc`], [stringArg('hash', hash)]);
+      const reply = await call(CONSUME_RECOVERY, [key, `${key}:rc`], [
+        stringArgument('hash', hash),
+      ]);
       return optional('consumeRecoveryCode', reply, (v) => intOf('consumeRecoveryCode', v, 0));
     },
     async replaceRecoveryCodes(
@@ -323,7 +314,7 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
       hashes: readonly string[],
     ): Promise<boolean> {
       const key = user(userId);
-      const args = [stringArg('secret', secret), ...hashesArg(hashes)];
+      const args = [stringArgument('secret', secret), ...hashesArg(hashes)];
       return flagOf('replaceRecoveryCodes', await call(REPLACE_RECOVERY, [key, `${key}:rc`], args));
     },
     async beginEnrolment(
@@ -331,16 +322,8 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
       pending: PendingEnrolment,
       now: number,
     ): Promise<PendingEnrolment> {
-      const p = (typeof pending === 'object' && pending !== null ? pending : {}) as Record<
-        string,
-        unknown
-      >;
-      const args = [
-        stringArg('pending.binding', p.binding),
-        stringArg('pending.secret', p.secret),
-        intArg('pending.expiresAt', p.expiresAt),
-        intArg('now', now),
-      ];
+      const p = pendingArgument(pending);
+      const args = [p.binding, p.secret, String(p.expiresAt), intArg('now', now)];
       return pendingOf('beginEnrolment', await call(BEGIN_ENROLMENT, [user(userId)], args));
     },
     async confirmEnrolment(
@@ -351,13 +334,10 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
       now: number,
     ): Promise<boolean> {
       const key = user(userId);
-      const p = (typeof pending === 'object' && pending !== null ? pending : {}) as Record<
-        string,
-        unknown
-      >;
+      const p = pendingArgument(pending);
       const args = [
-        stringArg('pending.binding', p.binding),
-        stringArg('pending.secret', p.secret),
+        p.binding,
+        p.secret,
         intArg('now', now),
         intArg('step', step),
         ...hashesArg(hashes),
@@ -366,14 +346,14 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
     },
     async issueCode(userId: string, purpose: string, hash: string, expiresAt: number) {
       const args = [
-        stringArg('purpose', purpose),
-        stringArg('hash', hash),
+        stringArgument('purpose', purpose),
+        stringArgument('hash', hash),
         intArg('expiresAt', expiresAt),
       ];
       flagOf('issueCode', await call(ISSUE_CODE, [`${user(userId)}:sent`], args));
     },
     async consumeCode(userId: string, purpose: string, hash: string): Promise<number | null> {
-      const args = [stringArg('purpose', purpose), stringArg('hash', hash)];
+      const args = [stringArgument('purpose', purpose), stringArgument('hash', hash)];
       const reply = await call(CONSUME_CODE, [`${user(userId)}:sent`], args);
       return optional('consumeCode', reply, (v) => intOf('consumeCode', v, 0));
     },

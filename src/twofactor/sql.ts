@@ -38,6 +38,7 @@
 //   data-modifying WITH, so it is two statements there; see `disable` below for why that keeps the
 //   contract.
 import { assertOptions, fail, invalid } from '../internal/assert.js';
+import { integerArgument, pendingArgument, policyArgument, stringArgument } from './arguments.js';
 import {
   type AttemptPolicy,
   EMPTY_RECORD,
@@ -337,16 +338,6 @@ function recordOf(row: Row): TwoFactorRecord {
   });
 }
 
-/** A string argument, or `ERR_INVALID_OPTION`. */
-function text(name: string, value: unknown): string {
-  return typeof value === 'string' ? value : invalid(name, 'a string');
-}
-
-/** An integer argument (a time, a step, a limit), or `ERR_INVALID_OPTION`. */
-function integer(name: string, value: unknown): number {
-  return Number.isSafeInteger(value) ? (value as number) : invalid(name, 'a safe integer');
-}
-
 /** A hash kept in the ",h1,h2," list: non-empty and without a comma. */
 // No comma (the list's separator) and no NUL (SQLite's length() stops at one, miscounting the list).
 const listable = (hash: string): boolean =>
@@ -364,25 +355,6 @@ function recoveryList(value: unknown): string {
     hashes.add(hash);
   }
   return `,${[...hashes].join(',')}${hashes.size > 0 ? ',' : ''}`;
-}
-
-function pendingArgument(value: unknown): PendingEnrolment {
-  assertOptions(value, 'pending');
-  return {
-    binding: text('pending.binding', value.binding),
-    secret: text('pending.secret', value.secret),
-    expiresAt: integer('pending.expiresAt', value.expiresAt),
-  };
-}
-
-function policyArgument(value: unknown): AttemptPolicy {
-  assertOptions(value, 'policy');
-  return {
-    now: integer('policy.now', value.now),
-    maxFailures: integer('policy.maxFailures', value.maxFailures),
-    lockMs: integer('policy.lockMs', value.lockMs),
-    maxLockMs: integer('policy.maxLockMs', value.maxLockMs),
-  };
 }
 
 /**
@@ -448,7 +420,7 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
   // `async` so that a caller never sees a synchronous throw.
   return {
     async reserveAttempt(userId: string, policy: AttemptPolicy): Promise<Reservation> {
-      const user = text('userId', userId);
+      const user = stringArgument('userId', userId);
       const { now, maxFailures: max, lockMs, maxLockMs } = policyArgument(policy);
       const row = await first(sql.reserveAttempt, { user, now, max, lockMs, maxLockMs });
       if (row === undefined) return fail('ERR_STORE_INVALID', 'the sql query returned no row');
@@ -457,19 +429,19 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
       return { granted: granted === 1, record: recordOf(row) };
     },
     async clearAttempts(userId: string): Promise<void> {
-      await run(sql.clearAttempts, { user: text('userId', userId) });
+      await run(sql.clearAttempts, { user: stringArgument('userId', userId) });
     },
     async acceptStep(userId: string, secret: string, step: number): Promise<boolean> {
       const values = {
-        user: text('userId', userId),
-        secret: text('secret', secret),
-        step: integer('step', step),
+        user: stringArgument('userId', userId),
+        secret: stringArgument('secret', secret),
+        step: integerArgument('step', step),
       };
       return (await first(sql.acceptStep, values)) !== undefined;
     },
     async consumeRecoveryCode(userId: string, hash: string): Promise<number | null> {
-      const user = text('userId', userId);
-      const code = text('hash', hash);
+      const user = stringArgument('userId', userId);
+      const code = stringArgument('hash', hash);
       // A hash that cannot be in the list is not there (and must not match across a comma).
       if (!listable(code)) return null;
       const row = await first(sql.consumeRecoveryCode, { user, needle: `,${code},` });
@@ -481,8 +453,8 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
       hashes: readonly string[],
     ): Promise<boolean> {
       const values = {
-        user: text('userId', userId),
-        secret: text('secret', secret),
+        user: stringArgument('userId', userId),
+        secret: stringArgument('secret', secret),
         recovery: recoveryList(hashes),
       };
       return (await first(sql.replaceRecoveryCodes, values)) !== undefined;
@@ -492,9 +464,9 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
       pending: PendingEnrolment,
       now: number,
     ): Promise<PendingEnrolment> {
-      const user = text('userId', userId);
+      const user = stringArgument('userId', userId);
       const { binding, secret, expiresAt } = pendingArgument(pending);
-      const values = { user, binding, secret, expiresAt, now: integer('now', now) };
+      const values = { user, binding, secret, expiresAt, now: integerArgument('now', now) };
       const row = await first(sql.beginEnrolment, values);
       const kept = row === undefined ? null : pendingOf(row);
       return kept ?? fail('ERR_STORE_INVALID', 'the sql query returned no pending enrolment');
@@ -506,37 +478,37 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
       hashes: readonly string[],
       now: number,
     ): Promise<boolean> {
-      const user = text('userId', userId);
+      const user = stringArgument('userId', userId);
       const { binding, secret } = pendingArgument(pending);
       const values = {
         user,
         binding,
         secret,
-        step: integer('step', step),
+        step: integerArgument('step', step),
         recovery: recoveryList(hashes),
-        now: integer('now', now),
+        now: integerArgument('now', now),
       };
       return (await first(sql.confirmEnrolment, values)) !== undefined;
     },
     async issueCode(userId: string, purpose: string, hash: string, expiresAt: number) {
       await run(sql.issueCode, {
-        user: text('userId', userId),
-        purpose: text('purpose', purpose),
-        hash: text('hash', hash),
-        expiresAt: integer('expiresAt', expiresAt),
+        user: stringArgument('userId', userId),
+        purpose: stringArgument('purpose', purpose),
+        hash: stringArgument('hash', hash),
+        expiresAt: integerArgument('expiresAt', expiresAt),
       });
     },
     async consumeCode(userId: string, purpose: string, hash: string): Promise<number | null> {
       const values = {
-        user: text('userId', userId),
-        purpose: text('purpose', purpose),
-        hash: text('hash', hash),
+        user: stringArgument('userId', userId),
+        purpose: stringArgument('purpose', purpose),
+        hash: stringArgument('hash', hash),
       };
       const row = await first(sql.consumeCode, values);
       return row === undefined ? null : intColumn(row, 'expires_at', 0);
     },
     async disable(userId: string): Promise<void> {
-      const user = text('userId', userId);
+      const user = stringArgument('userId', userId);
       // SQLite cannot change two tables in one statement (no data-modifying WITH), so disable is
       // two statements there, sent codes first. That keeps the contract because no operation reads
       // both tables: each statement is atomic on its own table, and any other operation falls
@@ -549,7 +521,7 @@ export function sqlStore(options: SqlStoreOptions): TwoFactorStore {
       await run(sql.disable, { user });
     },
     async read(userId: string): Promise<TwoFactorRecord> {
-      const row = await first(sql.read, { user: text('userId', userId) });
+      const row = await first(sql.read, { user: stringArgument('userId', userId) });
       return row === undefined ? EMPTY_RECORD : recordOf(row);
     },
   };

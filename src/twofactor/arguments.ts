@@ -1,0 +1,36 @@
+// The arguments createTwoFactor passes to a store, checked by the stores that put them into a query or
+// a script (sqlStore, redisStore): a wrong type is ERR_INVALID_OPTION naming the argument, never a
+// value sent to the database.
+import { assertOptions, invalid } from '../internal/assert.js';
+import type { AttemptPolicy, PendingEnrolment } from './store.js';
+
+/** A string argument, or `ERR_INVALID_OPTION`. */
+export function stringArgument(name: string, value: unknown): string {
+  return typeof value === 'string' ? value : invalid(name, 'a string');
+}
+
+/** An integer argument (a time, a step, a limit), or `ERR_INVALID_OPTION`. */
+export function integerArgument(name: string, value: unknown): number {
+  return Number.isSafeInteger(value) ? (value as number) : invalid(name, 'a safe integer');
+}
+
+/** A pending enrolment argument, each field checked. */
+export function pendingArgument(value: unknown): PendingEnrolment {
+  assertOptions(value, 'pending');
+  return {
+    binding: stringArgument('pending.binding', value.binding),
+    secret: stringArgument('pending.secret', value.secret),
+    expiresAt: integerArgument('pending.expiresAt', value.expiresAt),
+  };
+}
+
+/** An attempt policy argument, each field checked. */
+export function policyArgument(value: unknown): AttemptPolicy {
+  assertOptions(value, 'policy');
+  return {
+    now: integerArgument('policy.now', value.now),
+    maxFailures: integerArgument('policy.maxFailures', value.maxFailures),
+    lockMs: integerArgument('policy.lockMs', value.lockMs),
+    maxLockMs: integerArgument('policy.maxLockMs', value.maxLockMs),
+  };
+}
