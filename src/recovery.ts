@@ -9,6 +9,7 @@ import {
   stringOption,
   wellFormedOption,
 } from './internal/assert.js';
+import { hex } from './internal/bytes.js';
 import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
 import { equalBit, firstHit } from './internal/constant-time.js';
 
@@ -79,13 +80,6 @@ function canonicalCode(text: string): string | null {
     out += symbol;
   }
   return out.length === SYMBOLS ? out : null;
-}
-
-function hex(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i] as number).toString(16).padStart(2, '0');
-  return out;
 }
 
 /** How a code is hashed, from validated options: with a server key and a context, or the legacy plain way. */

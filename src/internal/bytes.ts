@@ -30,6 +30,14 @@ export function isBytes(value: unknown): value is Uint8Array {
   return typedArrayIntrinsics().name.call(value) === 'Uint8Array';
 }
 
+/** The bytes of a buffer as lower-case hex (the keyed and legacy hashes otpkit stores). */
+export function hex(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i] as number).toString(16).padStart(2, '0');
+  return out;
+}
+
 /** A real Uint8Array's length from its internal slot (0 once its buffer is detached). */
 export function bytesLength(value: Uint8Array): number {
   return typedArrayIntrinsics().length.call(value);

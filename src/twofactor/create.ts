@@ -2,7 +2,15 @@
 // check of a code from a user is preceded by one atomic reservation of an attempt (store.ts), and every
 // success is one compare-and-set or consumption, so the rules hold with any number of processes.
 import { isOTPError } from '../errors.js';
-import { fail, intOption, invalid, optionalOptions, wellFormedOption } from '../internal/assert.js';
+import {
+  assertOptions,
+  fail,
+  intOption,
+  invalid,
+  optionalOptions,
+  wellFormedOption,
+} from '../internal/assert.js';
+import { hex } from '../internal/bytes.js';
 import { cryptoKeyInfo, randomBytes, subtle } from '../internal/crypto.js';
 import { generateRecoveryCodes, hashRecoveryCode } from '../recovery.js';
 import { openSecret, openSecretKey, sealSecret } from '../seal.js';
@@ -158,28 +166,23 @@ function keyOption(
   return fits ? (value as CryptoKey) : invalid(name, expected);
 }
 
+const ALL_METHODS: ReadonlySet<TwoFactorMethod> = new Set(METHODS);
+const METHODS_EXPECTED = `a non-empty array of ${METHODS.map((m) => `'${m}'`).join(', ')}`;
+
+/** `methods`: each entry one of METHODS, at most as many entries as there are methods. */
 function methodsOption(value: unknown): ReadonlySet<TwoFactorMethod> {
-  if (value === undefined) return new Set(METHODS);
+  if (value === undefined) return ALL_METHODS;
   const count: unknown = Array.isArray(value) ? (value as unknown[]).length : undefined;
   if (typeof count !== 'number' || count < 1 || count > METHODS.length) {
-    invalid('methods', `a non-empty array of ${METHODS.map((m) => `'${m}'`).join(', ')}`);
+    invalid('methods', METHODS_EXPECTED);
   }
   const methods = new Set<TwoFactorMethod>();
   for (let i = 0; i < count; i++) {
     const method: unknown = (value as unknown[])[i];
-    if (!METHODS.includes(method as TwoFactorMethod)) {
-      invalid('methods', `a non-empty array of ${METHODS.map((m) => `'${m}'`).join(', ')}`);
-    }
+    if (!METHODS.includes(method as TwoFactorMethod)) invalid('methods', METHODS_EXPECTED);
     methods.add(method as TwoFactorMethod);
   }
   return methods;
-}
-
-/** Lower-case hex. */
-function hex(buffer: ArrayBuffer): string {
-  let out = '';
-  for (const byte of new Uint8Array(buffer)) out += byte.toString(16).padStart(2, '0');
-  return out;
 }
 
 /**
@@ -218,10 +221,10 @@ function randomDigits(digits: number): string {
  * ```
  */
 export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
-  const { store, sealKey, pepper, issuer, totp, limits, enrolmentTtlMs, now } = optionalOptions(
-    options,
-  ) as Partial<TwoFactorOptions>;
-  if (options === undefined) invalid('options', 'an object');
+  assertOptions(options);
+  const { store, sealKey, pepper, issuer, totp, limits, enrolmentTtlMs, now } = options as Partial<
+    TwoFactorOptions
+  >;
   const checkedStore = storeOption(store);
   const seal = keyOption(
     sealKey,
@@ -316,10 +319,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
 
   return {
     async beginEnrolment(input) {
-      const { userId: userValue, account: accountValue, binding: bindingValue } = optionalOptions(
-        input,
-      );
-      if (input === undefined) invalid('options', 'an object');
+      assertOptions(input);
+      const { userId: userValue, account: accountValue, binding: bindingValue } = input;
       const userId = idOption(userValue, 'userId');
       const account = idOption(accountValue, 'account');
       const binding = idOption(bindingValue, 'binding');
@@ -353,10 +354,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async confirmEnrolment(input) {
-      const { userId: userValue, binding: bindingValue, token: tokenValue } = optionalOptions(
-        input,
-      );
-      if (input === undefined) invalid('options', 'an object');
+      assertOptions(input);
+      const { userId: userValue, binding: bindingValue, token: tokenValue } = input;
       const userId = idOption(userValue, 'userId');
       const binding = idOption(bindingValue, 'binding');
       const token = tokenOption(tokenValue);
@@ -377,9 +376,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async verify(input) {
+      assertOptions(input);
       const { userId: userValue, token: tokenValue, methods: methodsValue, purpose: purposeValue } =
-        optionalOptions(input);
-      if (input === undefined) invalid('options', 'an object');
+        input;
       const userId = idOption(userValue, 'userId');
       const token = tokenOption(tokenValue);
       const methods = methodsOption(methodsValue);
@@ -418,9 +417,9 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async issueCode(input) {
+      assertOptions(input);
       const { userId: userValue, purpose: purposeValue, ttlMs: ttlValue, digits: codeDigits } =
-        optionalOptions(input);
-      if (input === undefined) invalid('options', 'an object');
+        input;
       const userId = idOption(userValue, 'userId');
       const purpose = purposeValue === undefined ? 'login' : idOption(purposeValue, 'purpose');
       const lifetime = intOption('ttlMs', ttlValue, 10_000, 86_400_000, 10 * 60_000);
@@ -438,8 +437,8 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async regenerateRecoveryCodes(input) {
-      const { userId: userValue } = optionalOptions(input);
-      if (input === undefined) invalid('options', 'an object');
+      assertOptions(input);
+      const { userId: userValue } = input;
       const userId = idOption(userValue, 'userId');
       const record = await checkedStore.read(userId);
       const codes = generateRecoveryCodes();
@@ -452,14 +451,14 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
     },
 
     async disable(input) {
-      const { userId: userValue } = optionalOptions(input);
-      if (input === undefined) invalid('options', 'an object');
+      assertOptions(input);
+      const { userId: userValue } = input;
       await checkedStore.disable(idOption(userValue, 'userId'));
     },
 
     async status(input) {
-      const { userId: userValue } = optionalOptions(input);
-      if (input === undefined) invalid('options', 'an object');
+      assertOptions(input);
+      const { userId: userValue } = input;
       const userId = idOption(userValue, 'userId');
       const time = readClock();
       const record = await checkedStore.read(userId);
