@@ -123,7 +123,10 @@ export interface TwoFactorStore {
   read(userId: string): Promise<TwoFactorRecord>;
 }
 
-/** The record of a user the store has never seen. */
+/**
+ * The record of a user the store has never seen.
+ * @internal
+ */
 export const EMPTY_RECORD: TwoFactorRecord = Object.freeze({
   secret: null,
   lastStep: -1,
@@ -134,7 +137,11 @@ export const EMPTY_RECORD: TwoFactorRecord = Object.freeze({
   pending: null,
 });
 
-/** The lock a reservation that reaches `maxFailures` starts: the first lock, or twice the last one. */
+/**
+ * The lock a reservation that reaches `maxFailures` starts: the first lock, or twice the last one
+ * (memoryStore; sqlStore and redisStore state the same rule in SQL and Lua).
+ * @internal
+ */
 export function nextLockMs(lastLockMs: number, policy: AttemptPolicy): number {
   return lastLockMs === 0 ? policy.lockMs : Math.min(policy.maxLockMs, lastLockMs * 2);
 }
