@@ -6,6 +6,8 @@ import {
   checkStore,
   createTwoFactor,
   memoryStore,
+  redisStore,
+  sqlStore,
   type TwoFactorStore,
 } from '../src/twofactor/index.js';
 import { expectOTPError } from './helpers/errors.js';
@@ -495,5 +497,41 @@ describe('review fixes', () => {
       () => twoFactor.beginEnrolment({ userId: 'u1', account: 'e', binding: 'B' }),
       'ERR_STORE_INVALID',
     );
+  });
+});
+
+describe('store arguments', () => {
+  // The databases are never reached: the arguments are refused first (no query runs).
+  const sql = sqlStore({ dialect: 'sqlite', query: async () => [] });
+  const redis = redisStore({ eval: async () => 1 });
+
+  it('bound a hashes array before reading it (a length of 2^32-1 with nothing in it)', async () => {
+    const huge: string[] = [];
+    huge.length = 2 ** 32 - 1;
+    for (const store of [sql, redis]) {
+      const started = performance.now();
+      await expectOTPError(
+        () => store.replaceRecoveryCodes('u', 'v1.s', huge),
+        'ERR_INVALID_OPTION',
+      );
+      await expectOTPError(
+        () => store.confirmEnrolment('u', { binding: 'b', secret: 's', expiresAt: 1 }, 1, huge, 0),
+        'ERR_INVALID_OPTION',
+      );
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it('refuse a pending enrolment or policy of the wrong shape, in both stores', async () => {
+    for (const store of [sql, redis]) {
+      await expectOTPError(
+        () => store.confirmEnrolment('u', { binding: 'b', secret: 's' } as never, 1, [], 0),
+        'ERR_INVALID_OPTION',
+      );
+      await expectOTPError(
+        () => store.reserveAttempt('u', { now: 1, maxFailures: 5, lockMs: '1' } as never),
+        'ERR_INVALID_OPTION',
+      );
+    }
   });
 });

@@ -14,6 +14,23 @@ export function integerArgument(name: string, value: unknown): number {
   return Number.isSafeInteger(value) ? (value as number) : invalid(name, 'a safe integer');
 }
 
+// Ten times the most codes generateRecoveryCodes makes, as findRecoveryCode bounds its hashes.
+const MAX_HASHES = 1000;
+
+/**
+ * Recovery code hashes: an array of at most 1,000 strings, its length bounded before anything is read
+ * (an array's length can be set to 2^32-1 with nothing in it) and each entry read once by index.
+ */
+export function hashesArgument(value: unknown): string[] {
+  const count: unknown = Array.isArray(value) ? (value as unknown[]).length : undefined;
+  if (typeof count !== 'number' || count > MAX_HASHES) {
+    invalid('hashes', `an array of at most ${MAX_HASHES} strings`);
+  }
+  const hashes: string[] = [];
+  for (let i = 0; i < count; i++) hashes.push(stringArgument('hashes', (value as unknown[])[i]));
+  return hashes;
+}
+
 /** A pending enrolment argument, each field checked. */
 export function pendingArgument(value: unknown): PendingEnrolment {
   assertOptions(value, 'pending');

@@ -16,7 +16,13 @@
 // or false into a null reply that some clients could not tell from an empty string). Every reply is
 // checked for its exact shape; anything else is OTPError ERR_STORE_INVALID.
 import { assertOptions, fail, invalid } from '../internal/assert.js';
-import { integerArgument, pendingArgument, policyArgument, stringArgument } from './arguments.js';
+import {
+  hashesArgument,
+  integerArgument,
+  pendingArgument,
+  policyArgument,
+  stringArgument,
+} from './arguments.js';
 import type {
   AttemptPolicy,
   PendingEnrolment,
@@ -206,11 +212,6 @@ function intArg(name: string, value: unknown): string {
   return String(integerArgument(name, value));
 }
 
-function hashesArg(value: unknown): string[] {
-  if (!Array.isArray(value)) invalid('hashes', 'an array of strings');
-  return value.map((hash: unknown) => stringArgument('hashes', hash));
-}
-
 /**
  * The user id in a key, inside the hash tag: `'%'`, `'{'` and `'}'` percent-encoded. Not empty:
  * Redis Cluster hashes a key with an empty tag (`{}`) whole, which would put one user's keys in
@@ -314,7 +315,7 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
       hashes: readonly string[],
     ): Promise<boolean> {
       const key = user(userId);
-      const args = [stringArgument('secret', secret), ...hashesArg(hashes)];
+      const args = [stringArgument('secret', secret), ...hashesArgument(hashes)];
       return flagOf('replaceRecoveryCodes', await call(REPLACE_RECOVERY, [key, `${key}:rc`], args));
     },
     async beginEnrolment(
@@ -340,7 +341,7 @@ export function redisStore(options: RedisStoreOptions): TwoFactorStore {
         p.secret,
         intArg('now', now),
         intArg('step', step),
-        ...hashesArg(hashes),
+        ...hashesArgument(hashes),
       ];
       return flagOf('confirmEnrolment', await call(CONFIRM_ENROLMENT, [key, `${key}:rc`], args));
     },

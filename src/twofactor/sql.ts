@@ -38,7 +38,13 @@
 //   data-modifying WITH, so it is two statements there; see `disable` below for why that keeps the
 //   contract.
 import { assertOptions, fail, invalid } from '../internal/assert.js';
-import { integerArgument, pendingArgument, policyArgument, stringArgument } from './arguments.js';
+import {
+  hashesArgument,
+  integerArgument,
+  pendingArgument,
+  policyArgument,
+  stringArgument,
+} from './arguments.js';
 import {
   type AttemptPolicy,
   EMPTY_RECORD,
@@ -345,13 +351,9 @@ const listable = (hash: string): boolean =>
 
 /** Recovery code hashes as the stored ",h1,h2," (duplicates once), or `ERR_INVALID_OPTION`. */
 function recoveryList(value: unknown): string {
-  const expected = 'an array of non-empty strings without a comma';
-  if (!Array.isArray(value)) invalid('hashes', expected);
   const hashes = new Set<string>();
-  const count = value.length;
-  for (let i = 0; i < count; i++) {
-    const hash: unknown = value[i];
-    if (typeof hash !== 'string' || !listable(hash)) invalid('hashes', expected);
+  for (const hash of hashesArgument(value)) {
+    if (!listable(hash)) invalid('hashes', 'an array of non-empty strings without a comma');
     hashes.add(hash);
   }
   return `,${[...hashes].join(',')}${hashes.size > 0 ? ',' : ''}`;
