@@ -332,25 +332,30 @@ export function createTwoFactor(options: TwoFactorOptions): TwoFactor {
         secret: await sealSecret({ secret: fresh, key: seal, context: context(userId) }),
         expiresAt: time + ttl,
       };
-      // The label is checked before the store is written: a refused account must not void another
-      // session's pending enrolment.
-      buildKeyURI({ secret: fresh, account, issuer: issuerName, algorithm, digits, period });
+      const uriOf = (secret: string): string =>
+        buildKeyURI({
+          type: 'totp',
+          secret,
+          account,
+          issuer: issuerName,
+          algorithm,
+          digits,
+          period,
+        });
+      // Built before the store is written, so a refused account cannot void another session's
+      // pending enrolment.
+      const freshUri = uriOf(fresh);
       const kept = await checkedStore.beginEnrolment(userId, pending, time);
       // A store that kept another binding's enrolment would show one session's key to another.
       if (kept.binding !== pending.binding) {
         fail('ERR_STORE_INVALID', "the store's beginEnrolment kept another binding's enrolment");
       }
+      if (kept.secret === pending.secret) {
+        return { uri: freshUri, secret: fresh, expiresAt: kept.expiresAt };
+      }
+      // The same binding's live enrolment was kept (a reload shows the same key): open its secret.
       const secret = await openSecret({ sealed: kept.secret, key: seal, context: context(userId) });
-      const uri = buildKeyURI({
-        type: 'totp',
-        secret,
-        account,
-        issuer: issuerName,
-        algorithm,
-        digits,
-        period,
-      });
-      return { uri, secret, expiresAt: kept.expiresAt };
+      return { uri: uriOf(secret), secret, expiresAt: kept.expiresAt };
     },
 
     async confirmEnrolment(input) {
