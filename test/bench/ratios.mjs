@@ -96,12 +96,6 @@ const rows = [
     1.8,
   ],
   [
-    'twoFactor.verify (memoryStore) vs bare openSecretKey + verifyTOTP',
-    'otpkit twoFactor.verify TOTP (memoryStore, wrong code)',
-    'otpkit openSecretKey + verifyTOTP (bare)',
-    0.8,
-  ],
-  [
     '(baseline) cached-key sign vs importKey + sign',
     'raw sign, one cached key',
     'raw importKey + sign',
