@@ -1,6 +1,6 @@
 // RFC 4648 §6 base32, strict by default (RFC 4648 §3.3: reject characters outside the alphabet).
-import { boolOption, fail, invalid, optionalOptions, stringOption } from './internal/assert.js';
-import { copyBytes, isBytes } from './internal/bytes.js';
+import { boolOption, fail, invalid, optionalOptions, stringOption } from './internal/assert.ts';
+import { copyBytes, isBytes } from './internal/bytes.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

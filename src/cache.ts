@@ -1,6 +1,6 @@
 // The caches of imported HMAC keys (src/internal/key-cache.ts; what they keep: docs/performance.md).
-import { intOption, optionalOptions } from './internal/assert.js';
-import { clearKeyCaches, setMaxEntries } from './internal/key-cache.js';
+import { intOption, optionalOptions } from './internal/assert.ts';
+import { clearKeyCaches, setMaxEntries } from './internal/key-cache.ts';
 
 /** Options for {@link configureKeyCache}. */
 export interface KeyCacheOptions {

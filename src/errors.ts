@@ -76,6 +76,8 @@ export class OTPError extends Error {
   declare readonly code: OTPErrorCode;
 
   /**
+   * Creates an otpkit error. otpkit throws these itself; other code rarely needs to.
+   *
    * @param code - the stable error code
    * @param message - a human-readable explanation (must not contain secrets)
    * @param options - `cause`: the underlying error, if any

@@ -5,16 +5,21 @@ import {
   digitsOption,
   intOption,
   stringOption,
-} from './internal/assert.js';
-import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.js';
-import { decimalFormat } from './internal/code-format.js';
-import { keySource } from './internal/secret.js';
-import type { HOTPMatch, OTPKeyOptions } from './types.js';
+} from './internal/assert.ts';
+import { computeOTP, counterRange, findCounter, hotpMatch } from './internal/otp.ts';
+import { decimalFormat } from './internal/code-format.ts';
+import { keySource } from './internal/secret.ts';
+import type { HOTPMatch, OTPKeyOptions } from './types.ts';
 
 /** Options for {@link generateHOTP}. Extra keys are ignored, so a parsed key URI can be passed as is. */
 export interface GenerateHOTPOptions extends OTPKeyOptions {
   /** The moving factor C (RFC 4226 §5.1): a safe integer >= 0, or a bigint up to 2^64-1. */
   counter: number | bigint;
+  /**
+   * `'hotp'` or absent: the `type` of a parsed key URI passed as the options. Not read at run time; it
+   * makes a TOTP key ({@link TOTPKeyURI}) a compile error here.
+   */
+  type?: 'hotp' | undefined;
 }
 
 /** Options for {@link verifyHOTP}. */
@@ -71,9 +76,11 @@ export async function generateHOTP(options: GenerateHOTPOptions): Promise<string
 export function verifyHOTP(
   options: VerifyHOTPOptions & { counter: number },
 ): Promise<HOTPMatch<number> | null>;
+/** {@link verifyHOTP} with a `bigint` counter (up to 2^64-1): the match's counters are bigints too. */
 export function verifyHOTP(
   options: VerifyHOTPOptions & { counter: bigint },
 ): Promise<HOTPMatch<bigint> | null>;
+/** {@link verifyHOTP} with a counter whose type is not known statically (`number | bigint`). */
 export function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null>;
 export async function verifyHOTP(options: VerifyHOTPOptions): Promise<HOTPMatch | null> {
   assertOptions(options);

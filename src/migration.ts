@@ -1,11 +1,11 @@
 // Google Authenticator's "Transfer accounts" QR codes: otpauth-migration://offline?data=<base64 protobuf>
 // (reverse-engineered, no official schema; the MigrationPayload message as the open-source decoders
 // read it). The protobuf is read and written by hand.
-import { encodeBase32 } from './base32.js';
-import { fail, intOption, invalid, optionalOptions } from './internal/assert.js';
-import { decodeBase64url, encodeBase64 } from './internal/base64url.js';
-import { algorithmOfMigration, ALGORITHMS } from './internal/algorithms.js';
-import { randomBytes } from './internal/crypto.js';
+import { encodeBase32 } from './base32.ts';
+import { fail, intOption, invalid, optionalOptions } from './internal/assert.ts';
+import { decodeBase64url, encodeBase64 } from './internal/base64url.ts';
+import { algorithmOfMigration, ALGORITHMS } from './internal/algorithms.ts';
+import { randomBytes } from './internal/crypto.ts';
 import {
   CONTROL,
   keyFields,
@@ -13,8 +13,8 @@ import {
   SPOOFING,
   toKey,
   uriParts,
-} from './internal/key-uri.js';
-import type { KeyURI } from './types.js';
+} from './internal/key-uri.ts';
+import type { KeyURI } from './types.ts';
 
 /** Options for {@link buildMigrationURIs}. */
 export interface BuildMigrationURIsOptions {

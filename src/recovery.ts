@@ -1,5 +1,5 @@
 // Recovery codes: one-time fallback codes for a lost authenticator, kept only as hashes.
-import { encodeBase32, symbolValue } from './base32.js';
+import { encodeBase32, symbolValue } from './base32.ts';
 import {
   assertOptions,
   fail,
@@ -8,10 +8,11 @@ import {
   optionalOptions,
   stringOption,
   wellFormedOption,
-} from './internal/assert.js';
-import { hex } from './internal/bytes.js';
-import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.js';
-import { equalBit, firstHit } from './internal/constant-time.js';
+} from './internal/assert.ts';
+import { hex } from './internal/bytes.ts';
+import { cryptoKeyInfo, randomBytes, subtle } from './internal/crypto.ts';
+import { equalBit, firstHit } from './internal/constant-time.ts';
+import type { WebCryptoKey } from './types.ts';
 
 // Crockford base32: digits and letters without i, l, o, u (https://www.crockford.com/base32.html).
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -36,11 +37,12 @@ export interface GenerateRecoveryCodesOptions {
 /** Options for {@link hashRecoveryCode}. */
 export interface HashRecoveryCodeOptions {
   /**
-   * A server key kept outside the database: an HMAC `CryptoKey` with hash SHA-256 allowing `sign`. With
+   * A server key kept outside the database: an HMAC `CryptoKey` (a {@link WebCryptoKey}) with hash
+   * SHA-256 allowing `sign`. With
    * it the hash is keyed (`hmac-sha256:`), so a database dump alone cannot test a guess against it.
    * Without it the hash is the legacy plain `sha256:` form.
    */
-  key?: CryptoKey | undefined;
+  key?: WebCryptoKey | undefined;
   /** Bound into a keyed hash, meant for the user id: a hash copied to another account never matches. Needs `key`. Default `''`. */
   context?: string | undefined;
 }

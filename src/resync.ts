@@ -6,12 +6,12 @@ import {
   intOption,
   invalid,
   stringOption,
-} from './internal/assert.js';
-import { decimalFormat } from './internal/code-format.js';
-import { equalBit, firstHit } from './internal/constant-time.js';
-import { computeOTPs, counterRange, hotpMatch } from './internal/otp.js';
-import { keySource } from './internal/secret.js';
-import type { HOTPMatch, OTPKeyOptions } from './types.js';
+} from './internal/assert.ts';
+import { decimalFormat } from './internal/code-format.ts';
+import { equalBit, firstHit } from './internal/constant-time.ts';
+import { computeOTPs, counterRange, hotpMatch } from './internal/otp.ts';
+import { keySource } from './internal/secret.ts';
+import type { HOTPMatch, OTPKeyOptions } from './types.ts';
 
 /** Options for {@link resyncHOTP}. */
 export interface ResyncHOTPOptions extends OTPKeyOptions {
@@ -60,9 +60,11 @@ function tokensOption(value: unknown): string[] {
 export function resyncHOTP(
   options: ResyncHOTPOptions & { counter: number },
 ): Promise<HOTPMatch<number> | null>;
+/** {@link resyncHOTP} with a `bigint` counter (up to 2^64-1): the match's counters are bigints too. */
 export function resyncHOTP(
   options: ResyncHOTPOptions & { counter: bigint },
 ): Promise<HOTPMatch<bigint> | null>;
+/** {@link resyncHOTP} with a counter whose type is not known statically (`number | bigint`). */
 export function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null>;
 export async function resyncHOTP(options: ResyncHOTPOptions): Promise<HOTPMatch | null> {
   assertOptions(options);

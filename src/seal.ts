@@ -1,14 +1,14 @@
 // Sealed secrets: OTP secrets encrypted at rest with AES-256-GCM (RFC 4226 §7.5, RFC 6238 §5.1).
-import { encodeBase32 } from './base32.js';
-import { algorithmOption } from './internal/algorithms.js';
-import { assertOptions, fail, stringOption, wellFormedOption } from './internal/assert.js';
-import { decodeBase64url, encodeBase64url } from './internal/base64url.js';
-import { copyBytes, isBytes } from './internal/bytes.js';
-import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.js';
-import { importHmacKey } from './internal/hmac.js';
-import { createKeyCache } from './internal/key-cache.js';
-import { secretBytes } from './internal/secret.js';
-import type { HashAlgorithm, SecretMaterial } from './types.js';
+import { encodeBase32 } from './base32.ts';
+import { algorithmOption } from './internal/algorithms.ts';
+import { assertOptions, fail, stringOption, wellFormedOption } from './internal/assert.ts';
+import { decodeBase64url, encodeBase64url } from './internal/base64url.ts';
+import { copyBytes, isBytes } from './internal/bytes.ts';
+import { cryptoKeyInfo, isKeyRefusal, randomBytes, subtle } from './internal/crypto.ts';
+import { importHmacKey } from './internal/hmac.ts';
+import { createKeyCache } from './internal/key-cache.ts';
+import { secretBytes } from './internal/secret.ts';
+import type { HashAlgorithm, PlatformCryptoKey, SecretMaterial, WebCryptoKey } from './types.ts';
 
 const VERSION = 'v1';
 const IV_BYTES = 12; // 96 bits: the IV length GCM is designed for (NIST SP 800-38D)
@@ -18,8 +18,8 @@ const TAG_BYTES = 16;
 export interface SealSecretOptions {
   /** The OTP secret to seal: base32 text or raw bytes. */
   secret: SecretMaterial;
-  /** An AES-GCM 256-bit `CryptoKey` with the `encrypt` usage, or 32 raw key bytes. */
-  key: CryptoKey | Uint8Array;
+  /** An AES-GCM 256-bit `CryptoKey` (typed as {@link WebCryptoKey}) with the `encrypt` usage, or 32 raw key bytes. */
+  key: WebCryptoKey | Uint8Array;
   /**
    * Bound to the sealed value as GCM additional data, e.g. the user id: a sealed secret copied to
    * another row then does not open. Default `''`.
@@ -31,8 +31,8 @@ export interface SealSecretOptions {
 export interface OpenSecretOptions {
   /** What {@link sealSecret} returned. */
   sealed: string;
-  /** The key it was sealed with: a 256-bit AES-GCM `CryptoKey` with the `decrypt` usage, or the same 32 bytes. */
-  key: CryptoKey | Uint8Array;
+  /** The key it was sealed with: a 256-bit AES-GCM `CryptoKey` (a {@link WebCryptoKey}) with the `decrypt` usage, or the same 32 bytes. */
+  key: WebCryptoKey | Uint8Array;
   /** The context it was sealed with. Default `''`. */
   context?: string | undefined;
 }
@@ -229,7 +229,8 @@ const MAX_OPENED_KEY_ID = 512;
  * import. With a sealing key given as bytes nothing is cached (there is no key object to compare).
  *
  * @param options - `sealed`, `key` (the sealing key: a `CryptoKey` with `decrypt`, or its 32 bytes), `context`, `algorithm` (default SHA1)
- * @returns a non-extractable HMAC key allowing `sign`
+ * @returns a non-extractable HMAC key allowing `sign`: the project's own `CryptoKey` type where it has
+ *   one (the DOM lib), else a {@link WebCryptoKey} (see {@link PlatformCryptoKey})
  * @throws OTPError `ERR_SEAL_INVALID` when it does not open, `ERR_INVALID_OPTION` (bad `sealed`, key,
  *   context or algorithm), `ERR_CRYPTO_UNAVAILABLE`
  * @example
@@ -238,7 +239,7 @@ const MAX_OPENED_KEY_ID = 512;
  * const match = await verifyTOTP({ secret, token, afterStep: row.last_step })
  * ```
  */
-export async function openSecretKey(options: OpenSecretKeyOptions): Promise<CryptoKey> {
+export async function openSecretKey(options: OpenSecretKeyOptions): Promise<PlatformCryptoKey> {
   assertOptions(options);
   const { sealed: sealedValue, context: contextValue, key: keyValue, algorithm: algorithmValue } =
     options;

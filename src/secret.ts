@@ -1,7 +1,7 @@
 // Shared-secret generation: RFC 4226 §4 R6 and §7.5, RFC 6238 §5.1.
-import { encodeBase32 } from './base32.js';
-import { intOption, optionalOptions } from './internal/assert.js';
-import { randomBytes } from './internal/crypto.js';
+import { encodeBase32 } from './base32.ts';
+import { intOption, optionalOptions } from './internal/assert.ts';
+import { randomBytes } from './internal/crypto.ts';
 
 /** Options for {@link generateSecret}. */
 export interface GenerateSecretOptions {

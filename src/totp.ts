@@ -7,11 +7,11 @@ import {
   periodOption,
   stringOption,
   timeOption,
-} from './internal/assert.js';
-import { computeOTP, findCounter } from './internal/otp.js';
-import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.js';
-import { keySource } from './internal/secret.js';
-import type { CodeEncoder, OTPKeyOptions } from './types.js';
+} from './internal/assert.ts';
+import { computeOTP, findCounter } from './internal/otp.ts';
+import { checkSteamAlgorithm, codeFormatOption } from './internal/code-format.ts';
+import { keySource } from './internal/secret.ts';
+import type { CodeEncoder, OTPKeyOptions } from './types.ts';
 
 /** The clock options shared by every TOTP function. */
 export interface TOTPStepOptions {
@@ -32,6 +32,11 @@ export interface GenerateTOTPOptions extends TOTPStepOptions, OTPKeyOptions {
    * from the same truncated value (SHA1 only). Absent for the decimal codes of RFC 4226 §5.3.
    */
   encoder?: CodeEncoder | undefined;
+  /**
+   * `'totp'` or absent: the `type` of a parsed key URI passed as the options. Not read at run time; it
+   * makes an HOTP key ({@link HOTPKeyURI}) a compile error here, where its counter would be ignored.
+   */
+  type?: 'totp' | undefined;
 }
 
 /** Options for {@link verifyTOTP}. */

@@ -1,8 +1,8 @@
 // otpauth:// key URIs: Google's Key Uri Format, draft-andesco-otpauth-uri-00, Apple's notes.
-import { encodeBase32 } from './base32.js';
-import { algorithmList, readAlgorithmName } from './internal/algorithms.js';
-import { assertOptions, fail, invalid, MAX_COUNTER } from './internal/assert.js';
-import { STEAM_FORMAT } from './internal/code-format.js';
+import { encodeBase32 } from './base32.ts';
+import { algorithmList, readAlgorithmName } from './internal/algorithms.ts';
+import { assertOptions, fail, invalid, MAX_COUNTER } from './internal/assert.ts';
+import { STEAM_FORMAT } from './internal/code-format.ts';
 import {
   CONTROL,
   keyFields,
@@ -11,9 +11,9 @@ import {
   SPOOFING,
   toKey,
   uriParts,
-} from './internal/key-uri.js';
-import { secretBytes } from './internal/secret.js';
-import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from './types.js';
+} from './internal/key-uri.ts';
+import { secretBytes } from './internal/secret.ts';
+import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from './types.ts';
 
 const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder'];
 
@@ -119,7 +119,8 @@ function encoderParameter(
  * repeated with another value is refused (andesco-00 §3.4); unknown ones land in `params`.
  *
  * @param uri - the key URI, at most 4,096 characters once trimmed
- * @returns the key, ready for {@link generateTOTP} / {@link generateHOTP}
+ * @returns the key, a {@link TOTPKeyURI} or an {@link HOTPKeyURI}: once narrowed on `type`, ready for
+ *   {@link generateTOTP} / {@link generateHOTP}
  * @throws OTPError `ERR_URI_*` naming the part at fault (never repeating the input); `ERR_INVALID_OPTION`
  *   when `uri` is not a string
  * @example
@@ -127,7 +128,7 @@ function encoderParameter(
  * const key = parseKeyURI('otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co')
  * key.issuer  // 'ACME Co'
  * key.account // 'alice@example.com'
- * await generateTOTP(key) // the current code
+ * if (key.type === 'totp') await generateTOTP(key) // the current code
  * ```
  */
 export function parseKeyURI(uri: string): KeyURI {

@@ -8,13 +8,13 @@ const read = (path: string): string => readFileSync(new URL(path, import.meta.ur
 const ENTRIES = ['', 'twofactor/'];
 
 /**
- * [name, module path under src/] for every `export { a, b } from './x.js'` and `export type { ... }`
+ * [name, module path under src/] for every `export { a, b } from './x.ts'` and `export type { ... }`
  * line of an entry's index.ts.
  */
 function exportsOf(entry: string): [string, string][] {
   const source = read(`../src/${entry}index.ts`);
   const out: [string, string][] = [];
-  for (const m of source.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.js'/g)) {
+  for (const m of source.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.ts'/g)) {
     // A trailing comma leaves an empty piece, which is no name.
     for (const name of (m[1] as string).split(',').map((n) => n.trim()).filter(Boolean)) {
       out.push([name.replace(/^type /, ''), `${entry}${m[2]}.ts`]);

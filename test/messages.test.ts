@@ -20,6 +20,7 @@ import {
   parseKeyURI,
   parseMigrationURI,
   sealSecret,
+  type TOTPKeyURI,
 } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
 import { expectOTPError } from './helpers/errors.js';
@@ -313,14 +314,15 @@ describe('parseMigrationURI: no marker, no name and no run of a secret in any me
       const secret = referenceBase32(rng.bytes(rng.int(10, 32)));
       const hotp = rng.int(0, 1) === 0;
       keys.push({
-        type: hotp ? 'hotp' : 'totp',
         secret,
         account: `alice${MARKER}@example.com`,
         issuer: `${MARKER} Inc`,
         labelIssuer: `${MARKER} Inc`,
         algorithm: rng.pick(['SHA1', 'SHA256', 'SHA512'] as const),
         digits: rng.pick([6, 8]),
-        ...(hotp ? { counter: rng.int(0, 1e6) } : { period: 30 }),
+        ...(hotp
+          ? { type: 'hotp' as const, counter: rng.int(0, 1e6) }
+          : { type: 'totp' as const, period: 30 }),
         params: {},
       });
     }
@@ -482,7 +484,9 @@ describe('the builders and other functions: no marker and no secret in any messa
   );
 
   it('buildMigrationURIs refuses keys it cannot carry without quoting their fields', async () => {
-    const key = parseKeyURI(`otpauth://totp/${MARKER}:${MARKER}?secret=${S}&issuer=${MARKER}`);
+    const key = parseKeyURI(
+      `otpauth://totp/${MARKER}:${MARKER}?secret=${S}&issuer=${MARKER}`,
+    ) as TOTPKeyURI;
     await refusedClean(
       () => buildMigrationURIs([{ ...key, digits: 7 }]),
       'ERR_INVALID_OPTION',

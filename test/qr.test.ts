@@ -649,7 +649,7 @@ describe('qrToTerminal', () => {
 describe('the otpkit/qr entry', () => {
   const entry = readFileSync(new URL('../src/qr/index.ts', import.meta.url), 'utf8');
   const docs = readFileSync(new URL('../docs/qr.md', import.meta.url), 'utf8');
-  const names = [...entry.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.js'/g)].flatMap(
+  const names = [...entry.matchAll(/export (?:type )?\{([^}]+)\} from '\.\/([^']+)\.ts'/g)].flatMap(
     (m) => (m[1] as string).split(',').map((name) => [name.trim(), m[2] as string] as const),
   );
 

@@ -4,7 +4,14 @@
 // reference over seeded random secrets and times, anchored on one published value.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildKeyURI, decodeBase32, generateTOTP, parseKeyURI, verifyTOTP } from '../src/index.js';
+import {
+  buildKeyURI,
+  decodeBase32,
+  generateTOTP,
+  parseKeyURI,
+  type TOTPKeyURI,
+  verifyTOTP,
+} from '../src/index.js';
 import { expectOTPError } from './helpers/errors.js';
 import { seededRandom } from './helpers/random.js';
 import { referenceBase32 } from './helpers/reference.js';
@@ -54,7 +61,7 @@ describe('Steam Guard codes', () => {
     expect(uri).toBe(
       'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam',
     );
-    const key = parseKeyURI(uri);
+    const key = parseKeyURI(uri) as TOTPKeyURI;
     expect(key).toMatchObject({ encoder: 'steam', digits: 5, algorithm: 'SHA1' });
     expect(await generateTOTP({ ...key, time: 0 })).toBe('2TC8B');
   });

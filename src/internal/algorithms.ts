@@ -1,8 +1,8 @@
 // The HMAC hash functions otpkit supports (RFC 4226 §5.2, RFC 6238 §1.2), one row each. Every check,
 // message, URI reading, migration enum and WebCrypto name derives from this table: adding a hash is
 // adding a row.
-import type { HashAlgorithm } from '../types.js';
-import { invalid } from './assert.js';
+import type { HashAlgorithm } from '../types.ts';
+import { invalid } from './assert.ts';
 
 interface AlgorithmFacts {
   /** The WebCrypto hash name (W3C Web Cryptography API, HmacImportParams.hash). */

@@ -4,7 +4,7 @@
 // Messages are built from one template, `"<option>" must be <expected>`, which names the option at fault
 // and what it accepts, and never the value itself (it could be a secret or a code). Each public function
 // reads every option once, at entry, and passes the values it read (never the options object) to these.
-import { OTPError, type OTPErrorCode } from '../errors.js';
+import { OTPError, type OTPErrorCode } from '../errors.ts';
 
 /** The largest counter RFC 4226 §5.1 allows (8 bytes, unsigned). */
 export const MAX_COUNTER: bigint = 0xffff_ffff_ffff_ffffn;

@@ -1,8 +1,8 @@
 // The seam between the HOTP value and the code a person types: RFC 4226 §5.3 dynamic truncation gives a
 // 31-bit number, and a code format renders it (decimal digits, or Steam's letters) and checks a typed
 // token. Adding a format is adding one record here.
-import type { HashAlgorithm } from '../types.js';
-import { digitsOption, invalid } from './assert.js';
+import type { HashAlgorithm } from '../types.ts';
+import { digitsOption, invalid } from './assert.ts';
 
 /** How a 31-bit truncated value becomes a code, and how a typed token is read. */
 export interface CodeFormat {

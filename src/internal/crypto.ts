@@ -1,6 +1,6 @@
 // The only place that looks up WebCrypto. Looked up on first use, never at import, so that importing
 // otpkit cannot throw (a plain-HTTP browser page has `crypto` but no `crypto.subtle`).
-import { fail } from './assert.js';
+import { fail } from './assert.ts';
 
 // Browsers expose crypto.subtle only on secure origins (docs/runtimes.md).
 const UNAVAILABLE = 'WebCrypto is missing (browsers: https only)';

@@ -1,9 +1,9 @@
 // HMAC (RFC 2104) through WebCrypto: importKey('raw') then sign. WebCrypto hashes keys longer than the
 // block size itself (RFC 2104 §2), so raw secret bytes of any non-zero length go in unchanged.
-import type { HashAlgorithm } from '../types.js';
-import { algorithmOption, ALGORITHMS } from './algorithms.js';
-import { fail } from './assert.js';
-import { cryptoKeyInfo, subtle } from './crypto.js';
+import type { HashAlgorithm } from '../types.ts';
+import { algorithmOption, ALGORITHMS } from './algorithms.ts';
+import { fail } from './assert.ts';
+import { cryptoKeyInfo, subtle } from './crypto.ts';
 
 /** Imports raw key bytes as a non-extractable HMAC signing key (no cache). */
 export function importHmacKey(

@@ -1,8 +1,8 @@
 // The key-URI plumbing shared by the two public formats (src/uri.ts: otpauth://, src/migration.ts:
 // otpauth-migration://): the checks every URI gets, the characters no name may hold, the one order a
 // parsed key is written in, and the fields both writers check.
-import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from '../types.js';
-import { algorithmOption } from './algorithms.js';
+import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from '../types.ts';
+import { algorithmOption } from './algorithms.ts';
 import {
   assertOptions,
   counterOption,
@@ -10,9 +10,9 @@ import {
   invalid,
   periodOption,
   stringOption,
-} from './assert.js';
-import { codeFormatOption, STEAM_FORMAT } from './code-format.js';
-import { secretBytes } from './secret.js';
+} from './assert.ts';
+import { codeFormatOption, STEAM_FORMAT } from './code-format.ts';
+import { secretBytes } from './secret.ts';
 
 /** The longest URI parsed: more than any QR code holds (ISO/IEC 18004: 2,953 bytes or 4,296 alphanumerics). */
 export const MAX_URI_LENGTH = 4096;

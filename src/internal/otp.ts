@@ -1,12 +1,12 @@
 // The HOTP computation shared by HOTP and TOTP (TOTP = HOTP(K, T), RFC 6238 §1.2).
-import type { HOTPMatch } from '../types.js';
-import { ALGORITHMS } from './algorithms.js';
-import { fail, MAX_COUNTER } from './assert.js';
-import type { CodeFormat } from './code-format.js';
-import { equalBit, firstHit } from './constant-time.js';
-import { subtle } from './crypto.js';
-import { hmac } from './hmac.js';
-import { importedKey, type KeySource } from './secret.js';
+import type { HOTPMatch } from '../types.ts';
+import { ALGORITHMS } from './algorithms.ts';
+import { fail, MAX_COUNTER } from './assert.ts';
+import type { CodeFormat } from './code-format.ts';
+import { equalBit, firstHit } from './constant-time.ts';
+import { subtle } from './crypto.ts';
+import { hmac } from './hmac.ts';
+import { importedKey, type KeySource } from './secret.ts';
 
 // WebCrypto copies `data` before sign() returns (W3C Web Cryptography API, SubtleCrypto.sign(), "get a
 // copy of the bytes held by the data parameter"), so one 8-byte buffer serves every call. A fresh small

@@ -1,13 +1,13 @@
 // A secret as otpkit receives it (base32 text, bytes, or an HMAC CryptoKey), turned into the HMAC key
 // to sign with, through the cache of imported keys.
-import { decodeBase32Text } from '../base32.js';
-import type { HashAlgorithm } from '../types.js';
-import { algorithmOption, isAlgorithm } from './algorithms.js';
-import { fail } from './assert.js';
-import { bytesLength, copyBytes, isBytes } from './bytes.js';
-import { cryptoKeyInfo } from './crypto.js';
-import { hmacSecretKey, importHmacKey } from './hmac.js';
-import { type CacheId, cachingEnabled, createKeyCache } from './key-cache.js';
+import { decodeBase32Text } from '../base32.ts';
+import type { HashAlgorithm } from '../types.ts';
+import { algorithmOption, isAlgorithm } from './algorithms.ts';
+import { fail } from './assert.ts';
+import { bytesLength, copyBytes, isBytes } from './bytes.ts';
+import { cryptoKeyInfo } from './crypto.ts';
+import { hmacSecretKey, importHmacKey } from './hmac.ts';
+import { type CacheId, cachingEnabled, createKeyCache } from './key-cache.ts';
 
 /**
  * The raw key bytes of a secret given as text or bytes: base32 decoded with the default (strict) rules,

@@ -8,7 +8,7 @@ import {
   optionalOptions,
   stringOption,
   wellFormedOption,
-} from '../internal/assert.js';
+} from '../internal/assert.ts';
 
 /** A QR error-correction level: about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords can be restored (ISO/IEC 18004 §5.3.8). */
 export type QRErrorCorrection = 'L' | 'M' | 'Q' | 'H';

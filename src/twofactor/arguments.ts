@@ -1,8 +1,8 @@
 // The arguments createTwoFactor passes to a store, checked by the stores that put them into a query or
 // a script (sqlStore, redisStore): a wrong type is ERR_INVALID_OPTION naming the argument, never a
 // value sent to the database.
-import { assertOptions, invalid } from '../internal/assert.js';
-import type { AttemptPolicy, PendingEnrolment } from './store.js';
+import { assertOptions, invalid } from '../internal/assert.ts';
+import type { AttemptPolicy, PendingEnrolment } from './store.ts';
 
 /** A string argument, or `ERR_INVALID_OPTION`. */
 export function stringArgument(name: string, value: unknown): string {

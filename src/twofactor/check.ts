@@ -1,15 +1,15 @@
 // checkStore: the TwoFactorStore contract (store.ts) as a runnable check, for otpkit's own stores and
 // for anyone who writes one. Plain async code with no test framework: it throws an Error naming the
 // property that failed, and resolves to the list of properties checked.
-import { invalid, optionalOptions } from '../internal/assert.js';
-import { randomBytes } from '../internal/crypto.js';
+import { invalid, optionalOptions } from '../internal/assert.ts';
+import { randomBytes } from '../internal/crypto.ts';
 import {
   type AttemptPolicy,
   EMPTY_RECORD,
   type PendingEnrolment,
   type TwoFactorRecord,
   type TwoFactorStore,
-} from './store.js';
+} from './store.ts';
 
 /** Options for {@link checkStore}. */
 export interface CheckStoreOptions {

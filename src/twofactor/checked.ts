@@ -1,8 +1,8 @@
 // A TwoFactorStore as createTwoFactor uses it: its methods read once (a store cannot swap one later),
 // and every answer checked for shape, so a store that returns a wrong type fails with
 // ERR_STORE_INVALID instead of deciding a login by accident.
-import { fail, invalid } from '../internal/assert.js';
-import type { PendingEnrolment, Reservation, TwoFactorRecord, TwoFactorStore } from './store.js';
+import { fail, invalid } from '../internal/assert.ts';
+import type { PendingEnrolment, Reservation, TwoFactorRecord, TwoFactorStore } from './store.ts';
 
 type StoreMethod = keyof TwoFactorStore;
 

@@ -1,7 +1,7 @@
 // createTwoFactor: enrolment, verification, recovery codes and sent codes on a TwoFactorStore. Every
 // check of a code from a user is preceded by one atomic reservation of an attempt (store.ts), and every
 // success is one compare-and-set or consumption, so the rules hold with any number of processes.
-import { isOTPError } from '../errors.js';
+import { isOTPError } from '../errors.ts';
 import {
   assertOptions,
   fail,
@@ -9,18 +9,18 @@ import {
   invalid,
   optionalOptions,
   wellFormedOption,
-} from '../internal/assert.js';
-import { hex } from '../internal/bytes.js';
-import { cryptoKeyInfo, randomBytes, subtle } from '../internal/crypto.js';
-import { generateRecoveryCodes, hashRecoveryCode } from '../recovery.js';
-import { openSecret, openSecretKey, sealSecret } from '../seal.js';
-import { generateSecret } from '../secret.js';
-import { verifyTOTP } from '../totp.js';
-import type { HashAlgorithm } from '../types.js';
-import { buildKeyURI } from '../uri.js';
-import { algorithmOption, ALGORITHMS } from '../internal/algorithms.js';
-import { checkedStore as storeOption } from './checked.js';
-import type { PendingEnrolment, TwoFactorStore } from './store.js';
+} from '../internal/assert.ts';
+import { hex } from '../internal/bytes.ts';
+import { cryptoKeyInfo, randomBytes, subtle } from '../internal/crypto.ts';
+import { generateRecoveryCodes, hashRecoveryCode } from '../recovery.ts';
+import { openSecret, openSecretKey, sealSecret } from '../seal.ts';
+import { generateSecret } from '../secret.ts';
+import { verifyTOTP } from '../totp.ts';
+import type { HashAlgorithm, WebCryptoKey } from '../types.ts';
+import { buildKeyURI } from '../uri.ts';
+import { algorithmOption, ALGORITHMS } from '../internal/algorithms.ts';
+import { checkedStore as storeOption } from './checked.ts';
+import type { PendingEnrolment, TwoFactorStore } from './store.ts';
 
 /** The TOTP parameters of every enrolment (RFC 6238); the defaults are what authenticator apps expect. */
 export interface TwoFactorTOTPOptions {
@@ -48,13 +48,15 @@ export interface TwoFactorLimits {
 export interface TwoFactorOptions {
   /** Where the state lives: {@link memoryStore}, {@link sqlStore}, {@link redisStore} or your own. */
   store: TwoFactorStore;
-  /** AES-256-GCM `CryptoKey` allowing `encrypt` and `decrypt`: TOTP secrets are stored sealed with it. */
-  sealKey: CryptoKey;
-  /** HMAC SHA-256 `CryptoKey` allowing `sign`: recovery codes, sent codes and bindings are stored as keyed hashes. */
-  pepper: CryptoKey;
+  /** AES-256-GCM `CryptoKey` (a {@link WebCryptoKey}) allowing `encrypt` and `decrypt`: TOTP secrets are stored sealed with it. */
+  sealKey: WebCryptoKey;
+  /** HMAC SHA-256 `CryptoKey` (a {@link WebCryptoKey}) allowing `sign`: recovery codes, sent codes and bindings are stored as keyed hashes. */
+  pepper: WebCryptoKey;
   /** The issuer shown in authenticator apps (Key Uri Format `issuer`). */
   issuer: string;
+  /** The TOTP parameters of every enrolment: algorithm, digits, period, window. */
   totp?: TwoFactorTOTPOptions | undefined;
+  /** The attempt limit: failures before a lock, and how long locks last. */
   limits?: TwoFactorLimits | undefined;
   /** How long a pending enrolment may be confirmed, in ms, 60,000..86,400,000. Default 15 minutes. */
   enrolmentTtlMs?: number | undefined;
@@ -64,6 +66,7 @@ export interface TwoFactorOptions {
 
 /** Why a code from a user was not accepted. */
 export interface TwoFactorFailure {
+  /** Always `false`: the code was not accepted. */
   readonly ok: false;
   /**
    * `'invalid'`: wrong, malformed or already used. `'locked'`: too many attempts; nothing was checked.
@@ -72,7 +75,7 @@ export interface TwoFactorFailure {
    */
   readonly reason: 'invalid' | 'locked' | 'expired' | 'not-enrolled';
   /** With `'locked'`: ms until attempts are allowed again. */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** The methods {@link TwoFactor.verify} may accept. */
@@ -80,6 +83,7 @@ export type TwoFactorMethod = 'totp' | 'recovery' | 'code';
 
 /** What {@link TwoFactor.beginEnrolment} returns: show `uri` as a QR code and `secret` for typing in. */
 export interface TwoFactorEnrolment {
+  /** The otpauth:// key URI for the authenticator app (it holds the secret: show it, never log it). */
   readonly uri: string;
   /** The new secret in base32, for users who type it into their app. */
   readonly secret: string;
@@ -129,6 +133,7 @@ export interface TwoFactor {
   regenerateRecoveryCodes(options: { userId: string }): Promise<string[]>;
   /** Turns two-factor off (secret, recovery codes, pending enrolment and sent codes removed). */
   disable(options: { userId: string }): Promise<void>;
+  /** Whether two-factor is on, the recovery codes left, and until when (Unix ms) attempts are locked, else `null`. */
   status(options: { userId: string }): Promise<{
     readonly enabled: boolean;
     readonly recoveryCodesLeft: number;

@@ -5,9 +5,30 @@
  * {@link TwoFactorStore}: {@link memoryStore}, {@link sqlStore} (SQLite, PostgreSQL) or
  * {@link redisStore}, each taking the application's own database client. See docs/twofactor.md.
  *
+ * @example
+ * ```ts
+ * import { generateTOTP } from '@otpkit/otpkit';
+ * import { createTwoFactor, memoryStore } from '@otpkit/otpkit/twofactor';
+ *
+ * // Two server keys, kept outside the database (in production, loaded from a secret manager).
+ * const sealKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+ *   'encrypt',
+ *   'decrypt',
+ * ]);
+ * const pepper = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+ * const twoFactor = createTwoFactor({ store: memoryStore(), sealKey, pepper, issuer: 'Example' });
+ *
+ * const enrolment = await twoFactor.beginEnrolment({ userId: 'alice', account: 'alice', binding: 's1' });
+ * // Show enrolment.uri as a QR code; the user's app then shows the codes this computes.
+ * const token = await generateTOTP({ secret: enrolment.secret });
+ * const confirmed = await twoFactor.confirmEnrolment({ userId: 'alice', binding: 's1', token });
+ * console.log(confirmed.ok); // true, with 10 recovery codes to show once
+ * console.log(await twoFactor.verify({ userId: 'alice', token })); // { ok: false, reason: 'invalid' }: used once
+ * ```
+ *
  * @module
  */
-export { createTwoFactor } from './create.js';
+export { createTwoFactor } from './create.ts';
 export type {
   TwoFactor,
   TwoFactorEnrolment,
@@ -16,22 +37,22 @@ export type {
   TwoFactorMethod,
   TwoFactorOptions,
   TwoFactorTOTPOptions,
-} from './create.js';
-export { checkStore } from './check.js';
-export type { CheckStoreOptions } from './check.js';
-export { memoryStore } from './memory.js';
+} from './create.ts';
+export { checkStore } from './check.ts';
+export type { CheckStoreOptions } from './check.ts';
+export { memoryStore } from './memory.ts';
 export {
   type SqlDialect,
   type SqlQuery,
   sqlSchema,
   sqlStore,
   type SqlStoreOptions,
-} from './sql.js';
-export { type RedisEval, redisStore, type RedisStoreOptions } from './redis.js';
+} from './sql.ts';
+export { type RedisEval, redisStore, type RedisStoreOptions } from './redis.ts';
 export type {
   AttemptPolicy,
   PendingEnrolment,
   Reservation,
   TwoFactorRecord,
   TwoFactorStore,
-} from './store.js';
+} from './store.ts';

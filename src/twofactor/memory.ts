@@ -8,7 +8,7 @@ import {
   type Reservation,
   type TwoFactorRecord,
   type TwoFactorStore,
-} from './store.js';
+} from './store.ts';
 
 /** One user's state, kept privately (records handed out are frozen copies). */
 interface UserState {

@@ -15,21 +15,21 @@
 // replies), and a nullable value as an array: [] for null, [value] otherwise (Redis turns a Lua nil
 // or false into a null reply that some clients could not tell from an empty string). Every reply is
 // checked for its exact shape; anything else is OTPError ERR_STORE_INVALID.
-import { assertOptions, fail, invalid } from '../internal/assert.js';
+import { assertOptions, fail, invalid } from '../internal/assert.ts';
 import {
   hashesArgument,
   integerArgument,
   pendingArgument,
   policyArgument,
   stringArgument,
-} from './arguments.js';
+} from './arguments.ts';
 import type {
   AttemptPolicy,
   PendingEnrolment,
   Reservation,
   TwoFactorRecord,
   TwoFactorStore,
-} from './store.js';
+} from './store.ts';
 
 /**
  * Runs one Lua `script` with EVAL: `keys` as KEYS, `args` as ARGV, resolving to the reply as the

@@ -37,14 +37,14 @@
 //   clears the user's row, both in one snapshot and one implicit transaction). SQLite has no
 //   data-modifying WITH, so it is two statements there; see `disable` below for why that keeps the
 //   contract.
-import { assertOptions, fail, invalid } from '../internal/assert.js';
+import { assertOptions, fail, invalid } from '../internal/assert.ts';
 import {
   hashesArgument,
   integerArgument,
   pendingArgument,
   policyArgument,
   stringArgument,
-} from './arguments.js';
+} from './arguments.ts';
 import {
   type AttemptPolicy,
   EMPTY_RECORD,
@@ -52,7 +52,7 @@ import {
   type Reservation,
   type TwoFactorRecord,
   type TwoFactorStore,
-} from './store.js';
+} from './store.ts';
 
 /** The SQL dialect of {@link sqlStore} and {@link sqlSchema}. */
 export type SqlDialect = 'sqlite' | 'postgres';

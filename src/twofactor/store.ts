@@ -27,6 +27,7 @@ export interface TwoFactorRecord {
   readonly lockedUntil: number;
   /** The length of the last lock in ms (the next is twice as long, up to the policy's maximum); 0 after a success. */
   readonly lockMs: number;
+  /** The enrolment begun and not yet confirmed, else null. */
   readonly pending: PendingEnrolment | null;
 }
 
@@ -46,6 +47,7 @@ export interface AttemptPolicy {
 export interface Reservation {
   /** True: the attempt is counted and may be checked. False: the user is locked; nothing may be checked. */
   readonly granted: boolean;
+  /** The user's record after the step (unchanged when refused). */
   readonly record: TwoFactorRecord;
 }
 

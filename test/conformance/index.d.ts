@@ -7,7 +7,13 @@ import type * as reference from './reference.js';
 import type { Vectors } from './vectors.mjs';
 
 export type { Vectors };
-export type { HashAlgorithm, KeyURI, OTPErrorCode } from '../../src/index.js';
+export type {
+  BuildKeyURIOptions,
+  HashAlgorithm,
+  KeyURI,
+  OTPErrorCode,
+  TOTPKeyURI,
+} from '../../src/index.js';
 export type { QRMatrix } from '../../src/qr/index.js';
 
 /** The otpkit module namespace under test (src/ in vitest, dist/ in the runtimes). */

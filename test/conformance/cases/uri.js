@@ -7,14 +7,18 @@
 /** @typedef {import('../index.js').KeyURI} KeyURI */
 
 /**
- * A KeyURI from its JSON form, where a counter written "<digits>n" is a bigint.
+ * A KeyURI from its JSON form, where a counter written "<digits>n" is a bigint. The JSON shape does not
+ * tie `type` to `period` or `counter`: the casts are for the type checker only.
  * @param {import('../vectors.mjs').KeyURIJSON} json
  * @returns {KeyURI}
  */
 function keyFromJSON(json) {
   const { counter, ...key } = json;
-  if (counter === undefined) return key;
-  return { ...key, counter: typeof counter === 'string' ? BigInt(counter.slice(0, -1)) : counter };
+  if (counter === undefined) return /** @type {KeyURI} */ (key);
+  return /** @type {KeyURI} */ ({
+    ...key,
+    counter: typeof counter === 'string' ? BigInt(counter.slice(0, -1)) : counter,
+  });
 }
 
 /**
@@ -94,16 +98,17 @@ export default function uriCases({ otp, vectors, assert, ref }) {
     },
   );
   add('a parsed key URI is a valid generateTOTP / generateHOTP options object', async () => {
-    const totp = otp.parseKeyURI(
+    // The keys go in as parsed; the casts stand for the `type` check a caller makes (KeyURI is
+    // TOTPKeyURI | HOTPKeyURI), for the type checker only.
+    const totp = /** @type {import('../index.js').TOTPKeyURI} */ (otp.parseKeyURI(
       'otpauth://totp/ACME:a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8',
-    );
+    ));
     // RFC 6238 Appendix B, SHA1, T = 59 s.
     assert.equal(await otp.generateTOTP({ ...totp, time: 59_000 }), '94287082');
     const hotp = otp.parseKeyURI(
       'otpauth://hotp/ACME:a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=9',
     );
-    // RFC 4226 Appendix D, counter 9. The key goes in as parsed; the cast is for the type checker only:
-    // KeyURI declares `counter` optional (every hotp key has one), GenerateHOTPOptions requires it.
+    // RFC 4226 Appendix D, counter 9.
     const asOptions = /** @type {Parameters<typeof otp.generateHOTP>[0]} */ (hotp);
     assert.equal(await otp.generateHOTP(asOptions), '520489');
   });
@@ -137,7 +142,8 @@ export default function uriCases({ otp, vectors, assert, ref }) {
     () => {
       const accounts = ['😀 é', 'שלום', 'a&b?c#d%e+f/g=h', ' ', '', 'Ω 𝄞 ﷺ'];
       accounts.forEach((account, i) => {
-        /** @type {KeyURI} */
+        // Built field by field, so typed as buildKeyURI's options (KeyURI ties `type` to its fields).
+        /** @type {import('../index.js').BuildKeyURIOptions} */
         const key = {
           type: i % 2 ? 'hotp' : 'totp',
           secret: 'GEZDGNBVGY3TQOJQ',
