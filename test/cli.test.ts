@@ -46,9 +46,17 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the built CLI; `input` is its stdin (none: an empty stdin). */
-function otpkit(args: readonly string[], input = ''): Run {
-  const r = spawnSync('node', [cli, ...args], { encoding: 'utf8', input, timeout: 20_000 });
+// The environment the CLI runs in: this one without NO_COLOR (a test that wants it sets it).
+const { NO_COLOR: _, ...ENV } = process.env;
+
+/** Runs the built CLI; `input` is its stdin (none: an empty stdin); `env` is added to its environment. */
+function otpkit(args: readonly string[], input = '', env: Record<string, string> = {}): Run {
+  const r = spawnSync('node', [cli, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 20_000,
+    env: { ...ENV, ...env },
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -95,8 +103,12 @@ describe('otpkit code', () => {
       const time = rng.int(0, 3) === 0
         ? rng.int(0, 10 ** 6)
         : Math.floor((rng.uint32() / 2 ** 32) * MAX_TIME);
-      // Unix milliseconds, or the same instant as an ISO date (with its milliseconds).
-      const timeArg = i % 2 === 0 ? String(time) : new Date(time).toISOString();
+      // The same instant as Unix milliseconds (ms), Unix seconds with a fraction (@) or an ISO date.
+      const timeArg = [
+        `${time}ms`,
+        `@${Math.floor(time / 1000)}.${String(time % 1000).padStart(3, '0')}`,
+        new Date(time).toISOString(),
+      ][i % 3] as string;
       const args = [
         'code',
         spelled(rng, key),
@@ -141,11 +153,14 @@ describe('otpkit code', () => {
 
   it('gives the RFC 6238 Appendix B values (SHA1, 8 digits)', () => {
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-    expect(otpkit(['code', secret, '--time', '59000', '--digits', '8']).stdout).toBe('94287082\n');
+    expect(otpkit(['code', secret, '--time', '59000ms', '--digits', '8']).stdout).toBe(
+      '94287082\n',
+    );
+    expect(otpkit(['code', secret, '--time', '@59', '--digits', '8']).stdout).toBe('94287082\n');
     expect(otpkit(['code', secret, '--time', '2005-03-18T01:58:29Z', '--digits', '8']).stdout).toBe(
       '07081804\n',
     );
-    expect(otpkit(['code', secret, '--time', '20000000000000', '--digits', '8']).stdout).toBe(
+    expect(otpkit(['code', secret, '--time', '@20000000000', '--digits', '8']).stdout).toBe(
       '65353130\n',
     );
   });
@@ -177,17 +192,17 @@ describe('otpkit code', () => {
       const uri = buildKeyURI(options);
       const time = rng.int(0, 2 ** 41);
       const expected = hotp
-        ? await generateHOTP({ ...options, counter })
-        : await generateTOTP({ ...options, time });
-      const r = otpkit(['code', uri, ...(hotp ? [] : ['--time', String(time)])]);
+        ? await generateHOTP({ ...options, type: 'hotp', counter })
+        : await generateTOTP({ ...options, type: 'totp', time });
+      const r = otpkit(['code', uri, ...(hotp ? [] : ['--time', `${time}ms`])]);
       expect(r, `${rng.tag} case ${i}`).toEqual({ status: 0, stdout: `${expected}\n`, stderr: '' });
       // --digits on the command line wins over the URI's.
       const digits = options.digits === 6 ? 8 : 6;
       const override = hotp
-        ? await generateHOTP({ ...options, counter, digits })
-        : await generateTOTP({ ...options, time, digits });
+        ? await generateHOTP({ ...options, type: 'hotp', counter, digits })
+        : await generateTOTP({ ...options, type: 'totp', time, digits });
       expect(
-        otpkit(['code', uri, '--digits', String(digits), ...(hotp ? [] : ['--time', String(time)])])
+        otpkit(['code', uri, '--digits', String(digits), ...(hotp ? [] : ['--time', `${time}ms`])])
           .stdout,
         rng.tag,
       ).toBe(`${override}\n`);
@@ -203,7 +218,7 @@ describe('otpkit code', () => {
       const text = i % 2 === 0
         ? `${spelled(rng, key)}\n`
         : `${buildKeyURI({ secret: key, account: 'alice', issuer: 'Example' })}\n`;
-      expect(otpkit(['code', '-', '--time', String(time)], text), rng.tag).toEqual({
+      expect(otpkit(['code', '-', '--time', `${time}ms`], text), rng.tag).toEqual({
         status: 0,
         stdout: `${expected}\n`,
         stderr: '',
@@ -228,7 +243,7 @@ describe('otpkit verify', () => {
         digits,
         time: time + skew * 30_000,
       });
-      const common = ['--time', String(time), '--algorithm', algorithm, '--digits', String(digits)];
+      const common = ['--time', `${time}ms`, '--algorithm', algorithm, '--digits', String(digits)];
       const match = await verifyTOTP({ secret: key, algorithm, digits, time, token });
       expect(match, rng.tag).not.toBeNull();
       const r = otpkit(['verify', token, secret, ...common]);
@@ -273,11 +288,11 @@ describe('otpkit verify', () => {
         `${token.slice(0, 3)} ${token.slice(3)}`,
         secret,
         '--time',
-        '1700000000000',
+        '@1700000000',
       ]).status,
     ).toBe(0);
-    expect(otpkit(['verify', '12x456', secret, '--time', '1700000000000']).status).toBe(1);
-    expect(otpkit(['verify', `${token}0`, secret, '--time', '1700000000000']).status).toBe(1);
+    expect(otpkit(['verify', '12x456', secret, '--time', '@1700000000']).status).toBe(1);
+    expect(otpkit(['verify', `${token}0`, secret, '--time', '@1700000000']).status).toBe(1);
   });
 
   it('verifies HOTP with --counter and --window as look-ahead, counters above 2^53 as JSON strings', async () => {
@@ -357,25 +372,36 @@ describe('otpkit new', () => {
       digits: 8,
       period: 60,
     });
-    const qr = qrToTerminal(encodeQR(uri));
+    const qr = qrToTerminal(encodeQR(uri, { ecc: 'L' }), { color: true });
     expect(qr.split('\n').length).toBeGreaterThan(20);
     expect(r.stdout).toBe(
       `secret: ${secret}\nuri:    ${uri}\n\n${qr}${qr.endsWith('\n') ? '' : '\n'}`,
     );
     // The secret works: the CLI's code for it is the library's.
     const time = 1_800_000_000_000;
-    expect(otpkit(['code', uri, '--time', String(time)]).stdout).toBe(
+    expect(otpkit(['code', uri, '--time', `${time}ms`]).stdout).toBe(
       `${await generateTOTP({ secret, time, digits: 8, algorithm: 'SHA256', period: 60 })}\n`,
     );
   });
 
-  it('draws an inverted QR code with --invert and a different secret each time', () => {
+  it('draws without colours with NO_COLOR, inverted with --invert, and a different secret each time', () => {
     const a = otpkit(['new', '--issuer', 'X', '--account', 'a', '--invert']);
-    const b = otpkit(['new', '--issuer', 'X', '--account', 'a']);
+    const b = otpkit(['new', '--issuer', 'X', '--account', 'a'], '', { NO_COLOR: '1' });
+    const c = otpkit(['new', '--issuer', 'X', '--account', 'a'], '', { NO_COLOR: '' });
     const uri = (r: Run): string => /^uri: +(\S+)$/m.exec(r.stdout)?.[1] as string;
-    expect(a.stdout).toContain(qrToTerminal(encodeQR(uri(a)), { invert: true }));
-    expect(b.stdout).toContain(qrToTerminal(encodeQR(uri(b))));
-    expect(uri(a)).not.toBe(uri(b));
+    const drawing = (r: Run): string => r.stdout.slice(r.stdout.indexOf('\n\n') + 2);
+    expect(drawing(a)).toBe(`${qrToTerminal(encodeQR(uri(a), { ecc: 'L' }), { invert: true })}\n`);
+    expect(drawing(b)).toBe(`${qrToTerminal(encodeQR(uri(b), { ecc: 'L' }))}\n`);
+    expect(a.stdout + b.stdout).not.toContain('\x1b');
+    // An empty NO_COLOR is as good as none (no-color.org): colours.
+    expect(drawing(c)).toBe(`${qrToTerminal(encodeQR(uri(c), { ecc: 'L' }), { color: true })}\n`);
+    expect(new Set([uri(a), uri(b), uri(c)]).size).toBe(3);
+    expect(otpkit(['new', '--issuer', 'X', '--account', 'a', '--invert', '--svg', 'x.svg']))
+      .toEqual({
+        status: 2,
+        stdout: '',
+        stderr: 'otpkit: --invert applies to the terminal drawing, not with --svg\n',
+      });
   });
 
   it('writes the QR code as SVG with --svg <file> instead of drawing it', () => {
@@ -440,7 +466,7 @@ describe('otpkit new', () => {
 describe('a reader that goes away', () => {
   it('exits 2 with one line on stderr when stdout is closed, never 0, 1 or a stack trace', async () => {
     for (
-      const args of [['verify', '282760', SECRET, '--time', '0'], [
+      const args of [['verify', '282760', SECRET, '--time', '@0'], [
         'new',
         '--issuer',
         'X',
@@ -463,8 +489,8 @@ describe('a reader that goes away', () => {
 describe('Steam Guard keys', () => {
   it('prints and verifies the Steam code of an encoder=steam URI', () => {
     const uri = 'otpauth://totp/Steam:alice?secret=BASE32SECRET3232&issuer=Steam&encoder=steam';
-    expect(otpkit(['code', uri, '--time', '30000']).stdout).toBe('YKKK4\n');
-    const r = otpkit(['verify', 'ykkk4', uri, '--time', '30000']);
+    expect(otpkit(['code', uri, '--time', '30000ms']).stdout).toBe('YKKK4\n');
+    const r = otpkit(['verify', 'ykkk4', uri, '--time', '30000ms']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ step: 1, delta: 0 });
   });
@@ -587,12 +613,29 @@ describe('errors: exit 2, one line on stderr, no stack, nothing secret', () => {
     ['an impossible ISO date', ['code', secret, '--time', '2030-02-31T00:00:00Z']],
     ['a counter above 2^64-1', ['code', secret, '--counter', '18446744073709551616']],
     ['a negative counter', ['code', secret, '--counter=-1']],
-    ['--time with a counter', ['code', secret, '--counter', '5', '--time', '0']],
+    ['--time with a counter', ['code', secret, '--counter', '5', '--time', '@0']],
     ['--after-step with HOTP', ['verify', '123456', secret, '--counter', '5', '--after-step', '3']],
     ['a window out of range', ['verify', '123456', secret, '--window', '11']],
     ['a secret that is not base32', ['code', `${secret}1`]],
     ['a secret with a bad padding', ['code', `${secret}=`]],
     ['a date that does not exist', ['code', secret, '--time', '2031-04-31']],
+    ['a bare number of seconds as --time', ['code', secret, '--time', '1700000000']],
+    ['a bare number of milliseconds as --time', ['code', secret, '--time', '1700000000000']],
+    ['a time of day without a zone', ['code', secret, '--time', '2030-01-01T00:00']],
+    ['a token and a secret swapped', ['verify', secret, '123456']],
+    ['a URI and a token swapped', ['verify', uri, '123456']],
+    ['a blank secret', ['code', ' \n']],
+    ['import --uris with --show-secret', [
+      'import',
+      'otpauth-migration://offline?data=AAAA',
+      '--uris',
+      '--show-secret',
+    ]],
+    ['import --invert without --qr', [
+      'import',
+      'otpauth-migration://offline?data=AAAA',
+      '--invert',
+    ]],
     ['a URI without secret', ['code', 'otpauth://totp/ACME:bob?issuer=ACME']],
     ['a URI with a bad secret', [
       'code',

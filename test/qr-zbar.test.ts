@@ -1,7 +1,7 @@
 // otpkit/qr read by a real, independent decoder: zbarimg (ZBar, Debian package zbar-tools). Symbols are
-// drawn into PGM images by a tiny writer here, decoded in batches, and every decode must equal the input
-// byte for byte. Skipped (with a message) only when zbarimg is missing outside CI; under CI it must run.
-import { execFile, spawnSync } from 'node:child_process';
+// drawn into PGM images by a tiny writer (both in test/helpers/zbar.ts), decoded in batches, and every
+// decode must equal the input byte for byte. Skipped (with a message) only when zbarimg is missing
+// outside CI; under CI it must run.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeQR, type QRErrorCorrection, type QRMatrix, qrToTerminal } from '../src/qr/index.js';
 import { capacity, LEVELS, type QRMode } from './helpers/qr.js';
 import { type Random, seededRandom } from './helpers/random.js';
+import { pgm, zbar, zbarFound } from './helpers/zbar.js';
 
-const found = spawnSync('zbarimg', ['--version'], { encoding: 'utf8' }).status === 0;
+const found = zbarFound;
 const ci = (process.env.CI ?? '') !== '';
 if (!found && !ci) {
   console.warn(
@@ -18,46 +19,9 @@ if (!found && !ci) {
   );
 }
 
-/** A binary PGM (P5) image of `pixels` x `pixels` with `dark(x, y)` in black, `scale` pixels per cell. */
-function pgm(cells: number, scale: number, dark: (x: number, y: number) => boolean): Uint8Array {
-  const side = cells * scale;
-  const header = new TextEncoder().encode(`P5\n${side} ${side}\n255\n`);
-  const image = new Uint8Array(header.length + side * side);
-  image.set(header);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      image[header.length + y * side + x] = dark(Math.floor(x / scale), Math.floor(y / scale))
-        ? 0
-        : 255;
-    }
-  }
-  return image;
-}
-
 /** A symbol with a 4-module quiet zone, 2 to 4 pixels per module. */
 const picture = (q: QRMatrix): Uint8Array =>
   pgm(q.size + 8, q.size > 100 ? 2 : q.size > 50 ? 3 : 4, (x, y) => q.isDark(x - 4, y - 4));
-
-/**
- * zbarimg's raw bytes (-Sbinary: no charset guessing) for the given images, in order, concatenated. Only the
- * QR Code reader is enabled: with every symbology on, a 1-D reader now and then finds a phantom barcode in
- * the modules (seed 306166161 gave an extra "146768" after a correct QR decode).
- */
-function zbar(files: readonly string[]): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'zbarimg',
-      ['--quiet', '--raw', '--nodbus', '-Sdisable', '-Sqrcode.enable', '-Sbinary', ...files],
-      { encoding: 'buffer', maxBuffer: 1 << 26 },
-      (error, stdout) => {
-        // Exit status 4 means "no symbol found" in some image: the comparison below reports which.
-        if (error && (error as { code?: unknown }).code !== 4) {
-          reject(error);
-        } else resolve(new Uint8Array(stdout));
-      },
-    );
-  });
-}
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Code points for "long Unicode" texts: Latin-1, Greek and Cyrillic, CJK, Hangul and emoji (1-4 UTF-8 bytes).

@@ -20,10 +20,12 @@ const user = { name: 'alice@example.com', secret: generateSecret(), lastStep: un
 say('1. new secret for', user.name);
 say('   secret (base32, 160 bits)', user.secret);
 
-// The user scans the enrolment URI as a QR code with an authenticator app (drawn here without any service).
-const uri = buildKeyURI({ secret: user.secret, issuer: 'Example Co', account: user.name });
+// The user scans the enrolment URI as a QR code with an authenticator app (drawn here without any service):
+// level L, the smallest symbol (a screen is not scuffed: 23 lines, a 24-line terminal shows it whole), in
+// black on white with ANSI colours, so it scans on a light or a dark terminal, as `otpkit new` draws it.
+const uri = buildKeyURI({ secret: user.secret, issuer: 'Example', account: user.name });
 say('   enrolment URI', uri);
-console.log(`\n${qrToTerminal(encodeQR(uri))}\n`);
+console.log(`\n${qrToTerminal(encodeQR(uri, { ecc: 'L' }), { color: true })}\n`);
 
 // 2. The authenticator app computes the current code from the same secret and the clock.
 const now = Date.now();
@@ -113,5 +115,5 @@ console.log(
   '\nDone: enrol (URI and QR code), verify once, refuse the replay, refuse wrong codes, recover once with a recovery code.',
 );
 console.log(
-  'The same from a shell: npx otpkit new --issuer "Example Co" --account alice@example.com (docs/cli.md)\n',
+  'The same from a shell: npx otpkit new --issuer Example --account alice@example.com (docs/cli.md)\n',
 );

@@ -1,6 +1,6 @@
 // Drawing a QRMatrix: an SVG document (one path) and Unicode half blocks for a terminal.
-import { boolOption, intOption, invalid, optionalOptions } from '../internal/assert.js';
-import type { QRMatrix } from './encode.js';
+import { boolOption, intOption, invalid, optionalOptions } from '../internal/assert.ts';
+import type { QRMatrix } from './encode.ts';
 
 /** Options for {@link qrToSVG}. */
 export interface QRSVGOptions {
@@ -19,8 +19,15 @@ export interface QRTerminalOptions {
   /**
    * `false` (default) draws the light modules and the quiet zone with block characters, for light text on a
    * dark terminal; `true` draws the dark modules instead, for dark text on a light background.
+   * Without `color` only: refused with `color: true`.
    */
   invert?: boolean | undefined;
+  /**
+   * `true` sets the colours with ANSI escape codes (ECMA-48 SGR): dark modules black on a white ground,
+   * quiet zone included, so the code scans on a light and a dark terminal alike. Default `false`: no
+   * escape codes, the blocks in the terminal's own text colour.
+   */
+  color?: boolean | undefined;
 }
 
 /** A matrix argument's size and modules, each read once (a getter cannot change the size mid-drawing). */
@@ -97,33 +104,40 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
  * Draws a QR symbol with Unicode half blocks (`▀ ▄ █`), two module rows per line of text, for a terminal.
  *
  * @param matrix - what `encodeQR` returned
- * @param options - `margin` (default 4), `invert` (default `false`: blocks are the light modules)
+ * @param options - `margin` (default 4), `invert` (default `false`: blocks are the light modules), `color`
+ *   (default `false`; `true`: black on white with ANSI colours, for any terminal theme)
  * @returns the lines, joined with `\n` (no final newline)
  * @throws OTPError `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
  * @example
  * ```ts
- * console.log(qrToTerminal(encodeQR(uri)))
+ * console.log(qrToTerminal(encodeQR(uri), { color: true }))
  * ```
  */
 export function qrToTerminal(matrix: QRMatrix, options?: QRTerminalOptions): string {
   const modules = modulesOf(matrix);
-  const { margin: marginValue, invert: invertValue } = optionalOptions(
+  const { margin: marginValue, invert: invertValue, color: colorValue } = optionalOptions(
     options,
     'qrToTerminal options',
   );
   const margin = intOption('margin', marginValue, 0, 64, 4);
   const invert = boolOption('invert', invertValue);
+  const color = boolOption('color', colorValue);
+  if (color && invert) invalid('invert', 'false when color is true');
   const side = modules.size + 2 * margin;
-  // Painted with a block: the light modules (or the dark ones when inverted); below the picture, nothing.
+  // Painted with a block: the light modules (the dark ones when inverted or coloured, the blocks then
+  // being black on a white ground); below the picture, nothing.
   const ink = (
     x: number,
     y: number,
-  ): number => (y < side && darkAt(modules, margin, x, y) === invert ? 1 : 0);
+  ): number => (y < side && darkAt(modules, margin, x, y) === (invert || color) ? 1 : 0);
+  // Black text (30) on white (47, then bright white 107 where the terminal knows it), reset at the end
+  // of each line so that nothing after the picture, a scrolled line included, takes the white ground.
+  const [start, end] = color ? ['\x1b[30;47;107m', '\x1b[0m'] : ['', ''];
   const lines: string[] = [];
   for (let y = 0; y < side; y += 2) {
-    let line = '';
+    let line = start;
     for (let x = 0; x < side; x++) line += ' ▄▀█'[ink(x, y) * 2 + ink(x, y + 1)];
-    lines.push(line);
+    lines.push(line + end);
   }
   return lines.join('\n');
 }
