@@ -1,135 +1,111 @@
-// End to end: the reference server (docs/examples/server) on an ephemeral loopback port, driven with
-// fetch as a browser would, with codes computed by otpkit as an authenticator app would. The server's
-// clock is injected, so crossing 30-second steps and waiting out locks takes no real time.
+// End to end, in one process: the reference server (docs/examples/server) on an ephemeral loopback
+// port, driven with fetch as a browser would (cookies, forms, redirects followed by hand), with codes
+// computed by otpkit as an authenticator app would. The server's clock is injected, so crossing
+// 30-second steps, waiting out locks and expiring sessions takes no real time. Storage: memory
+// (database.mjs's memoryStorage, the same methods as its SQL tables). The SQLite and PostgreSQL
+// runs, several processes and the browser screenshots are `npm run test:e2e` (test/e2e/).
 //
-// The server imports 'otpkit' (the package); here that name is pointed at src/, so the suite runs on a
+// The server imports 'otpkit' (the package); here those names point at src/, so the suite runs on a
 // fresh clone before any build, and tests the same code as the unit tests.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findRecoveryCode, generateTOTP, hashRecoveryCode, openSecret } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generateTOTP } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
-import { LOCK_STEP_MS, MAX_FAILURES, startServer } from '../docs/examples/server/app.mjs';
+import { memoryStore } from '../src/twofactor/index.js';
+import { startServer } from '../docs/examples/server/app.mjs';
+import { memoryStorage, type Storage, type User } from '../docs/examples/server/database.mjs';
 import { PBKDF2_ITERATIONS } from '../docs/examples/server/passwords.mjs';
-import { createMemoryStore, type Store, type User } from '../docs/examples/server/store.mjs';
 
 vi.mock('otpkit', async () => await import('../src/index.js'));
 vi.mock('otpkit/qr', async () => await import('../src/qr/index.js'));
+vi.mock('otpkit/twofactor', async () => await import('../src/twofactor/index.js'));
+
+type Server = Awaited<ReturnType<typeof startServer>>;
 
 const PERIOD_MS = 30_000;
 const START = 63_333_334 * PERIOD_MS + 1_000; // 1 s into a step, in 2030
-const CODE_RE =
-  /[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}-[0-9a-hjkmnp-tv-z]{4}/g;
+const RECOVERY_RE = /[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}/g;
+const PASSWORD = 'correct horse battery staple';
 
 let clock = START;
 const sealingKey = crypto.getRandomValues(new Uint8Array(32));
-const pepperBytes = crypto.getRandomValues(new Uint8Array(32));
-const pepper = await crypto.subtle.importKey(
-  'raw',
-  pepperBytes,
-  { name: 'HMAC', hash: 'SHA-256' },
-  false,
-  ['sign'],
-);
+const pepper = crypto.getRandomValues(new Uint8Array(32));
 const logs: string[] = [];
 const secretsSeen: string[] = [];
+const codesSeen: string[] = [];
+const servers: Server[] = [];
 
-// A store whose compare-and-set steps can be held until two requests have reached them, so that a
-// test can prove that two parallel requests both passed verification and only the CAS told them apart.
-const store: Store = createMemoryStore();
-let gate: { arrived: number; open: () => void; opened: Promise<void> } | null = null;
-function armGate(): NonNullable<typeof gate> {
-  let open = (): void => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-    setTimeout(resolve, 3_000); // never hang: a single arrival fails the test's count instead
-  });
-  gate = { arrived: 0, open, opened };
-  return gate;
-}
-for (const method of ['advanceLastStep', 'consumeRecoveryHash'] as const) {
-  const original = store[method].bind(store);
-  store[method] = async (id: string, value: never) => {
-    const g = gate;
-    if (g) {
-      if (++g.arrived === 2) g.open();
-      await g.opened;
-    }
-    return original(id, value);
-  };
-}
-
-let server: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  server = await startServer({
+/** A server of its own (its own storage unless given), on the shared clock and log. */
+async function serve(options: Parameters<typeof startServer>[0] = {}): Promise<Server> {
+  const s = await startServer({
     port: 0,
-    store,
+    storage: memoryStorage(),
     sealingKey,
-    pepper: pepperBytes,
+    pepper,
     now: () => clock,
     log: (line) => logs.push(line),
+    devMailbox: true,
+    ...options,
   });
-});
+  servers.push(s);
+  return s;
+}
 
+let server: Server;
+beforeAll(async () => {
+  server = await serve();
+});
 afterAll(async () => {
-  await server?.close();
+  for (const s of servers) await s.close();
 });
 
-beforeEach(() => {
-  gate = null;
-});
+interface Answer {
+  res: Response;
+  text: string;
+  /** The Location of a redirect, or null. */
+  location: string | null;
+}
 
-/** A cookie-keeping client: one `sid` cookie, as a browser would keep for the site. */
+/** A cookie-keeping client: one session cookie, as a browser keeps for the site. */
 class Browser {
   cookie: string | null = null;
   csrf: string | null = null;
   readonly setCookies: string[] = [];
+  constructor(readonly on: Server = server) {}
 
-  private remember(res: Response): void {
+  private async send(path: string, init: RequestInit): Promise<Answer> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('cookie', this.cookie);
+    const res = await fetch(this.on.url + path, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       this.setCookies.push(line);
-      const [pair] = line.split(';') as [string];
-      this.cookie = pair;
+      const pair = line.split(';')[0]!;
+      this.cookie = /Max-Age=0/.test(line) ? null : pair;
     }
-  }
-
-  async get(path: string): Promise<{ res: Response; text: string }> {
-    const res = await fetch(server.url + path, {
-      redirect: 'manual',
-      headers: this.cookie ? { cookie: this.cookie } : {},
-    });
-    this.remember(res);
     const text = await res.text();
     this.csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? this.csrf;
-    return { res, text };
+    return { res, text, location: res.headers.get('location') };
+  }
+
+  get(path: string): Promise<Answer> {
+    return this.send(path, {});
+  }
+
+  head(path: string): Promise<Answer> {
+    return this.send(path, { method: 'HEAD' });
   }
 
   /** POSTs a form with the CSRF token of the last page seen (override with `csrf`). */
-  async post(
-    path: string,
-    fields: Record<string, string>,
-    csrf: string | null = this.csrf,
-  ): Promise<{ res: Response; text: string }> {
+  post(path: string, fields: Record<string, string> = {}, csrf = this.csrf): Promise<Answer> {
     const body = new URLSearchParams({ ...(csrf === null ? {} : { csrf }), ...fields }).toString();
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (this.cookie) headers.cookie = this.cookie;
-    const res = await fetch(server.url + path, {
+    return this.send(path, {
       method: 'POST',
-      redirect: 'manual',
-      headers,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body,
     });
-    this.remember(res);
-    const text = await res.text();
-    this.csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1] ?? this.csrf;
-    return { res, text };
   }
 
   /** GET the page holding the form, then submit it. */
-  async submit(
-    page: string,
-    action: string,
-    fields: Record<string, string>,
-  ): Promise<{ res: Response; text: string }> {
+  async submit(page: string, action: string, fields: Record<string, string> = {}): Promise<Answer> {
     await this.get(page);
     return this.post(action, fields);
   }
@@ -137,12 +113,13 @@ class Browser {
 
 const unescape = (text: string): string =>
   text.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
-const codesSeen: string[] = [];
+
 async function totp(secret: string, time = clock): Promise<string> {
   const code = await generateTOTP({ secret, time });
   codesSeen.push(code);
   return code;
 }
+
 /** A code that matches none of the steps the server's window accepts now. */
 async function wrongCode(secret: string): Promise<string> {
   const near = await Promise.all(
@@ -152,63 +129,213 @@ async function wrongCode(secret: string): Promise<string> {
   while (near.includes(code)) code = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
   return code;
 }
-const userNamed = async (name: string): Promise<User> => (await store.findUserByName(name)) as User;
-const PASSWORD = 'correct horse battery staple';
 
-async function register(name: string): Promise<Browser> {
-  const b = new Browser();
-  const { res } = await b.submit('/register', '/register', { username: name, password: PASSWORD });
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toBe('/2fa/enrol');
+const storageOf = (s: Server = server): Storage => s.app.storage;
+const userNamed = async (name: string, s: Server = server): Promise<User> =>
+  (await storageOf(s).users.byName(name.toLowerCase()))!;
+const recordOf = async (name: string, s: Server = server) =>
+  storageOf(s).twoFactorStore.read((await userNamed(name, s)).id);
+
+async function register(name: string, s: Server = server, password = PASSWORD): Promise<Browser> {
+  const b = new Browser(s);
+  const r = await b.submit('/register', '/register', {
+    username: name,
+    email: `${name.toLowerCase()}@example.com`,
+    password,
+  });
+  expect(r.location).toBe('/2fa/enrol');
   return b;
 }
 
-/** Registers and turns 2FA on; returns the authenticator's secret and the recovery codes shown. */
-async function enrolled(name: string): Promise<{ secret: string; codes: string[] }> {
-  const b = await register(name);
-  const { text } = await b.get('/2fa/enrol');
-  const uri = unescape(/href="(otpauth:\/\/[^"]+)"/.exec(text)![1]!);
+/** The secret in the enrolment page's otpauth link. */
+function secretOf(page: string): string {
+  const uri = unescape(/href="(otpauth:\/\/[^"]+)"/.exec(page)![1]!);
   const secret = new URL(uri).searchParams.get('secret')!;
   secretsSeen.push(secret);
-  const { res, text: shown } = await b.post('/2fa/enrol', { code: await totp(secret) });
-  expect(res.status).toBe(200);
-  const codes = shown.match(CODE_RE) ?? [];
+  return secret;
+}
+
+/** Registers and turns 2FA on; returns the browser, the secret and the recovery codes shown. */
+async function enrolled(
+  name: string,
+  s: Server = server,
+): Promise<{ b: Browser; secret: string; codes: string[] }> {
+  const b = await register(name, s);
+  const secret = secretOf((await b.get('/2fa/enrol')).text);
+  const confirmed = await b.post('/2fa/enrol', { code: await totp(secret) });
+  expect(confirmed.location).toBe('/recovery-codes');
+  const codes = (await b.get('/recovery-codes')).text.match(RECOVERY_RE) ?? [];
   expect(codes).toHaveLength(10);
+  expect((await b.post('/recovery-codes/saved')).location).toBe('/settings?m=codes-saved');
   clock += PERIOD_MS; // the confirming code is used up; later steps need the next one
-  return { secret, codes };
+  return { b, secret, codes };
 }
 
 /** A new browser past the password step, facing the code step. */
-async function passwordStep(name: string): Promise<Browser> {
-  const b = new Browser();
-  const { res } = await b.submit('/login', '/login', { username: name, password: PASSWORD });
-  expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toBe('/login/2fa');
+async function passwordStep(name: string, s: Server = server): Promise<Browser> {
+  const b = new Browser(s);
+  const r = await b.submit('/login', '/login', { username: name, password: PASSWORD });
+  expect(r.location).toBe('/login/2fa');
   await b.get('/login/2fa');
   return b;
 }
 
 async function signedIn(b: Browser): Promise<boolean> {
-  const { text } = await b.get('/');
-  return text.includes('You are signed in');
+  return (await b.get('/settings')).res.status === 200;
 }
 
-describe('reference server, end to end', () => {
-  it('listens on loopback only, on the port it was given (0: an ephemeral one)', () => {
+/** SHA-256 base64url of the cookie value: the session's row id. */
+async function sessionIdOf(b: Browser): Promise<string> {
+  const token = b.cookie!.split('=')[1]!;
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)),
+  );
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(
+    /=+$/,
+    '',
+  );
+}
+
+describe('reference server: the server itself', () => {
+  it('listens on loopback only; a port in use rejects with code EADDRINUSE', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.port).toBeGreaterThan(0);
+    const error = await startServer({ port: server.port, log: () => {} }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('EADDRINUSE');
   });
 
+  it('answers HEAD with the headers of GET and no body, and never creates a session for it', async () => {
+    const before = await storageOf().sessions.count();
+    for (const path of ['/', '/login', '/register', '/nowhere']) {
+      const b = new Browser();
+      const head = await b.head(path);
+      const get = await new Browser().get(path);
+      expect(head.text).toBe('');
+      expect(head.res.status).toBe(get.res.status);
+      // All but the date, the cookie GET sets, and node:http's connection handling (hop by hop).
+      const skip = ['date', 'set-cookie', 'connection', 'keep-alive'];
+      const headers = (r: Response): [string, string][] => {
+        const out: [string, string][] = [];
+        r.headers.forEach((value, name) => {
+          if (!skip.includes(name)) out.push([name, value]);
+        });
+        return out;
+      };
+      expect(headers(head.res)).toEqual(headers(get.res));
+      expect(Number(head.res.headers.get('content-length'))).toBe(
+        new TextEncoder().encode(get.text).length,
+      );
+      expect(head.res.headers.getSetCookie()).toEqual([]);
+    }
+    // The two GETs of /login and /register made one session each; the HEADs none.
+    expect(await storageOf().sessions.count()).toBe(before + 2);
+  });
+
+  it('creates a session only for a page with a form: not for the home page of a visitor', async () => {
+    const own = await serve();
+    const visitor = new Browser(own);
+    const home = await visitor.get('/');
+    expect(home.res.status).toBe(200);
+    expect(home.res.headers.getSetCookie()).toEqual([]);
+    expect(home.text).toContain('href="/login"');
+    expect(await storageOf(own).sessions.count()).toBe(0);
+    await visitor.get('/login');
+    expect(visitor.cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}$/);
+    expect(await storageOf(own).sessions.count()).toBe(1);
+    await visitor.get('/register'); // the same session again
+    expect(await storageOf(own).sessions.count()).toBe(1);
+  });
+
+  it('sweeps expired sessions: a bounded number on each write, the rest periodically', async () => {
+    const own = await serve();
+    for (let i = 0; i < 45; i++) await new Browser(own).get('/login');
+    expect(await storageOf(own).sessions.count()).toBe(45);
+    clock += 2 * 60 * 60_000; // anonymous sessions last an hour
+    await new Browser(own).get('/login'); // one new session, and at most 20 expired ones swept
+    expect(await storageOf(own).sessions.count()).toBe(45 - 20 + 1);
+    expect(await own.app.sweepSessions()).toBe(25);
+    expect(await storageOf(own).sessions.count()).toBe(1);
+  });
+
+  it('keeps sessions in HttpOnly SameSite=Strict cookies of 256 random bits, stored only as a hash', async () => {
+    const b = new Browser();
+    await b.get('/login');
+    expect(b.setCookies.at(-1)).toMatch(
+      /^sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/,
+    );
+    const other = new Browser();
+    await other.get('/login');
+    expect(other.cookie).not.toBe(b.cookie);
+    const row = await storageOf().sessions.get(await sessionIdOf(b), clock);
+    expect(row?.stage).toBe('anonymous');
+    expect(row?.id).not.toBe(b.cookie!.split('=')[1]); // the table holds the hash, not the cookie
+  });
+
+  it('needs the CSRF token on every form: without it nothing happens and the form page is shown again', async () => {
+    await register('csrf-user');
+    const b = new Browser();
+    await b.get('/login');
+    const other = new Browser();
+    await other.get('/login');
+    const form = { username: 'csrf-user', password: PASSWORD };
+    const expired = '/login?m=form-expired';
+    expect((await b.post('/login', form, null)).location).toBe(expired); // no token
+    expect((await b.post('/login', form, other.csrf)).location).toBe(expired); // another session's
+    const last = b.csrf!.at(-1) === 'A' ? 'B' : 'A';
+    expect((await b.post('/login', form, `${b.csrf!.slice(0, -1)}${last}`)).location).toBe(expired);
+    expect((await new Browser().post('/login', form, b.csrf)).location).toBe(expired); // no cookie
+    expect(await signedIn(b)).toBe(false);
+    const page = await b.get(expired);
+    expect(page.text).toContain('That form had expired, so nothing was changed');
+    expect((await b.post('/login', form)).location).toBe('/');
+    expect(await signedIn(b)).toBe(true);
+  });
+
+  it('answers unknown paths with 404 and other methods with 405', async () => {
+    const b = new Browser();
+    expect((await b.get('/nowhere')).res.status).toBe(404);
+    const put = await fetch(`${server.url}/login`, { method: 'PUT', redirect: 'manual' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('POST');
+  });
+
+  it('looks like an app: one inline stylesheet allowed by its hash, viewport, focus on the first field', async () => {
+    const b = new Browser();
+    for (const path of ['/login', '/register']) {
+      const { res, text } = await b.get(path);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toMatch(/^default-src 'none'; /);
+      const style = /<style>([^]*?)<\/style>/.exec(text)![1]!;
+      const digest = new Uint8Array(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)),
+      );
+      expect(csp).toContain(`style-src 'sha256-${btoa(String.fromCharCode(...digest))}'`);
+      expect(text.match(/<style>/g)).toHaveLength(1);
+      expect(text).not.toMatch(/ style="/);
+      expect(text).toContain(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      );
+      // autofocus is on the first input the user types into, and on no other.
+      const inputs = [...text.matchAll(/<input [^>]*>/g)].map((m) => m[0]).filter((i) =>
+        !i.includes('type="hidden"')
+      );
+      expect(inputs[0]).toContain(' autofocus');
+      expect(inputs.slice(1).join('')).not.toContain('autofocus');
+    }
+    expect(/min-height: 48px/.test((await b.get('/login')).text)).toBe(true); // buttons
+  });
+});
+
+describe('reference server: accounts', () => {
   it('stores passwords as PBKDF2-SHA256 with >= 600,000 iterations and a salt per user', async () => {
     await register('pw-a');
     await register('pw-b');
-    const [a, b] = [await userNamed('pw-a'), await userNamed('pw-b')];
     const re = /^pbkdf2-sha256\$(\d+)\$([A-Za-z0-9_-]{22})\$([A-Za-z0-9_-]{43})$/;
-    const [, iterA, saltA, hashA] = re.exec(a.passwordHash)!;
-    const [, iterB, saltB, hashB] = re.exec(b.passwordHash)!;
+    const [, iterA, saltA, hashA] = re.exec((await userNamed('pw-a')).passwordHash)!;
+    const [, iterB, saltB, hashB] = re.exec((await userNamed('pw-b')).passwordHash)!;
     expect(PBKDF2_ITERATIONS).toBeGreaterThanOrEqual(600_000);
-    expect(Number(iterA)).toBe(PBKDF2_ITERATIONS);
-    expect(Number(iterB)).toBe(PBKDF2_ITERATIONS);
+    expect([Number(iterA), Number(iterB)]).toEqual([PBKDF2_ITERATIONS, PBKDF2_ITERATIONS]);
     expect(saltA).not.toBe(saltB);
     expect(hashA).not.toBe(hashB); // same password, different salt
     // Independent check of one hash with WebCrypto.
@@ -235,238 +362,473 @@ describe('reference server, end to end', () => {
     ).toBe(hashA);
   });
 
-  it('enrols: otpauth URI (and QR) on a no-store page, 2FA on only after a correct code, recovery codes shown once', async () => {
+  it('normalises passwords to NFC: the same password typed in NFD signs in', async () => {
+    const composed = 'Crème brûlée à Zürich'.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    await register('nfc-user', server, decomposed);
+    for (const typed of [composed, decomposed]) {
+      const b = new Browser();
+      const r = await b.submit('/login', '/login', { username: 'nfc-user', password: typed });
+      expect(r.location).toBe('/');
+    }
+    const wrong = await new Browser().submit('/login', '/login', {
+      username: 'nfc-user',
+      password: composed.replace('è', 'e'),
+    });
+    expect(wrong.location).toBe('/login?m=wrong-password');
+  });
+
+  it('compares user names case-insensitively and says which characters are allowed', async () => {
+    const page = await new Browser().get('/register');
+    expect(page.text).toContain(
+      '3 to 32 characters: letters A to Z, digits, dot (.), hyphen (-) and underscore (_)',
+    );
+    await register('Erin2');
+    const twin = await new Browser().submit('/register', '/register', {
+      username: 'erin2',
+      email: 'other@example.com',
+      password: PASSWORD,
+    });
+    expect(twin.location).toBe('/register?m=name-taken');
+    expect((await userNamed('erin2')).username).toBe('Erin2'); // shown as typed at registration
+    // Look-alikes and spaces are refused, with the rule in the message.
+    for (const username of ['Erіn2', /* Cyrillic і */ 'erin 2', 'er', 'e'.repeat(33)]) {
+      const b = new Browser();
+      const r = await b.submit('/register', '/register', {
+        username,
+        email: 'x@example.com',
+        password: PASSWORD,
+      });
+      expect(r.location).toBe('/register?m=bad-username');
+      expect((await b.get(r.location!)).text).toContain('letters A to Z');
+    }
+    const login = await new Browser().submit('/login', '/login', {
+      username: 'ERIN2',
+      password: PASSWORD,
+    });
+    expect(login.location).toBe('/');
+  });
+
+  it('asks for an email address (required) and refuses a malformed one', async () => {
+    const page = await new Browser().get('/register');
+    expect(page.text).toMatch(/<input id="email" name="email" type="email"[^>]* required/);
+    for (const email of ['', 'no-at-sign', 'a@b', 'a b@example.com']) {
+      const r = await new Browser().submit('/register', '/register', {
+        username: 'mail-less',
+        email,
+        password: PASSWORD,
+      });
+      expect(r.location).toBe('/register?m=bad-email');
+    }
+    const short = await new Browser().submit('/register', '/register', {
+      username: 'short-pw',
+      email: 'short@example.com',
+      password: 'seven77',
+    });
+    expect(short.location).toBe('/register?m=bad-password');
+  });
+});
+
+describe('reference server: enrolment', () => {
+  it('shows the otpauth URI and a QR code on a no-store page; "not now" leaves it for later', async () => {
     const b = await register('enrol');
     const first = await b.get('/2fa/enrol');
     expect(first.res.status).toBe(200);
     expect(first.res.headers.get('cache-control')).toBe('no-store');
     const uri = new URL(unescape(/href="(otpauth:\/\/[^"]+)"/.exec(first.text)![1]!));
-    expect(uri.protocol).toBe('otpauth:');
-    expect(uri.host).toBe('totp');
+    expect([uri.protocol, uri.host]).toEqual(['otpauth:', 'totp']);
     expect(decodeURIComponent(uri.pathname)).toBe('/otpkit example:enrol');
     expect(uri.searchParams.get('issuer')).toBe('otpkit example');
-    const secret = uri.searchParams.get('secret')!;
-    secretsSeen.push(secret);
+    const secret = secretOf(first.text);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    // The QR code is drawn in the page (no third-party chart service) and carries exactly the link's URI.
+    // The QR code is drawn in the page and carries exactly the link's URI; it scales by its viewBox.
     const svg = /<svg[^]*?<\/svg>/.exec(first.text)?.[0] ?? '';
     const path = (text: string): string | undefined => /<path[^>]* d="([^"]+)"/.exec(text)?.[1];
-    expect(path(svg)).toBeDefined();
     expect(path(svg)).toBe(path(qrToSVG(encodeQR(uri.href))));
-    // A reload shows the same pending secret; it is stored sealed, never in the clear.
-    expect((await b.get('/2fa/enrol')).text).toContain(secret.slice(0, 4));
-    let user = await userNamed('enrol');
-    expect(user.totpSecret).toBeNull();
-    expect(user.pendingSecret).toMatch(/^v1\./);
-    expect(JSON.stringify(user)).not.toContain(secret);
-
-    // Not on yet: the password alone signs in.
-    const early = new Browser();
-    const { res: earlyRes } = await early.submit('/login', '/login', {
+    expect(svg).toMatch(/viewBox="0 0 \d+ \d+"/);
+    expect(first.text).toContain('.qr svg { width: min(100%, 20rem)');
+    // A reload shows the same key (same session: same binding).
+    expect(secretOf((await b.get('/2fa/enrol')).text)).toBe(secret);
+    // "Not now": a link home, and two-factor stays off (the password alone signs in).
+    expect(first.text).toMatch(/<a href="\/">Skip for now<\/a>/);
+    const later = await new Browser().submit('/login', '/login', {
       username: 'enrol',
       password: PASSWORD,
     });
-    expect(earlyRes.headers.get('location')).toBe('/');
+    expect(later.location).toBe('/');
+    // A wrong code keeps it off, and redirects back with a message about the phone's clock.
+    const wrong = await b.post('/2fa/enrol', { code: await wrongCode(secret) });
+    expect(wrong.location).toBe('/2fa/enrol?m=enrol-invalid');
+    expect((await b.get(wrong.location!)).text).toContain('time on your phone');
+    expect((await recordOf('enrol')).secret).toBeNull();
+  });
 
-    // A wrong code keeps it off.
-    expect((await b.post('/2fa/enrol', { code: await wrongCode(secret) })).res.status).toBe(401);
-    expect((await userNamed('enrol')).totpSecret).toBeNull();
-
-    const { res, text } = await b.post('/2fa/enrol', { code: await totp(secret) });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    const codes = text.match(CODE_RE)!;
-    expect(new Set(codes).size).toBe(10);
-    user = await userNamed('enrol');
+  it('turns on with the first code, ends the other sessions and rotates this one', async () => {
+    const b = await register('rotate');
+    const other = new Browser(); // the same user, signed in elsewhere with the password
     expect(
-      await openSecret({ sealed: user.totpSecret!, key: sealingKey, context: `user:${user.id}` }),
-    ).toBe(secret);
-    // Keyed hashes bound to the user (hmac-sha256:), never the plain sha256: form.
-    expect(user.recoveryHashes).toEqual(
-      await Promise.all(
-        codes.map((code) => hashRecoveryCode(code, { key: pepper, context: user.id })),
-      ),
-    );
-    for (const code of codes) expect(JSON.stringify(user)).not.toContain(code);
-    // Shown once: no page shows them again.
-    expect((await b.get('/settings')).text.match(CODE_RE)).toBeNull();
-    expect((await b.get('/2fa/enrol')).res.headers.get('location')).toBe('/settings');
+      (await other.submit('/login', '/login', { username: 'rotate', password: PASSWORD }))
+        .location,
+    ).toBe('/');
+    const secret = secretOf((await b.get('/2fa/enrol')).text);
+    const before = b.cookie;
+    const r = await b.post('/2fa/enrol', { code: await totp(secret) });
+    expect(r.location).toBe('/recovery-codes');
+    expect(b.cookie).not.toBe(before);
+    expect(await signedIn(b)).toBe(true);
+    expect(await signedIn(other)).toBe(false);
+    expect((await userNamed('rotate')).twoFactor).toBe(true);
+    expect((await recordOf('rotate')).secret).toMatch(/^v1\./); // sealed
+    expect(logs.some((l) => /^2fa on user=\S+ other-sessions-ended=1$/.test(l))).toBe(true);
+    // With two-factor on, the enrolment page sends to settings (a new key needs a fresh code there).
+    expect((await b.get('/2fa/enrol')).location).toBe('/settings');
     clock += PERIOD_MS;
   });
 
-  it('logs in with password then code; the same code is refused the second time', async () => {
+  it('shows recovery codes on a page of their own until "I have saved them", with a text download', async () => {
+    const b = await register('codes');
+    const secret = secretOf((await b.get('/2fa/enrol')).text);
+    expect((await b.post('/2fa/enrol', { code: await totp(secret) })).location).toBe(
+      '/recovery-codes',
+    );
+    const first = await b.get('/recovery-codes');
+    const codes = first.text.match(RECOVERY_RE)!;
+    expect(new Set(codes).size).toBe(10);
+    expect(first.res.headers.get('cache-control')).toBe('no-store');
+    // A refresh shows the same codes: nothing is lost, nothing is made again.
+    expect((await b.get('/recovery-codes')).text.match(RECOVERY_RE)).toEqual(codes);
+    // The session holds them sealed, never in plain text.
+    const row = await storageOf().sessions.get(await sessionIdOf(b), clock);
+    expect(row?.recoveryCodes).toMatch(/^[A-Za-z0-9_-]{100,}$/);
+    for (const code of codes) expect(JSON.stringify(row)).not.toContain(code);
+    // The download: a text file, an attachment, not cached.
+    const file = await b.get('/recovery-codes.txt');
+    expect(file.res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(file.res.headers.get('content-disposition')).toBe(
+      'attachment; filename="otpkit-example-recovery-codes.txt"',
+    );
+    expect(file.res.headers.get('cache-control')).toBe('no-store');
+    expect(file.text.match(RECOVERY_RE)).toEqual(codes);
+    expect(file.text).toMatch(/^Recovery codes for codes at otpkit example\n/);
+    // "I have saved them": gone from the session; no page shows them again.
+    expect((await b.post('/recovery-codes/saved')).location).toBe('/settings?m=codes-saved');
+    expect((await b.get('/recovery-codes')).location).toBe('/settings');
+    expect((await b.get('/recovery-codes.txt')).res.status).toBe(404);
+    const settings = await b.get('/settings?m=codes-saved');
+    expect(settings.text.match(RECOVERY_RE)).toBeNull();
+    expect(settings.text).toContain('Recovery codes left: <b>10</b>');
+    clock += PERIOD_MS;
+  });
+
+  it('the hijack: a password-only intruder who viewed the enrolment page gets a key that never works', async () => {
+    const user = await register('hijack');
+    // The intruder knows the password (two-factor is still off) and opens the enrolment page.
+    const intruder = new Browser();
+    expect(
+      (await intruder.submit('/login', '/login', { username: 'hijack', password: PASSWORD }))
+        .location,
+    ).toBe('/');
+    const intruderSecret = secretOf((await intruder.get('/2fa/enrol')).text);
+    // Later the user enrols, in their own session: a different key, and the intruder's is void.
+    const userSecret = secretOf((await user.get('/2fa/enrol')).text);
+    expect(userSecret).not.toBe(intruderSecret);
+    const attempt = await intruder.post('/2fa/enrol', { code: await totp(intruderSecret) });
+    expect(attempt.location).toBe('/2fa/enrol?m=enrol-expired');
+    expect((await recordOf('hijack')).secret).toBeNull();
+    expect((await user.post('/2fa/enrol', { code: await totp(userSecret) })).location).toBe(
+      '/recovery-codes',
+    );
+    // The intruder's session ended with it, and their key opens nothing at login.
+    expect(await signedIn(intruder)).toBe(false);
+    clock += PERIOD_MS;
+    const b = await passwordStep('hijack');
+    for (const k of [-1, 0, 1]) {
+      const code = await totp(intruderSecret, clock + k * PERIOD_MS);
+      expect((await b.post('/login/2fa', { code })).location).toBe('/login/2fa?m=invalid');
+    }
+    expect(await signedIn(b)).toBe(false);
+    expect((await b.post('/login/2fa', { code: await totp(userSecret) })).location).toBe('/');
+    clock += PERIOD_MS;
+  });
+});
+
+describe('reference server: login', () => {
+  it('logs in with password then code, naming the account; the same code is refused the second time', async () => {
     const { secret } = await enrolled('login');
     const b = await passwordStep('login');
+    const page = await b.get('/login/2fa');
+    expect(page.text).toContain('Signing in as <b>login</b>');
+    expect(page.text).toContain('Use another account');
+    expect(page.text).toContain('Email me a code instead');
     expect(await signedIn(b)).toBe(false); // the password alone is not enough
+    await b.get('/login/2fa');
     const before = b.cookie;
     const code = await totp(secret);
-    const { res } = await b.post('/login/2fa', { code });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
+    expect((await b.post('/login/2fa', { code })).location).toBe('/');
     expect(b.cookie).not.toBe(before); // a new session id at each step
     expect(await signedIn(b)).toBe(true);
-    expect((await userNamed('login')).lastStep).toBe(Math.floor(clock / PERIOD_MS));
+    expect((await recordOf('login')).lastStep).toBe(Math.floor(clock / PERIOD_MS));
 
-    // The same code, a second time, in the same 30 s step: refused (RFC 6238 §5.2).
+    // The same code a second time, in the same 30 s step: refused (RFC 6238 §5.2).
     const replay = await passwordStep('login');
-    expect((await replay.post('/login/2fa', { code })).res.status).toBe(401);
+    expect((await replay.post('/login/2fa', { code })).location).toBe('/login/2fa?m=invalid');
     expect(await signedIn(replay)).toBe(false);
-    // The next step's code works.
     clock += PERIOD_MS;
-    expect((await replay.post('/login/2fa', { code: await totp(secret) })).res.status).toBe(303);
+    await replay.get('/login/2fa');
+    expect((await replay.post('/login/2fa', { code: await totp(secret) })).location).toBe('/');
     expect(await signedIn(replay)).toBe(true);
+    clock += PERIOD_MS;
   });
 
-  it('refuses a code used twice at once: two parallel requests, exactly one passes (compare-and-set)', async () => {
+  it('"use another account" ends the half-signed-in session', async () => {
+    await enrolled('other-account');
+    const b = await passwordStep('other-account');
+    expect((await b.post('/login/cancel')).location).toBe('/login');
+    expect(b.cookie).toBeNull();
+    expect((await b.get('/login/2fa')).location).toBe('/login?m=start-again');
+  });
+
+  it('refreshing after a failed code repeats no attempt (Post/Redirect/Get)', async () => {
+    const { secret } = await enrolled('refresh');
+    const b = await passwordStep('refresh');
+    const r = await b.post('/login/2fa', { code: await wrongCode(secret) });
+    expect(r.res.status).toBe(303);
+    expect(r.location).toBe('/login/2fa?m=invalid');
+    expect((await recordOf('refresh')).failures).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const page = await b.get(r.location!);
+      expect(page.text).toContain('That code is not right, or it was already used');
+    }
+    expect((await recordOf('refresh')).failures).toBe(1);
+    expect((await b.post('/login/2fa', { code: '' })).location).toBe('/login/2fa?m=empty');
+    expect((await recordOf('refresh')).failures).toBe(1); // an empty form is no attempt
+  });
+
+  it('refuses a code used twice at once: two parallel requests, exactly one signs in', async () => {
     const { secret } = await enrolled('race');
     const [a, b] = await Promise.all([passwordStep('race'), passwordStep('race')]);
     const code = await totp(secret);
-    const g = armGate();
-    const [ra, rb] = await Promise.all([
+    const results = await Promise.all([
       a.post('/login/2fa', { code }),
       b.post('/login/2fa', { code }),
     ]);
-    expect(g.arrived).toBe(2); // both passed verifyTOTP with the same afterStep: only the CAS could refuse one
-    expect([ra.res.status, rb.res.status].sort()).toEqual([303, 401]);
+    expect(results.map((r) => r.location).sort()).toEqual(['/', '/login/2fa?m=invalid']);
     expect([await signedIn(a), await signedIn(b)].filter(Boolean)).toHaveLength(1);
+    clock += PERIOD_MS;
   });
 
-  it('accepts a recovery code once, in any spelling, and deletes it; two parallel uses: one passes', async () => {
+  it('accepts a recovery code once, in any spelling', async () => {
     const { codes } = await enrolled('recover');
     const b = await passwordStep('recover');
     const spelled = codes[3]!.toUpperCase().replace(/-/g, ' ');
-    expect((await b.post('/login/2fa', { recovery: spelled })).res.status).toBe(303);
+    expect((await b.post('/login/2fa', { code: spelled })).location).toBe('/');
     expect(await signedIn(b)).toBe(true);
-    const user = await userNamed('recover');
-    expect(user.recoveryHashes).toHaveLength(9);
-    expect(
-      await findRecoveryCode({
-        code: codes[3]!,
-        hashes: user.recoveryHashes,
-        key: pepper,
-        context: user.id,
-      }),
-    ).toBe(-1);
-
+    expect((await recordOf('recover')).recoveryCodesLeft).toBe(9);
+    expect(logs).toContain(`2fa login ok user=${(await userNamed('recover')).id} method=recovery`);
     const again = await passwordStep('recover');
-    expect((await again.post('/login/2fa', { recovery: codes[3]! })).res.status).toBe(401);
+    expect((await again.post('/login/2fa', { code: codes[3]! })).location).toBe(
+      '/login/2fa?m=invalid',
+    );
     expect(await signedIn(again)).toBe(false);
-
-    const [x, y] = await Promise.all([passwordStep('recover'), passwordStep('recover')]);
-    const g = armGate();
-    const results = await Promise.all([
-      x.post('/login/2fa', { recovery: codes[5]! }),
-      y.post('/login/2fa', { recovery: codes[5]! }),
-    ]);
-    expect(g.arrived).toBe(2);
-    expect(results.map((r) => r.res.status).sort()).toEqual([303, 401]);
-    expect((await userNamed('recover')).recoveryHashes).toHaveLength(8);
   });
 
-  it('locks the code step after 5 failures, across sessions, for a growing delay (RFC 4226 §7.3)', async () => {
-    expect(MAX_FAILURES).toBe(5);
+  it('locks after 5 failures across sessions, checks nothing while locked, and says how long to wait', async () => {
     const { secret, codes } = await enrolled('lock');
     const [a, b] = await Promise.all([passwordStep('lock'), passwordStep('lock')]);
-    const wrong = (): Promise<string> => wrongCode(secret);
-    // Failures 1-4 in two different sessions: counted together, per account.
-    for (const browser of [a, b, a, b]) {
-      expect((await browser.post('/login/2fa', { code: await wrong() })).res.status).toBe(401);
+    for (const browser of [a, b, a, b, a]) {
+      expect((await browser.post('/login/2fa', { code: await wrongCode(secret) })).location).toBe(
+        '/login/2fa?m=invalid',
+      );
     }
-    const fifth = await a.post('/login/2fa', { code: await wrong() });
-    expect(fifth.res.status).toBe(429);
-    expect(fifth.res.headers.get('retry-after')).toBe(String(LOCK_STEP_MS / 1000));
-    // While locked, even the right code or a recovery code is refused, in every session, unchecked.
-    expect((await b.post('/login/2fa', { code: await totp(secret) })).res.status).toBe(429);
-    expect((await a.post('/login/2fa', { recovery: codes[0]! })).res.status).toBe(429);
-    expect((await userNamed('lock')).failures).toBe(5);
-
-    // The lock ends; one more failure locks again, for longer: 2 x the first delay.
-    clock += LOCK_STEP_MS + 1_000;
-    const sixth = await b.post('/login/2fa', { code: await wrong() });
-    expect(sixth.res.status).toBe(429);
-    expect(sixth.res.headers.get('retry-after')).toBe(String((2 * LOCK_STEP_MS) / 1000));
-    clock += LOCK_STEP_MS + 1_000; // not long enough
-    expect((await b.post('/login/2fa', { code: await totp(secret) })).res.status).toBe(429);
-    clock += LOCK_STEP_MS;
-    const c = await passwordStep('lock'); // a third session: the lock and its end are per account
-    expect((await c.post('/login/2fa', { code: await totp(secret) })).res.status).toBe(303);
+    const page = await b.get('/login/2fa?m=invalid');
+    expect(page.text).toContain('Too many wrong codes for this account. Wait 1 minute');
+    // While locked, the right code and a recovery code are refused too, in every session.
+    expect((await b.post('/login/2fa', { code: await totp(secret) })).location).toBe(
+      '/login/2fa?m=locked',
+    );
+    expect((await a.post('/login/2fa', { code: codes[0]! })).location).toBe('/login/2fa?m=locked');
+    expect((await recordOf('lock')).recoveryCodesLeft).toBe(10);
+    clock += 60_000 + 1_000;
+    const c = await passwordStep('lock');
+    expect((await c.post('/login/2fa', { code: await totp(secret) })).location).toBe('/');
     expect(await signedIn(c)).toBe(true);
-    const after = await userNamed('lock');
-    expect([after.failures, after.lockedUntil]).toEqual([0, 0]);
+    clock += PERIOD_MS;
   });
 
-  it('regenerating recovery codes and turning 2FA off both need a fresh, never-used code', async () => {
+  it('of 40 parallel wrong codes over 4 sessions, at most 5 are checked and nobody signs in', async () => {
+    const { secret } = await enrolled('burst');
+    const browsers = await Promise.all([0, 1, 2, 3].map(() => passwordStep('burst')));
+    const wrong = await wrongCode(secret);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => browsers[i % 4]!.post('/login/2fa', { code: wrong })),
+    );
+    const where = results.map((r) => r.location);
+    expect(where.filter((l) => l === '/login/2fa?m=invalid')).toHaveLength(5);
+    expect(where.filter((l) => l === '/login/2fa?m=locked')).toHaveLength(35);
+    for (const b of browsers) expect(await signedIn(b)).toBe(false);
+    clock += 60 * 60_000;
+  });
+
+  it('refuses to treat lost second-factor state as "off": the users table says it was on', async () => {
+    const own = await serve();
+    await enrolled('lost-state', own);
+    // The same users and sessions, but the second-factor store lost everything.
+    const forgetful = await serve({
+      storage: { ...storageOf(own), twoFactorStore: memoryStore() },
+    });
+    const b = new Browser(forgetful);
+    const r = await b.submit('/login', '/login', { username: 'lost-state', password: PASSWORD });
+    expect(r.res.status).toBe(500);
+    expect(await signedIn(b)).toBe(false);
+    expect(logs).toContain('error: STATE_MISSING');
+  });
+});
+
+describe('reference server: emailed codes', () => {
+  const mailsTo = (s: Server, to: string) => s.app.mailer.messages().filter((m) => m.to === to);
+  const codeIn = (text: string): string => /\b(\d{6})\b/.exec(text)![1]!;
+
+  it('"Email me a code instead" mails a login code that works once', async () => {
+    await enrolled('mailed');
+    const b = await passwordStep('mailed');
+    const sent = await b.post('/login/email-code');
+    expect(sent.location).toBe('/login/2fa?m=code-sent');
+    expect((await b.get(sent.location!)).text).toContain('We sent a 6-digit code');
+    const [mail] = mailsTo(server, 'mailed@example.com');
+    expect(mail?.subject).toBe('Your otpkit example sign-in code');
+    const code = codeIn(mail!.text);
+    codesSeen.push(code);
+    // The development mailbox shows it.
+    const box = await new Browser().get('/dev/mailbox');
+    expect(box.res.status).toBe(200);
+    expect(box.text).toContain(`<pre>Your sign-in code for otpkit example is ${code}`);
+    expect((await b.post('/login/2fa', { code })).location).toBe('/');
+    expect(await signedIn(b)).toBe(true);
+    expect(logs).toContain(`2fa login ok user=${(await userNamed('mailed')).id} method=code`);
+    // Once only.
+    const again = await passwordStep('mailed');
+    expect((await again.post('/login/2fa', { code })).location).toBe('/login/2fa?m=invalid');
+  });
+
+  it('sends at most one code per 30 s, and a code expires after 10 minutes', async () => {
+    await enrolled('slow-mail');
+    const b = await passwordStep('slow-mail');
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=code-sent');
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=code-wait');
+    expect(mailsTo(server, 'slow-mail@example.com')).toHaveLength(1);
+    clock += 31_000;
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=code-sent');
+    const [newest, older] = mailsTo(server, 'slow-mail@example.com');
+    const code = codeIn(newest!.text);
+    codesSeen.push(code, codeIn(older!.text));
+    // The newer code voids the older one.
+    if (codeIn(older!.text) !== code) {
+      expect((await b.post('/login/2fa', { code: codeIn(older!.text) })).location).toBe(
+        '/login/2fa?m=invalid',
+      );
+    }
+    clock += 10 * 60_000 + 1_000;
+    const late = await passwordStep('slow-mail'); // the first half session has expired meanwhile
+    expect((await late.post('/login/2fa', { code })).location).toBe('/login/2fa?m=expired');
+    expect((await late.get('/login/2fa?m=expired')).text).toContain('Ask for a new one');
+    expect(await signedIn(late)).toBe(false);
+  });
+
+  it('has /dev/mailbox only when devMailbox is on, and offers emailed codes only where they arrive', async () => {
+    const plain = await serve({ devMailbox: false });
+    expect((await new Browser(plain).get('/dev/mailbox')).res.status).toBe(404);
+    expect((await new Browser(plain).head('/dev/mailbox')).res.status).toBe(404);
+    await enrolled('no-mailbox', plain);
+    const b = await passwordStep('no-mailbox', plain);
+    expect((await b.get('/login/2fa')).text).not.toContain('Email me a code');
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=mail-failed');
+    expect(plain.app.mailer.messages()).toEqual([]);
+    // With devMailbox on, the same page offers it (the shared server).
+    expect((await (await passwordStep('mailed')).get('/login/2fa')).text).toContain(
+      'Email me a code instead',
+    );
+  });
+});
+
+describe('reference server: settings', () => {
+  it('new recovery codes need a fresh code; a refresh of their page shows them again and counts nothing', async () => {
     const { secret, codes: oldCodes } = await enrolled('settings');
     const b = await passwordStep('settings');
     const loginCode = await totp(secret);
-    expect((await b.post('/login/2fa', { code: loginCode })).res.status).toBe(303);
-
-    // The code just used to sign in is not fresh: refused, 2FA stays on.
+    expect((await b.post('/login/2fa', { code: loginCode })).location).toBe('/');
     await b.get('/settings');
-    expect((await b.post('/settings/disable-2fa', { code: loginCode })).res.status).toBe(401);
-    expect((await b.post('/settings/recovery-codes', { code: loginCode })).res.status).toBe(401);
-    // A recovery code is no substitute here.
-    expect((await b.post('/settings/disable-2fa', { code: '', recovery: oldCodes[0]! })).res.status)
-      .toBe(400);
-    expect((await userNamed('settings')).totpSecret).not.toBeNull();
-
-    clock += PERIOD_MS;
-    const regenCode = await totp(secret);
-    const regen = await b.post('/settings/recovery-codes', { code: regenCode });
-    expect(regen.res.status).toBe(200);
-    expect(regen.res.headers.get('cache-control')).toBe('no-store');
-    const newCodes = regen.text.match(CODE_RE)!;
-    expect(newCodes).toHaveLength(10);
-    const hashes = (await userNamed('settings')).recoveryHashes;
-    const context = (await userNamed('settings')).id;
-    expect(hashes).toEqual(
-      await Promise.all(newCodes.map((code) => hashRecoveryCode(code, { key: pepper, context }))),
+    // The code just used to sign in is not fresh; a recovery code is no substitute here.
+    expect((await b.post('/settings/recovery-codes', { code: loginCode })).location).toBe(
+      '/settings?m=invalid',
     );
-    for (const old of oldCodes) {
-      expect(await findRecoveryCode({ code: old, hashes, key: pepper, context })).toBe(-1);
-    }
-
-    await b.get('/settings');
-    expect((await b.post('/settings/disable-2fa', { code: regenCode })).res.status).toBe(401);
+    expect((await b.post('/settings/recovery-codes', { code: oldCodes[0]! })).location).toBe(
+      '/settings?m=invalid',
+    );
+    expect((await recordOf('settings')).recoveryCodesLeft).toBe(10);
     clock += PERIOD_MS;
+    const regen = await b.post('/settings/recovery-codes', { code: await totp(secret) });
+    expect(regen.location).toBe('/recovery-codes');
+    const failures = (await recordOf('settings')).failures;
+    const shown = (await b.get('/recovery-codes')).text.match(RECOVERY_RE)!;
+    expect((await b.get('/recovery-codes')).text.match(RECOVERY_RE)).toEqual(shown);
+    expect((await recordOf('settings')).failures).toBe(failures);
+    expect(shown.filter((c) => oldCodes.includes(c))).toEqual([]);
+    await b.post('/recovery-codes/saved');
+    // The old codes are void, the new ones work.
+    const other = await passwordStep('settings');
+    expect((await other.post('/login/2fa', { code: oldCodes[1]! })).location).toBe(
+      '/login/2fa?m=invalid',
+    );
+    expect((await other.post('/login/2fa', { code: shown[0]! })).location).toBe('/');
+  });
+
+  it('turning off needs a fresh code, ends the other sessions and rotates this one', async () => {
+    const { b, secret } = await enrolled('turn-off');
+    const elsewhere = await passwordStep('turn-off');
+    expect((await elsewhere.post('/login/2fa', { code: await totp(secret) })).location).toBe('/');
+    await b.get('/settings');
+    expect((await b.post('/settings/disable-2fa', { code: await wrongCode(secret) })).location)
+      .toBe('/settings?m=invalid');
+    clock += PERIOD_MS;
+    const before = b.cookie;
     const off = await b.post('/settings/disable-2fa', { code: await totp(secret) });
-    expect(off.res.status).toBe(303);
-    const user = await userNamed('settings');
-    expect([user.totpSecret, user.pendingSecret, user.recoveryHashes]).toEqual([null, null, []]);
-    // Now the password alone signs in.
-    const plain = new Browser();
-    expect(
-      (await plain.submit('/login', '/login', { username: 'settings', password: PASSWORD })).res
-        .headers.get('location'),
-    ).toBe('/');
-  });
-
-  it('keeps sessions in HttpOnly SameSite=Strict cookies with random ids, and needs the CSRF token on every form', async () => {
-    const b = new Browser();
-    await b.get('/login');
-    const cookie = b.setCookies.at(-1)!;
-    expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
-    const other = new Browser();
-    await other.get('/login');
-    expect(other.cookie).not.toBe(b.cookie);
-
-    await register('csrf');
-    const form = { username: 'csrf', password: PASSWORD };
-    expect((await b.post('/login', form, null)).res.status).toBe(403); // no token
-    expect((await b.post('/login', form, other.csrf)).res.status).toBe(403); // another session's token
-    const last = b.csrf!.at(-1) === 'A' ? 'B' : 'A';
-    expect((await b.post('/login', form, `${b.csrf!.slice(0, -1)}${last}`)).res.status).toBe(403); // one character off
-    expect((await new Browser().post('/login', form, b.csrf)).res.status).toBe(403); // no cookie
-    expect((await b.post('/login', form)).res.status).toBe(303);
+    expect(off.location).toBe('/settings?m=2fa-off');
+    expect(b.cookie).not.toBe(before);
     expect(await signedIn(b)).toBe(true);
+    expect(await signedIn(elsewhere)).toBe(false);
+    expect((await recordOf('turn-off')).secret).toBeNull();
+    expect((await userNamed('turn-off')).twoFactor).toBe(false);
+    // Now the password alone signs in.
+    const plain = await new Browser().submit('/login', '/login', {
+      username: 'turn-off',
+      password: PASSWORD,
+    });
+    expect(plain.location).toBe('/');
   });
 
-  it('logs no secret, code or URI', () => {
-    expect(logs.length).toBeGreaterThan(0);
+  it('answers HEAD on signed-in pages with the headers of GET', async () => {
+    const { b } = await enrolled('head-user');
+    for (const path of ['/', '/settings']) {
+      const head = await b.head(path);
+      const get = await b.get(path);
+      expect(head.text).toBe('');
+      expect(head.res.headers.get('content-length')).toBe(get.res.headers.get('content-length'));
+      expect(head.res.headers.get('content-security-policy')).toBe(
+        get.res.headers.get('content-security-policy'),
+      );
+    }
+  });
+});
+
+describe('reference server: logs', () => {
+  it('log no secret, code or URI', () => {
+    expect(logs.length).toBeGreaterThan(10);
     const text = logs.join('\n');
-    expect(text).not.toMatch(/otpauth|sha256:|v1\./);
-    expect(text).not.toMatch(CODE_RE);
+    expect(text).not.toMatch(/otpauth|hmac-sha256:|v1\./);
+    expect(text).not.toMatch(RECOVERY_RE);
     expect(codesSeen.length).toBeGreaterThan(10);
     for (const value of [...secretsSeen, ...codesSeen]) expect(text).not.toContain(value);
+    expect(text).not.toMatch(/\b\d{6}\b/);
   });
 });

@@ -1,23 +1,29 @@
 // Types for the reference server's JavaScript, for the end-to-end test (test/server.e2e.test.ts).
-import type { Store } from './store.mjs';
+import type { Storage } from './database.mjs';
+import type { Mailer } from './mail.mjs';
 
 export declare const ISSUER: string;
-export declare const MAX_FAILURES: number;
-export declare const LOCK_STEP_MS: number;
 
 export interface AppOptions {
-  store?: Store;
+  storage?: Storage;
   sealingKey?: Uint8Array | CryptoKey;
   pepper?: Uint8Array | CryptoKey;
   now?: () => number;
-  secureCookies?: boolean;
   log?: (line: string) => void;
+  mailer?: Mailer;
+  devMailbox?: boolean;
+  secureCookies?: boolean;
+  emailCodeTtlMs?: number;
+  emailCodeIntervalMs?: number;
 }
 
 export interface App {
   /** The node:http request listener. */
   handle(req: unknown, res: unknown): Promise<void>;
-  store: Store;
+  storage: Storage;
+  mailer: Mailer;
+  /** Deletes up to 1,000 expired sessions; resolves to how many. */
+  sweepSessions(): Promise<number>;
 }
 
 export declare function createApp(options?: AppOptions): App;

@@ -1,43 +1,91 @@
-// The otpkit reference server: a whole two-factor login flow on node:http with plain HTML forms,
-// using only otpkit and the Node standard library. Read it next to docs/guide.md, which walks
-// through each step; the comments marked "guide:" name the section.
-import { timingSafeEqual } from 'node:crypto';
+// The otpkit reference server: register, turn on two-factor with a QR code, sign in with a password
+// then a code from the app, an emailed code or a recovery code, and change it all in settings.
+// Every piece of second-factor state (enrolment, attempts and locks, used codes, recovery codes,
+// emailed codes) goes through otpkit/twofactor's createTwoFactor; this file keeps the users, their
+// passwords and the sessions, and the pages. Read it next to docs/guide.md ("The reference server");
+// the comments marked "guide:" name its sections.
 import { createServer } from 'node:http';
-import {
-  buildKeyURI,
-  findRecoveryCode,
-  generateRecoveryCodes,
-  generateSecret,
-  hashRecoveryCode,
-  openSecret,
-  openSecretKey,
-  sealSecret,
-  verifyTOTP,
-} from 'otpkit';
 import { encodeQR, qrToSVG } from 'otpkit/qr';
-import { codeInput, form, html, input, page, raw } from './html.mjs';
-import { hashPassword, verifyPassword } from './passwords.mjs';
-import { createMemoryStore, randomId } from './store.mjs';
+import { createTwoFactor } from 'otpkit/twofactor';
+import { memoryStorage } from './database.mjs';
+import { codeField, field, form, markup, page, raw, STYLE_HASH } from './html.mjs';
+import { createMailer } from './mail.mjs';
+import { hashPassword, normalisePassword, verifyPassword } from './passwords.mjs';
+import { createSessions, randomToken } from './sessions.mjs';
 
 export const ISSUER = 'otpkit example';
-/** Failed second-factor attempts, per account, before the 2FA step locks (RFC 4226 §7.3). */
-export const MAX_FAILURES = 5;
-/** The lock after the A-th failure (A >= 5) lasts (A - 4) times this: 1 min, 2 min, 3 min, ... */
-export const LOCK_STEP_MS = 60_000;
-const PASSWORD_STAGE_MS = 5 * 60_000; // time allowed between the password and the code
-const SESSION_MS = 12 * 60 * 60_000;
+/** How long an emailed code works, and how often one can be asked for (otpkit does not limit it). */
+const EMAIL_CODE_TTL_MS = 10 * 60_000;
+const EMAIL_CODE_INTERVAL_MS = 30_000;
+/** How often startServer sweeps expired sessions, and how many at most each time. */
+const SWEEP_EVERY_MS = 60_000;
+const SWEEP_LIMIT = 1_000;
 const MAX_BODY = 8 * 1024;
 
+// guide: "Registration". Letters of one script only (ASCII), so that no two names look alike;
+// compared in lower case, so 'Erin2' and 'erin2' are one name.
+const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
+const USERNAME_RULE = '3 to 32 characters: letters A to Z, digits, dot (.), hyphen (-) ' +
+  'and underscore (_). Upper and lower case are the same name.';
+const usernameKey = (name) => name.toLowerCase();
+// Enough to catch a typo; a real app also confirms the address by sending it a code (issueCode with
+// purpose 'verify-email'). No whitespace, so no line break can reach an SMTP command.
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
 /**
- * Creates the request handler. Options:
- * - `store`: a Store (store.mjs); default a new in-memory one
- * - `sealingKey`: 32 bytes or an AES-256-GCM CryptoKey for sealSecret; default a random key for this process
- * - `pepper`: 32 bytes or an HMAC-SHA-256 CryptoKey that keys the recovery-code hashes; default a random key
- *   for this process. Keep both outside the database (an environment secret, a key service).
- * - `now`: the clock, () => Unix ms; default Date.now (tests inject their own)
- * - `secureCookies`: add `Secure` and the `__Host-` prefix (behind HTTPS); default false (plain http on loopback)
- * - `log`: (line) => void; default console.log. Lines never hold a secret, a code or a URI.
+ * The messages a redirect can name with `?m=`: a fixed table, so nothing the user typed travels in
+ * a URL and no page shows text that came from one. `ok` ones are shown in green.
  */
+const MESSAGES = {
+  'bad-username': { text: `A user name is ${USERNAME_RULE}` },
+  'name-taken': {
+    text: 'That user name is taken (upper and lower case count as the same name). Choose another.',
+  },
+  'bad-email': {
+    text: 'Enter your email address, like name@example.com: sign-in codes are sent there.',
+  },
+  'bad-password': { text: 'Choose a password of 8 to 1,024 characters.' },
+  'wrong-password': { text: 'Wrong user name or password. Check both and try again.' },
+  'start-again': { text: 'Your sign-in timed out. Enter your user name and password again.' },
+  empty: { text: 'Enter a code first.' },
+  invalid: {
+    text: 'That code is not right, or it was already used. Enter the code your app shows now ' +
+      '(after signing in with a code, wait for the next one).',
+  },
+  'enrol-invalid': {
+    text: 'That code is not right. Check that the time on your phone is set automatically, then ' +
+      'enter the code the app shows now.',
+  },
+  'enrol-expired': {
+    text:
+      'That setup expired, or was opened in another window. Scan this new QR code (remove the ' +
+      'old entry from your app) and enter its code.',
+  },
+  expired: { text: 'That emailed code has expired. Ask for a new one below.' },
+  locked: { text: 'Too many wrong codes. Wait a few minutes, then try again.' },
+  'not-enrolled': { text: 'Two-factor authentication is off for this account.' },
+  'code-sent': {
+    ok: true,
+    text: 'We sent a 6-digit code to your email address: enter it above. It works once.',
+  },
+  'code-wait': {
+    text: 'A code was sent a moment ago. Check your mail (and its spam folder), or ask again soon.',
+  },
+  'mail-failed': {
+    text:
+      'We could not send the email just now. Use your app or a recovery code, or try again later.',
+  },
+  'codes-saved': {
+    ok: true,
+    text: 'Recovery codes saved. Each works once; make new ones here when you run low.',
+  },
+  '2fa-off': {
+    ok: true,
+    text: 'Two-factor authentication is off. Your other sessions were signed out.',
+  },
+  'form-expired': { text: 'That form had expired, so nothing was changed. Please try again.' },
+};
+
 /** A CryptoKey as given, or one imported (non-extractable) from 32 bytes; random bytes when absent. */
 async function asKey(value, algorithm, usages) {
   if (value !== undefined && !(value instanceof Uint8Array)) return value;
@@ -45,417 +93,641 @@ async function asKey(value, algorithm, usages) {
   return crypto.subtle.importKey('raw', bytes, algorithm, false, usages);
 }
 
+/**
+ * Creates the app: `{ handle, storage, mailer, sweepSessions }`, `handle` being the node:http
+ * request listener. Options (all optional):
+ * - `storage`: from openStorage (database.mjs); default a fresh in-memory storage
+ * - `sealingKey`, `pepper`: 32 bytes or CryptoKeys (AES-GCM; HMAC SHA-256); default random per
+ *   process. Every instance sharing a database needs the same two: keep them outside the database.
+ * - `now`: the clock, () => Unix ms, read everywhere (tests move it); default Date.now
+ * - `log`: (line) => void; default console.log. No line holds a secret, a code or a key URI.
+ * - `mailer`: from mail.mjs (createMailer); default its development mailbox
+ * - `devMailbox`: serve GET /dev/mailbox (the mail "sent"); default false, and then it is a 404
+ * - `secureCookies`: Secure and the `__Host-` prefix, behind HTTPS; default false (plain loopback)
+ * - `emailCodeTtlMs` (10 minutes), `emailCodeIntervalMs` (30 s): emailed codes
+ */
 export function createApp(options = {}) {
-  const store = options.store ?? createMemoryStore();
-  // Imported once as non-extractable CryptoKeys: openSecretKey caches the keys it opens per sealing-key object.
-  const sealingKey = asKey(options.sealingKey, 'AES-GCM', ['encrypt', 'decrypt']);
-  const pepper = asKey(options.pepper, { name: 'HMAC', hash: 'SHA-256' }, ['sign']);
+  const storage = options.storage ?? memoryStorage();
+  const { users } = storage;
   const now = options.now ?? Date.now;
-  const secureCookies = options.secureCookies ?? false;
   const log = options.log ?? ((line) => console.log(line));
-  const cookieName = secureCookies ? '__Host-sid' : 'sid';
+  const mailer = options.mailer ?? createMailer({ log, now });
+  const devMailbox = options.devMailbox ?? false;
+  // Codes are offered by email only where they can arrive: real mail, or a mailbox page to read.
+  const canEmail = mailer.kind === 'smtp' || devMailbox;
+  const emailCodeTtlMs = options.emailCodeTtlMs ?? EMAIL_CODE_TTL_MS;
+  const emailCodeIntervalMs = options.emailCodeIntervalMs ?? EMAIL_CODE_INTERVAL_MS;
+  // Imported once, as non-extractable CryptoKeys.
+  const sealKey = asKey(options.sealingKey, 'AES-GCM', ['encrypt', 'decrypt']);
+  const pepper = asKey(options.pepper, { name: 'HMAC', hash: 'SHA-256' }, ['sign']);
+  const sessions = createSessions({
+    table: storage.sessions,
+    now,
+    sealKey,
+    secureCookies: options.secureCookies ?? false,
+    log,
+  });
+  // guide: "The second factor". The one instance: every rule is decided by the store in one step,
+  // so it holds across parallel requests and across instances sharing the database.
+  const ready = Promise.all([sealKey, pepper]).then(([sealKey, pepper]) =>
+    createTwoFactor({ store: storage.twoFactorStore, sealKey, pepper, issuer: ISSUER, now })
+  );
 
-  // guide: "Sealing secrets at rest". The user id is the context: a sealed secret copied into another
-  // user's row does not open there. openSecretKey gives a non-extractable HMAC key: the plain secret
-  // exists only inside that call.
-  const sealFor = async (user, secret) =>
-    sealSecret({ secret, key: await sealingKey, context: `user:${user.id}` });
-  // The enrolment page alone needs the secret's text (the key URI, the key typed by hand).
-  const openFor = async (user, sealed) =>
-    openSecret({ sealed, key: await sealingKey, context: `user:${user.id}` });
-  const openKeyFor = async (user, sealed) =>
-    openSecretKey({ sealed, key: await sealingKey, context: `user:${user.id}` });
-  // guide: "Recovery codes". Keyed hashes bound to the user: a database dump alone cannot test guesses.
-  const hashCodesFor = async (user, codes) => {
-    const key = await pepper;
-    return Promise.all(codes.map((code) => hashRecoveryCode(code, { key, context: user.id })));
-  };
+  // ---- who is asking --------------------------------------------------------------------------------
 
-  // ---- sessions: random ids in HttpOnly, SameSite=Strict cookies; a CSRF token per session -------------
-
-  async function loadSession(req) {
-    const id = parseCookies(req.headers.cookie)[cookieName];
-    if (!id) return null;
-    const session = await store.getSession(id);
-    if (session === null) return null;
-    if (session.expiresAt <= now()) {
-      await store.deleteSession(id);
-      return null;
-    }
-    return session;
-  }
-
-  /** A new session with a new id and CSRF token, replacing `old` (no session fixation across logins). */
-  async function startSession(res, old, userId, stage) {
-    if (old) await store.deleteSession(old.id);
-    const session = {
-      id: randomId(32),
-      csrf: randomId(32),
-      userId,
-      stage,
-      expiresAt: now() + (stage === 'password' ? PASSWORD_STAGE_MS : SESSION_MS),
-    };
-    await store.putSession(session);
-    res.setHeader(
-      'Set-Cookie',
-      `${cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict${
-        secureCookies ? '; Secure' : ''
-      }`,
-    );
-    return session;
-  }
-
-  function csrfValid(session, body) {
-    const sent = Buffer.from(String(body.get('csrf') ?? ''));
-    const expected = Buffer.from(session.csrf);
-    return sent.length === expected.length && timingSafeEqual(sent, expected);
-  }
-
-  // ---- the second factor: one place for login, recovery-code regeneration and turning 2FA off ----------
+  /** The user of a fully signed-in session, or null. */
+  const signedIn = (ctx) => (ctx.session?.stage === 'full' ? ctx.user : null);
+  /** The user of a half-signed-in session (password right, code due), or null. */
+  const halfSignedIn = (ctx) => (ctx.session?.stage === 'password' ? ctx.user : null);
 
   /**
-   * Checks a TOTP code (or, where allowed, a recovery code) for `user`. guide: "Verifying a code",
-   * "Replay", "Recovery codes", "Throttling".
+   * The session of a page with a form, created now if the visitor has none (a form needs its CSRF
+   * token). HEAD gets one that is never stored: it must not create anything.
    */
-  async function checkSecondFactor(user, body, { allowRecovery }) {
-    const time = now();
-    if (user.lockedUntil > time) return locked(user.lockedUntil - time);
-    const code = String(body.get('code') ?? '').replace(/\s+/g, '');
-    const recovery = allowRecovery ? String(body.get('recovery') ?? '') : '';
-    if (code === '' && recovery.trim() === '') {
-      return { ok: false, status: 400, message: 'Enter a code.' };
-    }
-
-    let ok = false;
-    if (code !== '') {
-      // The plain secret exists only inside openSecretKey (RFC 4226 §7.5: decrypt at verification time).
-      const secret = await openKeyFor(user, user.totpSecret);
-      const match = await verifyTOTP({ secret, token: code, time, afterStep: user.lastStep });
-      // afterStep refuses a code already used; the compare-and-set refuses the same code arriving
-      // twice at once, when both requests read the same lastStep.
-      ok = match !== null && (await store.advanceLastStep(user.id, match.step));
-    } else {
-      const index = await findRecoveryCode({
-        code: recovery,
-        hashes: user.recoveryHashes,
-        key: await pepper,
-        context: user.id,
-      });
-      // Deleting the hash is the compare-and-set here: only one request can delete it.
-      ok = index >= 0 && (await store.consumeRecoveryHash(user.id, user.recoveryHashes[index]));
-    }
-    if (ok) {
-      await store.clearFailures(user.id);
-      return { ok: true, via: code !== '' ? 'code' : 'recovery' };
-    }
-    // Counted per account, not per session, so parallel sessions do not multiply the guesses.
-    const failures = await store.recordFailure(user.id);
-    log(`2fa failure for user ${user.id} (${failures} in a row)`);
-    if (failures >= MAX_FAILURES) {
-      const delay = LOCK_STEP_MS * (failures - MAX_FAILURES + 1);
-      await store.lockUntil(user.id, time + delay);
-      return locked(delay);
-    }
-    return { ok: false, status: 401, message: 'That code is wrong or was already used.' };
+  async function formSession(ctx) {
+    ctx.session ??= ctx.head ? sessions.unsaved() : await sessions.start(ctx.res, {}, null);
+    return ctx.session;
   }
 
-  function locked(remainingMs) {
-    const seconds = Math.ceil(remainingMs / 1000);
+  /** The message `?m=` names, or null. */
+  const messageOf = (ctx) => MESSAGES[ctx.url.searchParams.get('m')] ?? null;
+
+  /** While locked, the wait replaces any other message: it is what the user must know first. */
+  function lockedMessage(lockedUntil) {
+    if (lockedUntil === null) return null;
+    const minutes = Math.max(1, Math.ceil((lockedUntil - now()) / 60_000));
     return {
-      ok: false,
-      status: 429,
-      retryAfter: seconds,
-      message: `Too many wrong codes. Try again in ${seconds} seconds.`,
+      text: `Too many wrong codes for this account. Wait ${minutes} minute${
+        minutes === 1 ? '' : 's'
+      }, then try again. If you did not make these attempts, someone else knows your password.`,
     };
   }
 
-  // ---- pages ---------------------------------------------------------------------------------------------
+  const show = (ctx, title, body, extra = {}) => ({
+    status: extra.status ?? 200,
+    body: page(title, body, {
+      user: signedIn(ctx),
+      message: extra.message === undefined ? messageOf(ctx) : extra.message,
+    }),
+  });
 
-  const loginPage = (session, message) =>
-    page(
+  // ---- the pages ------------------------------------------------------------------------------------
+
+  async function home(ctx) {
+    const user = signedIn(ctx);
+    // A visitor's home page has no form: no session is created for it.
+    if (user === null) {
+      return show(
+        ctx,
+        'Welcome',
+        markup`<p>This is the otpkit reference app: an account with a password, and a second factor
+from an authenticator app.</p>
+<div class="actions"><a class="button" href="/login">Sign in</a>
+<a class="button secondary" href="/register">Create an account</a></div>`,
+      );
+    }
+    const { enabled } = await (await ready).status({ userId: user.id });
+    const state = enabled
+      ? markup`<p>Two-factor authentication is <b>on</b>: signing in takes your password and a code.</p>`
+      : markup`<p class="message">Two-factor authentication is <b>off</b>: your password alone
+opens this account.</p>
+<p><a class="button" href="/2fa/enrol">Turn on two-factor authentication</a></p>`;
+    return show(
+      ctx,
+      `Hello, ${user.username}`,
+      markup`${state}
+<div class="actions"><a class="button secondary" href="/settings">Settings</a>${
+        form('/logout', ctx.session.csrf, '', 'Sign out', { style: 'secondary', inline: true })
+      }</div>`,
+    );
+  }
+
+  async function registerPage(ctx) {
+    const session = await formSession(ctx);
+    return show(
+      ctx,
+      'Create an account',
+      markup`${
+        form('/register', session.csrf, [
+          field('username', 'User name', {
+            hint: USERNAME_RULE,
+            autocomplete: 'username',
+            autocapitalize: 'none',
+            spellcheck: 'false',
+            maxlength: 32,
+            required: true,
+            autofocus: true,
+          }),
+          field('email', 'Email address', {
+            type: 'email',
+            hint: 'Required: we send sign-in codes here when your phone is not at hand.',
+            autocomplete: 'email',
+            maxlength: 254,
+            required: true,
+          }),
+          field('password', 'Password', {
+            type: 'password',
+            hint: '8 characters or more; any characters, spaces included.',
+            autocomplete: 'new-password',
+            minlength: 8,
+            required: true,
+          }),
+        ], 'Create account')
+      }
+<p>Already registered? <a href="/login">Sign in</a>.</p>`,
+    );
+  }
+
+  async function loginPage(ctx) {
+    const session = await formSession(ctx);
+    return show(
+      ctx,
       'Sign in',
-      html`${
+      markup`${
         form('/login', session.csrf, [
-          input('username', 'User name', 'text', { autocomplete: 'username', required: true }),
-          input('password', 'Password', 'password', {
+          field('username', 'User name', {
+            autocomplete: 'username',
+            autocapitalize: 'none',
+            spellcheck: 'false',
+            required: true,
+            autofocus: true,
+          }),
+          field('password', 'Password', {
+            type: 'password',
             autocomplete: 'current-password',
             required: true,
           }),
         ], 'Next')
       }
-<p>No account? <a href="/register">Register</a>.</p>`,
-      { message },
+<p>No account yet? <a href="/register">Create one</a>.</p>`,
     );
+  }
 
-  const registerPage = (session, message) =>
-    page(
-      'Register',
-      form('/register', session.csrf, [
-        input('username', 'User name', 'text', { autocomplete: 'username', required: true }),
-        input('password', 'Password (8 characters or more)', 'password', {
-          autocomplete: 'new-password',
-          minlength: 8,
-          required: true,
-        }),
-      ], 'Register'),
-      { message },
-    );
-
-  const secondFactorPage = (session, message) =>
-    page(
-      'Two-factor authentication',
-      html`${form('/login/2fa', session.csrf, codeInput(), 'Sign in')}
+  // guide: "Login". The page names the account, so that someone who typed another user's name
+  // notices, and "Use another account" ends this half-signed-in session.
+  async function secondFactorPage(ctx) {
+    const user = halfSignedIn(ctx);
+    if (user === null) return redirect('/login?m=start-again');
+    const { csrf } = ctx.session;
+    const { lockedUntil } = await (await ready).status({ userId: user.id });
+    return show(
+      ctx,
+      'Enter your code',
+      markup`<div class="actions"><span>Signing in as <b>${user.username}</b>.</span>${
+        form('/login/cancel', csrf, '', 'Use another account', { style: 'secondary', inline: true })
+      }</div>
+${
+        form(
+          '/login/2fa',
+          csrf,
+          codeField('Code from your authenticator app', {
+            autofocus: true,
+            hint: '6 digits. A code we emailed you goes here too.',
+          }),
+          'Sign in',
+        )
+      }
+${canEmail ? emailOffer(csrf) : ''}
 <details><summary>Lost your phone? Use a recovery code</summary>
 ${
         form(
           '/login/2fa',
-          session.csrf,
-          input('recovery', 'Recovery code', 'text', { autocomplete: 'off', spellcheck: 'false' }),
+          csrf,
+          codeField('Recovery code', {
+            id: 'recovery',
+            numeric: false,
+            hint: 'One of the codes you saved, like abcd-efgh-jkmn-pqrs. Each works once.',
+          }),
           'Sign in with a recovery code',
         )
       }
 </details>`,
-      { message },
-    );
-
-  async function enrolPage(session, user, message) {
-    let sealed = user.pendingSecret;
-    if (sealed === null) {
-      sealed = await sealFor(user, generateSecret());
-      await store.setPendingSecret(user.id, sealed);
-    }
-    const secret = await openFor(user, sealed);
-    // guide: "Enrolment". The URI and the QR code are the secret: no-store, never logged.
-    const uri = buildKeyURI({ secret, account: user.username, issuer: ISSUER });
-    const grouped = secret.match(/.{1,4}/g).join(' ');
-    return page(
-      'Turn on two-factor authentication',
-      html`<p>Scan this code with your authenticator app, or enter the key by hand.</p>
-<div class="qr">${qrFor(uri)}</div>
-<p>Key: <code>${grouped}</code> (time-based, 6 digits, every 30 seconds)</p>
-<p><a href="${uri}">Open in an authenticator app on this device</a></p>
-<p>Then enter the code the app shows, to confirm it works. Two-factor authentication is on only after that.</p>
-${form('/2fa/enrol', session.csrf, codeInput(), 'Confirm and turn on')}`,
-      { user, message },
+      { message: lockedMessage(lockedUntil) ?? messageOf(ctx) },
     );
   }
 
-  const recoveryCodesPage = (user, codes, title) =>
-    page(
-      title,
-      html`<p>These recovery codes let you sign in if you lose your authenticator. Each works <b>once</b>.
-Store them somewhere safe now: they are shown only this time, and we keep only their hashes.</p>
-<ul class="recovery">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-<p><a href="/">Done</a></p>`,
-      { user },
-    );
+  const emailOffer = (csrf) =>
+    markup`<h2>Phone not at hand?</h2>
+<p class="muted">We can email a 6-digit code to the address you registered with.</p>
+${form('/login/email-code', csrf, '', 'Email me a code instead', { style: 'secondary' })}`;
 
-  async function settingsPage(session, user, message) {
-    const body = user.totpSecret
-      ? html`<p>Two-factor authentication is <b>on</b>. Recovery codes left: ${user.recoveryHashes.length}.</p>
-<h2>New recovery codes</h2>
-<p>Replaces all your recovery codes. Enter a new code from your app (one you have not used yet).</p>
-${form('/settings/recovery-codes', session.csrf, codeInput(), 'Make new recovery codes')}
-<h2>Turn off two-factor authentication</h2>
-${form('/settings/disable-2fa', session.csrf, codeInput(), 'Turn off')}`
-      : html`<p>Two-factor authentication is <b>off</b>. <a href="/2fa/enrol">Turn it on</a>.</p>`;
-    return page('Settings', html`${body}${form('/logout', session.csrf, '', 'Sign out')}`, {
-      user,
-      message,
+  // guide: "Enrolment". Bound to this session's id: a reload shows the same key; another session
+  // (an intruder who has only the password, say) gets another key, and opening the page here makes
+  // theirs void. The URI and the QR code are the secret: the page is no-store (every page is).
+  async function enrolPage(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const twoFactor = await ready;
+    if ((await twoFactor.status({ userId: user.id })).enabled) return redirect('/settings');
+    const { uri, secret } = await twoFactor.beginEnrolment({
+      userId: user.id,
+      account: user.username,
+      binding: ctx.session.id,
     });
+    const grouped = secret.match(/.{1,4}/g).join(' ');
+    const confirm = form(
+      '/2fa/enrol',
+      ctx.session.csrf,
+      codeField('6-digit code', { autofocus: true }),
+      'Turn on two-factor authentication',
+    );
+    return show(
+      ctx,
+      'Turn on two-factor authentication',
+      markup`<p>Each time you sign in, you will enter a code from an authenticator app on your
+phone (Google Authenticator, Microsoft Authenticator, 1Password, Aegis, ...) after your password.</p>
+<h2>1. Scan this QR code with the app</h2>
+<div class="qr">${qrFor(uri)}</div>
+<p>Cannot scan it? Add the key by hand: <code class="key">${grouped}</code><br>
+<span class="muted">Time-based, 6 digits, every 30 seconds.</span>
+On this phone: <a href="${uri}">open it in the app</a>.</p>
+<h2>2. Enter the code the app shows</h2>
+${confirm}
+<p class="muted">Not now? <a href="/">Skip for now</a>: you can turn it on later in Settings.
+This setup stays valid for 15 minutes.</p>`,
+    );
   }
 
-  // ---- routes ----------------------------------------------------------------------------------------
+  // guide: "Recovery codes". Held (sealed) in this session from the POST that made them until the
+  // user says they saved them: a refresh shows them again, nothing else ever does.
+  async function recoveryCodesPage(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const codes = await sessions.heldCodes(ctx.session);
+    if (codes === null) return redirect('/settings');
+    return show(
+      ctx,
+      'Save your recovery codes',
+      markup`<p>If you lose your phone, each of these codes lets you sign in <b>once</b> instead
+of a code from the app. Save them now, somewhere other than your phone (a password manager, or
+printed): this is the only time they are shown.</p>
+<ul class="codes">${codes.map((code) => markup`<li>${code}</li>`)}</ul>
+<p><a class="button secondary" href="/recovery-codes.txt">Download as a text file</a></p>
+${form('/recovery-codes/saved', ctx.session.csrf, '', 'I have saved them')}`,
+      { message: { ok: true, text: 'Two-factor authentication is on.' } },
+    );
+  }
 
-  async function route(req, res, url, session) {
-    const key = `${req.method} ${url.pathname}`;
-    const user = session?.userId ? await store.getUser(session.userId) : null;
-    const full = session?.stage === 'full' && user !== null;
+  async function recoveryCodesFile(ctx) {
+    const user = signedIn(ctx);
+    const codes = user === null ? null : await sessions.heldCodes(ctx.session);
+    if (codes === null) return notFound();
+    return {
+      status: 200,
+      body: `Recovery codes for ${user.username} at ${ISSUER}\n` +
+        'Each code works once, instead of a code from your authenticator app.\n\n' +
+        `${codes.join('\n')}\n`,
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Disposition': 'attachment; filename="otpkit-example-recovery-codes.txt"',
+      },
+    };
+  }
 
-    if (req.method === 'GET') {
-      if (session === null) session = await startSession(res, null, null, 'anonymous');
-      switch (url.pathname) {
-        case '/':
-          return full
-            ? ok(
-              page(
-                'Home',
-                html`<p>You are signed in. Two-factor authentication is ${
-                  user.totpSecret ? 'on' : 'off'
-                }.</p>
-<p><a href="/settings">Settings</a></p>${form('/logout', session.csrf, '', 'Sign out')}`,
-                { user },
-              ),
-            )
-            : ok(
-              page(
-                'Welcome',
-                html`<p><a href="/login">Sign in</a> or <a href="/register">register</a>.</p>`,
-              ),
-            );
-        case '/register':
-          return ok(registerPage(session));
-        case '/login':
-          return ok(loginPage(session));
-        case '/login/2fa':
-          return session.stage === 'password' && user
-            ? ok(secondFactorPage(session))
-            : redirect('/login');
-        case '/2fa/enrol':
-          if (!full) return redirect('/login');
-          if (user.totpSecret) return redirect('/settings');
-          return ok(await enrolPage(session, user));
-        case '/settings':
-          return full ? ok(await settingsPage(session, user)) : redirect('/login');
-        default:
-          return { status: 404, body: page('Not found', '') };
+  async function settingsPage(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const { csrf } = ctx.session;
+    const status = await (await ready).status({ userId: user.id });
+    const twoFactorPart = status.enabled
+      ? markup`<p>Two-factor authentication is <b>on</b>. Recovery codes left: <b>${status.recoveryCodesLeft}</b> of 10${
+        status.recoveryCodesLeft <= 3 ? ': make new ones soon.' : '.'
+      }</p>
+<h2>New recovery codes</h2>
+<p>Replaces all your recovery codes. Enter a code from your app that you have not used yet.</p>
+${
+        form(
+          '/settings/recovery-codes',
+          csrf,
+          codeField(undefined, { autofocus: true }),
+          'Make new recovery codes',
+        )
       }
-    }
-    if (req.method !== 'POST') {
-      return { status: 405, body: page('Method not allowed', ''), headers: { Allow: 'GET, POST' } };
-    }
+<h2>Turn off two-factor authentication</h2>
+<p>Your password alone will then open this account, and your other sessions are signed out.</p>
+${
+        form(
+          '/settings/disable-2fa',
+          csrf,
+          codeField(undefined, { id: 'code-off' }),
+          'Turn off two-factor authentication',
+          { style: 'danger' },
+        )
+      }`
+      : markup`<p>Two-factor authentication is <b>off</b>.</p>
+<p><a class="button" href="/2fa/enrol">Turn on two-factor authentication</a></p>`;
+    return show(
+      ctx,
+      'Settings',
+      markup`${twoFactorPart}
+<h2>Account</h2>
+<p>User name: <b>${user.username}</b><br>Email: <b>${user.email}</b></p>
+${form('/logout', csrf, '', 'Sign out', { style: 'secondary' })}`,
+      { message: lockedMessage(status.lockedUntil) ?? messageOf(ctx) },
+    );
+  }
 
-    const body = await readForm(req);
-    // Every form carries the session's CSRF token; no session or a wrong token: nothing happens.
-    if (session === null || !csrfValid(session, body)) {
+  function mailboxPage(ctx) {
+    if (!devMailbox) return notFound();
+    const messages = mailer.messages(); // newest first
+    const list = messages.map((m) =>
+      markup`<h2>${m.subject}</h2>
+<p class="muted">To ${m.to}, ${new Date(m.sentAt).toISOString()}</p>
+<pre>${m.text}</pre>`
+    );
+    const content = mailer.kind === 'smtp'
+      ? markup`<p>Mail goes out through SMTP: none is kept here.</p>`
+      : messages.length === 0
+      ? markup`<p>No mail yet.</p>`
+      : list;
+    return show(
+      ctx,
+      'Development mailbox',
+      markup`<p class="muted">The mail this server sent, newest first. This page exists only
+because the server was started with --dev-mailbox: never do that in production.</p>
+${content}`,
+      { message: null },
+    );
+  }
+
+  // ---- the forms ------------------------------------------------------------------------------------
+
+  async function register(ctx) {
+    const username = String(ctx.form.get('username') ?? '').trim();
+    const email = String(ctx.form.get('email') ?? '').trim();
+    const password = String(ctx.form.get('password') ?? '');
+    if (!USERNAME.test(username)) return redirect('/register?m=bad-username');
+    if (email.length > 254 || !EMAIL.test(email)) return redirect('/register?m=bad-email');
+    const length = [...normalisePassword(password)].length;
+    if (length < 8 || length > 1024) return redirect('/register?m=bad-password');
+    const id = randomToken().slice(0, 22); // 128 random bits
+    const created = await users.create({
+      id,
+      username,
+      usernameKey: usernameKey(username),
+      email,
+      passwordHash: await hashPassword(password),
+      createdAt: now(),
+    });
+    if (!created) return redirect('/register?m=name-taken');
+    log(`registered user=${id}`);
+    await sessions.start(ctx.res, { userId: id, stage: 'full' }, ctx.session);
+    return redirect('/2fa/enrol'); // which says "not now" is fine
+  }
+
+  // guide: "Login". With two-factor on, the password opens only the code step: a new,
+  // half-signed-in session that grants nothing else.
+  async function login(ctx) {
+    const name = String(ctx.form.get('username') ?? '').trim();
+    const user = USERNAME.test(name) ? await users.byName(usernameKey(name)) : null;
+    // An unknown name still costs one PBKDF2 (verifyPassword with null), like a wrong password.
+    const good = await verifyPassword(
+      String(ctx.form.get('password') ?? ''),
+      user?.passwordHash ?? null,
+    );
+    if (!good) return redirect('/login?m=wrong-password');
+    const { enabled } = await (await ready).status({ userId: user.id });
+    if (user.twoFactor && !enabled) {
+      // The users table says on, the second-factor store has nothing: it lost data. Never treat that
+      // as "off" (the password alone would then open the account).
+      throw Object.assign(new Error('second-factor state missing'), { code: 'STATE_MISSING' });
+    }
+    const stage = enabled ? 'password' : 'full';
+    await sessions.start(ctx.res, { userId: user.id, stage }, ctx.session);
+    return redirect(enabled ? '/login/2fa' : '/');
+  }
+
+  async function submitCode(ctx) {
+    const user = halfSignedIn(ctx);
+    if (user === null) return redirect('/login?m=start-again');
+    const token = typed(ctx.form);
+    if (token === '') return redirect('/login/2fa?m=empty');
+    // All three methods: a code from the app, the emailed code (purpose 'login'), a recovery code.
+    // The attempt is counted before it is checked, per account, in the store.
+    const result = await (await ready).verify({ userId: user.id, token, purpose: 'login' });
+    if (!result.ok) {
+      log(`2fa login refused user=${user.id} reason=${result.reason}`);
+      if (result.reason === 'not-enrolled') return redirect('/login?m=start-again');
+      return redirect(`/login/2fa?m=${result.reason}`);
+    }
+    log(`2fa login ok user=${user.id} method=${result.method}`);
+    await sessions.start(ctx.res, { userId: user.id, stage: 'full' }, ctx.session);
+    return redirect('/');
+  }
+
+  // guide: "Emailed codes". issueCode stores only a keyed hash; the code itself goes into the mail
+  // and nowhere else (not into a log line, not into the session).
+  async function emailCode(ctx) {
+    const user = halfSignedIn(ctx);
+    if (user === null) return redirect('/login?m=start-again');
+    if (!canEmail) return redirect('/login/2fa?m=mail-failed');
+    // One mail per interval per account, decided by one conditional UPDATE, across instances.
+    if (!(await users.claimCodeSend(user.id, now(), emailCodeIntervalMs))) {
+      return redirect('/login/2fa?m=code-wait');
+    }
+    const { code } = await (await ready).issueCode({
+      userId: user.id,
+      purpose: 'login',
+      ttlMs: emailCodeTtlMs,
+    });
+    const minutes = Math.round(emailCodeTtlMs / 60_000);
+    try {
+      await mailer.send({
+        to: user.email,
+        subject: `Your ${ISSUER} sign-in code`,
+        text: `Your sign-in code for ${ISSUER} is ${code}\n\n` +
+          `It works once, within ${minutes} minute${minutes === 1 ? '' : 's'}. ` +
+          'If you did not try to sign in, someone else knows your password: ignore this code.\n',
+      });
+    } catch (error) {
+      log(`mail failed user=${user.id}: ${error?.code ?? error?.name}`);
+      return redirect('/login/2fa?m=mail-failed');
+    }
+    log(`login code emailed user=${user.id}`);
+    return redirect('/login/2fa?m=code-sent');
+  }
+
+  async function cancelLogin(ctx) {
+    await sessions.end(ctx.res, ctx.session);
+    return redirect('/login');
+  }
+
+  // guide: "Enrolment". On success: the users table records it, every other session of the user
+  // ends (one opened with the password alone must not survive), this one is replaced, and the new
+  // recovery codes are held for the next page.
+  async function confirmEnrolment(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const twoFactor = await ready;
+    if ((await twoFactor.status({ userId: user.id })).enabled) return redirect('/settings');
+    const token = typed(ctx.form);
+    if (token === '') return redirect('/2fa/enrol?m=empty');
+    const result = await twoFactor.confirmEnrolment({
+      userId: user.id,
+      binding: ctx.session.id,
+      token,
+    });
+    if (!result.ok) {
+      const m = { invalid: 'enrol-invalid', expired: 'enrol-expired' }[result.reason] ?? 'locked';
+      return redirect(`/2fa/enrol?m=${m}`);
+    }
+    await users.setTwoFactor(user.id, true);
+    const ended = await storage.sessions.deleteOthersOf(user.id, ctx.session.id);
+    await sessions.start(
+      ctx.res,
+      { userId: user.id, stage: 'full', recoveryCodes: result.recoveryCodes },
+      ctx.session,
+    );
+    log(`2fa on user=${user.id} other-sessions-ended=${ended}`);
+    return redirect('/recovery-codes');
+  }
+
+  async function codesSaved(ctx) {
+    if (signedIn(ctx) === null) return redirect('/login');
+    await sessions.holdCodes(ctx.session, null);
+    return redirect('/settings?m=codes-saved');
+  }
+
+  // guide: "Settings". Both need a fresh code from the app (methods: ['totp']: a code already used
+  // to sign in is refused, no recovery code is spent here), so a stolen session cookie alone cannot
+  // weaken the account.
+  async function freshCode(ctx, user) {
+    const token = typed(ctx.form);
+    if (token === '') return { ok: false, reason: 'empty' };
+    return (await ready).verify({ userId: user.id, token, methods: ['totp'] });
+  }
+
+  async function newRecoveryCodes(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const check = await freshCode(ctx, user);
+    if (!check.ok) return redirect(`/settings?m=${check.reason}`);
+    const codes = await (await ready).regenerateRecoveryCodes({ userId: user.id });
+    await sessions.holdCodes(ctx.session, codes);
+    log(`recovery codes replaced user=${user.id}`);
+    return redirect('/recovery-codes');
+  }
+
+  async function turnOff(ctx) {
+    const user = signedIn(ctx);
+    if (user === null) return redirect('/login');
+    const check = await freshCode(ctx, user);
+    if (!check.ok) return redirect(`/settings?m=${check.reason}`);
+    await (await ready).disable({ userId: user.id });
+    await users.setTwoFactor(user.id, false);
+    const ended = await storage.sessions.deleteOthersOf(user.id, ctx.session.id);
+    await sessions.start(ctx.res, { userId: user.id, stage: 'full' }, ctx.session);
+    log(`2fa off user=${user.id} other-sessions-ended=${ended}`);
+    return redirect('/settings?m=2fa-off');
+  }
+
+  async function logout(ctx) {
+    await sessions.end(ctx.res, ctx.session);
+    return redirect('/');
+  }
+
+  // ---- routing --------------------------------------------------------------------------------------
+  // The route table of README.md. Every POST redirects (Post/Redirect/Get); `from` is the page of its
+  // form, where a POST with a stale or missing CSRF token is sent back to.
+
+  const GET = {
+    '/': home,
+    '/register': registerPage,
+    '/login': loginPage,
+    '/login/2fa': secondFactorPage,
+    '/2fa/enrol': enrolPage,
+    '/recovery-codes': recoveryCodesPage,
+    '/recovery-codes.txt': recoveryCodesFile,
+    '/settings': settingsPage,
+    '/dev/mailbox': mailboxPage,
+  };
+  const POST = {
+    '/register': { from: '/register', run: register },
+    '/login': { from: '/login', run: login },
+    '/login/2fa': { from: '/login/2fa', run: submitCode },
+    '/login/email-code': { from: '/login/2fa', run: emailCode },
+    '/login/cancel': { from: '/login/2fa', run: cancelLogin },
+    '/2fa/enrol': { from: '/2fa/enrol', run: confirmEnrolment },
+    '/recovery-codes/saved': { from: '/recovery-codes', run: codesSaved },
+    '/settings/recovery-codes': { from: '/settings', run: newRecoveryCodes },
+    '/settings/disable-2fa': { from: '/settings', run: turnOff },
+    '/logout': { from: '/', run: logout },
+  };
+
+  async function route(ctx) {
+    const { pathname } = ctx.url;
+    const method = ctx.head ? 'GET' : ctx.req.method;
+    if (method === 'GET' && Object.hasOwn(GET, pathname)) return GET[pathname](ctx);
+    if (method === 'POST' && Object.hasOwn(POST, pathname)) {
+      const { from, run } = POST[pathname];
+      ctx.form = await readForm(ctx.req);
+      // No session or a wrong token: nothing happens (a cross-site form, or one left open too long).
+      if (ctx.session === null || !sessions.csrfValid(ctx.session, ctx.form)) {
+        return redirect(`${from}?m=form-expired`);
+      }
+      return run(ctx);
+    }
+    if (Object.hasOwn(GET, pathname) || Object.hasOwn(POST, pathname)) {
       return {
-        status: 403,
-        body: page('Forbidden', 'The form expired. Go back, reload and try again.'),
+        status: 405,
+        body: page('Method not allowed', markup`<p>This address does not take that method.</p>`),
+        headers: { Allow: Object.hasOwn(POST, pathname) ? 'POST' : 'GET, HEAD' },
       };
     }
-
-    switch (key) {
-      case 'POST /register': {
-        const username = String(body.get('username') ?? '');
-        const password = String(body.get('password') ?? '');
-        if (!/^[A-Za-z0-9._@+-]{1,64}$/.test(username)) {
-          return {
-            status: 400,
-            body: registerPage(session, 'User names are 1 to 64 letters, digits or ._@+-.'),
-          };
-        }
-        if (password.length < 8 || password.length > 1024) {
-          return {
-            status: 400,
-            body: registerPage(session, 'Passwords are 8 to 1024 characters.'),
-          };
-        }
-        const created = await store.createUser({
-          username,
-          passwordHash: await hashPassword(password),
-        });
-        if (created === null) {
-          return { status: 409, body: registerPage(session, 'That user name is taken.') };
-        }
-        await startSession(res, session, created.id, 'full');
-        return redirect('/2fa/enrol');
-      }
-      case 'POST /login': {
-        const found = await store.findUserByName(String(body.get('username') ?? ''));
-        const good = await verifyPassword(
-          String(body.get('password') ?? ''),
-          found?.passwordHash ?? null,
-        );
-        if (!good) return { status: 401, body: loginPage(session, 'Wrong user name or password.') };
-        // guide: "Two-step login". With 2FA on, the password alone opens only the code step.
-        await startSession(res, session, found.id, found.totpSecret ? 'password' : 'full');
-        return redirect(found.totpSecret ? '/login/2fa' : '/');
-      }
-      case 'POST /login/2fa': {
-        if (session.stage !== 'password' || user === null || !user.totpSecret) {
-          return redirect('/login');
-        }
-        const result = await checkSecondFactor(user, body, { allowRecovery: true });
-        if (!result.ok) return refused(result, secondFactorPage(session, result.message));
-        await startSession(res, session, user.id, 'full');
-        if (result.via === 'recovery') log(`user ${user.id} signed in with a recovery code`);
-        return redirect('/');
-      }
-      case 'POST /2fa/enrol': {
-        if (!full) return redirect('/login');
-        if (user.totpSecret || user.pendingSecret === null) return redirect('/settings');
-        const secret = await openKeyFor(user, user.pendingSecret);
-        const match = await verifyTOTP({
-          secret,
-          token: String(body.get('code') ?? '').replace(/\s+/g, ''),
-          time: now(),
-          afterStep: user.lastStep,
-        });
-        // The confirming code is used up too: it cannot sign in afterwards.
-        if (match === null || !(await store.advanceLastStep(user.id, match.step))) {
-          return {
-            status: 401,
-            body: await enrolPage(
-              session,
-              user,
-              'That code is not right. Check the time on your phone and enter the current code.',
-            ),
-          };
-        }
-        // guide: "Recovery codes". Shown once, stored only as hashes.
-        const codes = generateRecoveryCodes();
-        if (!(await store.enableTwoFactor(user.id, await hashCodesFor(user, codes)))) {
-          return redirect('/settings');
-        }
-        log(`user ${user.id} turned on 2fa`);
-        return ok(recoveryCodesPage(user, codes, 'Two-factor authentication is on'));
-      }
-      case 'POST /settings/recovery-codes':
-      case 'POST /settings/disable-2fa': {
-        if (!full) return redirect('/login');
-        if (!user.totpSecret) return redirect('/settings');
-        // guide: "Settings". A fresh code, never used before: a stolen session alone cannot do this.
-        const result = await checkSecondFactor(user, body, { allowRecovery: false });
-        if (!result.ok) return refused(result, await settingsPage(session, user, result.message));
-        if (key === 'POST /settings/disable-2fa') {
-          await store.disableTwoFactor(user.id);
-          log(`user ${user.id} turned off 2fa`);
-          return redirect('/settings');
-        }
-        const codes = generateRecoveryCodes();
-        await store.replaceRecoveryHashes(user.id, await hashCodesFor(user, codes));
-        return ok(recoveryCodesPage(user, codes, 'New recovery codes'));
-      }
-      case 'POST /logout':
-        await startSession(res, session, null, 'anonymous');
-        return redirect('/');
-      default:
-        return { status: 404, body: page('Not found', '') };
-    }
+    return notFound();
   }
 
   /** The node:http request listener. */
   async function handle(req, res) {
+    const head = req.method === 'HEAD';
     let reply;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      reply = await route(req, res, url, await loadSession(req));
+      const session = await sessions.load(req);
+      const user = session?.userId ? await users.byId(session.userId) : null;
+      reply = await route({ req, res, url, head, session, user, form: null });
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        reply = { status: 413, body: page('Too large', '') };
+        reply = { status: 413, body: page('Too large', markup`<p>That form was too large.</p>`) };
       } else {
-        // The code and name only: an error may carry user input, never to be logged.
+        // The code or name only: a message may hold user input, which never goes to a log.
         log(`error: ${error?.code ?? error?.name ?? 'unknown'}`);
-        reply = { status: 500, body: page('Something went wrong', '') };
+        reply = {
+          status: 500,
+          body: page(
+            'Something went wrong',
+            markup`<p>Something went wrong on our side. Try again in a moment.</p>`,
+          ),
+        };
       }
     }
     send(res, reply);
   }
 
-  return { handle, store };
+  /** Deletes up to SWEEP_LIMIT expired sessions (startServer calls it every minute). */
+  const sweepSessions = () => sessions.sweep(SWEEP_LIMIT);
+
+  return { handle, storage, mailer, sweepSessions };
 }
 
 /**
- * Starts the server. `port` 0 picks a free port; `host` defaults to loopback only.
- * Resolves to `{ url, port, close, app }`.
+ * Starts the server. `port` 0 picks a free port; `host` defaults to loopback only. Resolves to
+ * `{ url, port, app, close }`; rejects with the listen error (`code` 'EADDRINUSE' for a port in use).
+ * `close` stops the server; the storage stays open (its opener closes it).
  */
 export async function startServer({ port = 3000, host = '127.0.0.1', ...options } = {}) {
   const app = createApp(options);
   const server = createServer((req, res) => void app.handle(req, res));
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // Sessions are also swept on every write (sessions.mjs); this catches a quiet server up.
+  const sweeper = setInterval(() => void app.sweepSessions(), SWEEP_EVERY_MS);
+  sweeper.unref();
   const address = server.address();
   return {
     url: `http://${host}:${address.port}`,
@@ -463,13 +735,14 @@ export async function startServer({ port = 3000, host = '127.0.0.1', ...options 
     app,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(sweeper);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
 }
 
-// ---- plumbing --------------------------------------------------------------------------------------------
+// ---- plumbing --------------------------------------------------------------------------------------
 
 class BodyTooLarge extends Error {}
 
@@ -481,56 +754,50 @@ async function readForm(req) {
     if (size > MAX_BODY) throw new BodyTooLarge();
     chunks.push(chunk);
   }
-  // Reading a form body with URLSearchParams is fine; it is building URIs with it that goes wrong.
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-function parseCookies(header) {
-  const out = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
+/** The typed code without spaces (apps show "123 456"; recovery codes may be typed in groups). */
+const typed = (formData) => String(formData.get('code') ?? '').replace(/\s+/g, '');
 
-// Inline SVG QR code of the otpauth URI, drawn here by otpkit/qr: the secret never goes to a chart service.
+// The QR code of the otpauth URI, drawn here by otpkit/qr: the secret never goes to a chart
+// service. 20rem (320 px) wide on a desktop, the page width on a phone (html.mjs).
 function qrFor(uri) {
   return raw(
     qrToSVG(encodeQR(uri), { margin: 4 }).replace(
       '<svg ',
-      '<svg width="240" height="240" role="img" aria-label="QR code of the key" ',
+      '<svg role="img" aria-label="QR code of your two-factor key" ',
     ),
   );
 }
 
-const ok = (body) => ({ status: 200, body });
+const redirect = (location) => ({ status: 303, body: '', headers: { Location: location } });
 
-function redirect(location) {
-  return { status: 303, body: '', headers: { Location: location } };
-}
-
-function refused(result, body) {
+function notFound() {
   return {
-    status: result.status,
-    body,
-    headers: result.retryAfter ? { 'Retry-After': String(result.retryAfter) } : {},
+    status: 404,
+    body: page(
+      'Page not found',
+      markup`<p>There is nothing here. <a href="/">Go to the start page</a>.</p>`,
+    ),
   };
 }
 
 function send(res, { status, body, headers = {} }) {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  // Every page: the enrolment page holds the secret, the recovery page the codes, and the others are
-  // personal. no-store keeps all of them out of browser and proxy caches (and the back button).
+  // Every answer: the enrolment page holds the secret, the recovery pages the codes, and the others
+  // are personal. no-store keeps all of them out of browser and proxy caches (and the back button).
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    `default-src 'none'; style-src ${STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  // HEAD: the same headers (Content-Length included); node:http sends no body for HEAD.
   res.end(body);
 }

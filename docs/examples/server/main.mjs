@@ -1,39 +1,148 @@
 // npm run example:server: builds otpkit, then starts the reference server on http://127.0.0.1:$PORT.
 //   PORT                    default 3000
+//   OTPKIT_EXAMPLE_DB       the SQLite file, default otpkit-example.sqlite in the current directory
+//                           (Node >= 22.13 or Bun; on Node 20 everything stays in memory)
+//   DATABASE_URL            postgres://...: PostgreSQL instead (Bun's SQL client, or `npm install pg`)
+//   REDIS_URL               redis://...: the second-factor state in Redis (Bun's, or `npm install redis`)
 //   OTPKIT_EXAMPLE_KEY      the 32-byte sealing key for TOTP secrets, base64url (43 characters)
-//   OTPKIT_EXAMPLE_PEPPER   the 32-byte key of the recovery-code hashes, base64url (43 characters)
-// Without them, keys are made for this run. Make one with:
+//   OTPKIT_EXAMPLE_PEPPER   the 32-byte key of the recovery-code and sent-code hashes, base64url
+//   OTPKIT_EXAMPLE_CODE_TTL how long an emailed code works, in seconds (10..86400, default 600)
+//   SMTP_URL, MAIL_FROM     smtp://user:pass@host:587: real mail; without it, the development mailbox
+//   --dev-mailbox           serve /dev/mailbox, the mail "sent" (never in production)
+// Without the two keys: on SQLite they are made once and kept in <file>.keys beside the database; in
+// memory, made for this run; PostgreSQL and Redis need them set, the same for every instance.
+// Make one with:
 //   node -e "console.log(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'))"
+// guide: "Running it"
+import { readFileSync, writeFileSync } from 'node:fs';
 import { startServer } from './app.mjs';
+import { openStorage } from './database.mjs';
+import { createMailer } from './mail.mjs';
 
-const port = process.env.PORT === undefined || process.env.PORT === ''
-  ? 3000
-  : Number(process.env.PORT);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error('PORT must be an integer from 0 to 65535');
+/** Prints one line and exits: a configuration mistake needs no stack trace. */
+function fail(line) {
+  console.error(line);
   process.exit(1);
 }
 
-/** The 32 key bytes in environment variable `name`, or undefined (a key is then made for this run). */
-function keyFromEnvironment(name, purpose) {
+function integerFromEnvironment(name, fallback, min, max) {
   const text = process.env[name];
-  if (!text) {
-    console.log(`${name} is not set: ${purpose} with a random key made for this run.`);
-    return undefined;
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(`${name} must be an integer from ${min} to ${max}.`);
   }
+  return value;
+}
+
+/** 32 key bytes from base64url text, or a one-line exit naming `name`. */
+function keyBytes(name, text) {
   const bytes = Buffer.from(text, 'base64url');
-  // Refuse anything but exactly 32 bytes written canonically (Buffer skips characters it does not know).
+  // Exactly 32 bytes written canonically (Buffer skips characters it does not know).
   if (bytes.length !== 32 || bytes.toString('base64url') !== text) {
-    console.error(`${name} must be 32 bytes in base64url (43 characters, no padding)`);
-    process.exit(1);
+    fail(`${name} must be 32 bytes in base64url (43 characters, no padding).`);
   }
   return new Uint8Array(bytes);
 }
 
-const sealingKey = keyFromEnvironment('OTPKIT_EXAMPLE_KEY', 'sealing secrets');
-const pepper = keyFromEnvironment('OTPKIT_EXAMPLE_PEPPER', 'hashing recovery codes');
-const server = await startServer({ port, sealingKey, pepper });
+const newKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+/**
+ * The keys of a SQLite run without OTPKIT_EXAMPLE_KEY and OTPKIT_EXAMPLE_PEPPER: made once and kept
+ * in `<file>.keys` (readable by this user only), beside the database and not in it, so that after a
+ * restart what was sealed still opens. A convenience for trying the example: in production the keys
+ * come from a secret manager or the environment.
+ */
+function keysBeside(databaseFile) {
+  const path = `${databaseFile}.keys`;
+  try {
+    // 'wx': only if absent, so that two instances starting at once both use the first file written.
+    const made = { key: newKey(), pepper: newKey() };
+    writeFileSync(path, `${JSON.stringify(made)}\n`, { flag: 'wx', mode: 0o600 });
+    console.log(`Keys: made and kept in ${path} (or set OTPKIT_EXAMPLE_KEY and _PEPPER).`);
+  } catch (error) {
+    if (error?.code !== 'EEXIST') fail(`Could not write ${path}: ${error?.code}.`);
+    console.log(`Keys: from ${path}.`);
+  }
+  const { key, pepper } = JSON.parse(readFileSync(path, 'utf8'));
+  return { sealingKey: keyBytes(path, key), pepper: keyBytes(path, pepper) };
+}
+
+const port = integerFromEnvironment('PORT', 3000, 0, 65_535);
+const emailCodeTtlMs = integerFromEnvironment('OTPKIT_EXAMPLE_CODE_TTL', 600, 10, 86_400) * 1000;
+const devMailbox = process.argv.includes('--dev-mailbox');
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const redisUrl = process.env.REDIS_URL || undefined;
+const sqlitePath = process.env.OTPKIT_EXAMPLE_DB || 'otpkit-example.sqlite';
+const keyText = process.env.OTPKIT_EXAMPLE_KEY || undefined;
+const pepperText = process.env.OTPKIT_EXAMPLE_PEPPER || undefined;
+if ((keyText === undefined) !== (pepperText === undefined)) {
+  fail('Set both OTPKIT_EXAMPLE_KEY and OTPKIT_EXAMPLE_PEPPER, or neither.');
+}
+if ((databaseUrl || redisUrl) && keyText === undefined) {
+  // Instances that share a database must share the keys: with keys of its own, one instance could
+  // open nothing another wrote.
+  fail(
+    'DATABASE_URL or REDIS_URL is set: set OTPKIT_EXAMPLE_KEY and OTPKIT_EXAMPLE_PEPPER too, the same for every instance.',
+  );
+}
+const given = keyText === undefined ? null : {
+  sealingKey: keyBytes('OTPKIT_EXAMPLE_KEY', keyText),
+  pepper: keyBytes('OTPKIT_EXAMPLE_PEPPER', pepperText),
+};
+
+let storage;
+try {
+  storage = await openStorage({ databaseUrl, redisUrl, sqlitePath });
+} catch (error) {
+  // A missing client package or a bad URL says what to do; otherwise the error's code alone: the
+  // message of a driver may quote the URL, with its password.
+  fail(
+    error?.code?.startsWith('ERR_EXAMPLE_')
+      ? error.message
+      : `Could not open the database: ${
+        error?.code ?? error?.name ?? 'error'
+      }. Check DATABASE_URL and REDIS_URL.`,
+  );
+}
+
+let keys = given;
+if (keys === null && storage.kind === 'sqlite') keys = keysBeside(sqlitePath);
+if (keys === null) console.log('Keys: made for this run (set OTPKIT_EXAMPLE_KEY and _PEPPER).');
+
+let mailer;
+try {
+  mailer = createMailer({
+    smtpUrl: process.env.SMTP_URL || undefined,
+    from: process.env.MAIL_FROM || undefined,
+    log: console.log,
+  });
+} catch (error) {
+  await storage.close();
+  fail(String(error?.message)); // names SMTP_URL or MAIL_FROM, never the password
+}
+console.log(
+  mailer.kind === 'smtp'
+    ? 'Mail: sent through SMTP_URL.'
+    : `Mail: not sent (SMTP_URL is not set); ${
+      devMailbox ? 'read it at /dev/mailbox' : 'start with --dev-mailbox to read it at /dev/mailbox'
+    }.`,
+);
+
+let server;
+try {
+  server = await startServer({ port, storage, mailer, devMailbox, emailCodeTtlMs, ...keys });
+} catch (error) {
+  await storage.close();
+  if (error?.code === 'EADDRINUSE') fail(`Port ${port} is in use: set PORT to another port.`);
+  if (error?.code === 'EACCES') fail(`Port ${port} is not allowed here: set PORT to another port.`);
+  throw error;
+}
 console.log(`otpkit reference server on ${server.url} (Ctrl-C to stop)`);
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => void server.close().then(() => process.exit(0)));
+  process.once(signal, async () => {
+    await server.close();
+    await storage.close();
+    process.exit(0);
+  });
 }

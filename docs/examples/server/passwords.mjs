@@ -1,5 +1,7 @@
 // Password hashing with PBKDF2-HMAC-SHA256 through WebCrypto: a per-user random salt and at least
 // 600,000 iterations (OWASP's figure for PBKDF2-SHA256). Stored as 'pbkdf2-sha256$<iterations>$<salt>$<hash>'.
+// Passwords are normalised to Unicode NFC first (NIST SP 800-63B §5.1.1.2): 'é' typed as one code
+// point on one keyboard and as 'e' + combining accent on another is the same password.
 import { timingSafeEqual } from 'node:crypto';
 
 export const PBKDF2_ITERATIONS = 600_000;
@@ -9,10 +11,13 @@ const HASH_BITS = 256;
 const toB64 = (bytes) => Buffer.from(bytes).toString('base64url');
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, 'base64url'));
 
+/** The password as it is hashed: NFC, so every way of typing the same text gives the same bytes. */
+export const normalisePassword = (password) => password.normalize('NFC');
+
 async function derive(password, salt, iterations) {
   const material = await crypto.subtle.importKey(
     'raw',
-    new TextEncoder().encode(password),
+    new TextEncoder().encode(normalisePassword(password)),
     'PBKDF2',
     false,
     ['deriveBits'],
