@@ -17,7 +17,14 @@ const ENTRIES = Object.entries(config.exports ?? {});
 const ENTRY_FILES = ENTRIES.map(([, file]) => file);
 
 /** What must never reach the JSR package, and what must. */
-const NEVER_SHIPPED = [/^test\//, /^docs\//, /^\.ci\//, /^vectors\//, /^dist\//, /^src\/cli\.ts$/];
+const NEVER_SHIPPED = [
+  /^test\//,
+  /^docs\/examples\//,
+  /^\.ci\//,
+  /^vectors\//,
+  /^dist\//,
+  /^src\/cli\.ts$/,
+];
 const ALWAYS_SHIPPED = ['README.md', 'LICENSE', 'deno.json', ...ENTRY_FILES.map((f) => f.slice(2))];
 
 const { bin: deno } = await ensureTool('deno');
@@ -66,11 +73,16 @@ const CHECKS = [
       );
       const unwanted = files.filter((f) => NEVER_SHIPPED.some((pattern) => pattern.test(f)));
       const missing = ALWAYS_SHIPPED.filter((f) => !files.includes(f));
-      const outside = files.filter((f) => !f.startsWith('src/') && !ALWAYS_SHIPPED.includes(f));
+      // docs/*.md ship so that the README's links resolve on the package page; docs/examples/ does not.
+      const shippedDoc = (f) => /^docs\/[^/]+\.md$/.test(f);
+      const outside = files.filter((f) =>
+        !f.startsWith('src/') && !shippedDoc(f) && !ALWAYS_SHIPPED.includes(f)
+      );
+      if (!files.some(shippedDoc)) return 'file list: no docs/*.md (the README links into docs/)';
       if (unwanted.length || missing.length || outside.length) {
         return `file list: unwanted ${unwanted.join(', ') || '-'}; missing ${
           missing.join(', ') || '-'
-        }; outside src/ ${outside.join(', ') || '-'}`;
+        }; outside src/ and docs/*.md ${outside.join(', ') || '-'}`;
       }
       return null;
     },
