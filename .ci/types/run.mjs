@@ -17,9 +17,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -27,7 +25,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, TOOLS_DIR } from '../runtimes/tools.mjs';
+import { cacheDir, installOnce, ROOT, unpackInto } from '../runtimes/tools.mjs';
 import { declarationFiles, optionalWithoutUndefined } from './optional.mjs';
 
 const run = promisify(execFile);
@@ -126,44 +124,14 @@ const PROFILES = [
 /** The directory holding a fetched package's files, fetching it first (npm pack + tar) when missing. */
 async function ensurePackage(name) {
   const spec = TYPE_PACKAGES[name];
-  const dir = join(TOOLS_DIR, spec.replace(/^@/, '').replace(/[/@]/g, '-'));
-  const marker = join(dir, '.installed');
-  if (!existsSync(marker)) {
-    mkdirSync(TOOLS_DIR, { recursive: true });
-    const scratch = mkdtempSync(join(TOOLS_DIR, `.tmp-${name}-`));
-    try {
-      const { stdout } = await run(
-        'npm',
-        ['pack', spec, '--silent', '--pack-destination', scratch],
-        {
-          cwd: scratch,
-          maxBuffer: 1 << 20,
-        },
-      );
-      const tarball = stdout.trim().split('\n').pop();
-      if (!tarball) throw new Error(`npm pack ${spec} printed no file name`);
-      await run('tar', ['-xzf', join(scratch, tarball), '-C', scratch]);
-      rmSync(join(scratch, tarball));
-      // @types packages unpack into a folder named after the package ("node v22.20"), others into package/.
-      const [top, ...more] = readdirSync(scratch);
-      if (top === undefined || more.length > 0) {
-        throw new Error(`${spec} did not unpack into one folder`);
-      }
-      if (top !== 'package') renameSync(join(scratch, top), join(scratch, 'package'));
-      writeFileSync(join(scratch, '.installed'), `${spec}\n`);
-      if (!existsSync(marker)) {
-        rmSync(dir, { recursive: true, force: true });
-        renameSync(scratch, dir);
-      }
-    } catch (error) {
-      throw new Error(
-        `could not fetch ${spec} from the npm registry: ${
-          error instanceof Error ? error.message : error
-        }`,
-      );
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
+  const dir = cacheDir(spec);
+  if (!existsSync(join(dir, '.installed'))) {
+    await installOnce({
+      spec,
+      dir,
+      how: 'npm pack + tar',
+      fill: (scratch) => unpackInto(spec, scratch),
+    });
   }
   return join(dir, 'package');
 }
