@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureTool, ROOT, TOOLS_DIR } from '../runtimes/tools.mjs';
+import { brokenLinks } from '../package/links.mjs';
 
 const readJSON = (file) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 const config = readJSON('deno.json');
@@ -25,7 +26,15 @@ const NEVER_SHIPPED = [
   /^dist\//,
   /^src\/cli\.ts$/,
 ];
-const ALWAYS_SHIPPED = ['README.md', 'LICENSE', 'deno.json', ...ENTRY_FILES.map((f) => f.slice(2))];
+const ALWAYS_SHIPPED = [
+  'README.md',
+  'CHANGELOG.md',
+  'CONTRIBUTING.md',
+  'SECURITY.md',
+  'LICENSE',
+  'deno.json',
+  ...ENTRY_FILES.map((f) => f.slice(2)),
+];
 
 const { bin: deno } = await ensureTool('deno');
 const ENV = {
@@ -84,7 +93,15 @@ const CHECKS = [
           missing.join(', ') || '-'
         }; outside src/ and docs/*.md ${outside.join(', ') || '-'}`;
       }
-      return null;
+      // Every relative link of the shipped Markdown must resolve inside the published file list, as
+      // the npm tarball's must (.ci/package/links.mjs, the same checker).
+      const pages = new Map(
+        files.filter((f) => f.endsWith('.md')).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]),
+      );
+      const broken = brokenLinks(pages, new Set(files));
+      return broken.length
+        ? `links that do not resolve on the JSR page:\n${broken.join('\n')}`
+        : null;
     },
   ],
   [

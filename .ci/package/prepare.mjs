@@ -25,10 +25,19 @@ const wanted = [
   ...Object.values(pkg.bin ?? {}),
   ...targets(pkg.exports),
 ].filter((path) => typeof path === 'string' && path.includes('dist/'));
-const missing = wanted.filter((path) => !existsSync(join(root, path)));
+// One name per file: "./dist/index.js" in exports and "dist/index.js" in bin are the same file.
+const missing = [...new Set(wanted.map((path) => path.replace(/^\.\//, '')))].filter((path) =>
+  !existsSync(join(root, path))
+);
 
 if (missing.length === 0) {
   console.log('prepare: dist/ is complete (npm run build rebuilds it)');
+} else if (!existsSync(join(root, 'node_modules', '.bin', 'tsup'))) {
+  // An install from a directory or a pack with no `npm install` first: say what to do, not "tsup: not found".
+  console.error(
+    `prepare: dist/ is missing and the devDependencies are not installed: run \`npm install\` in ${root} first`,
+  );
+  process.exit(1);
 } else {
   console.log(`prepare: building dist/ (missing ${missing.join(', ')})`);
   // npm_execpath is the npm that runs this script; plain `npm` when run by hand.
