@@ -3,7 +3,7 @@
 // Its TLS certificate is made here too (DER written by hand, signed with node:crypto), so the test
 // needs no openssl binary and no dependency.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMailer, DEV_MAILBOX_SIZE } from '../docs/examples/server/mail.mjs';
+import { createMailer, DEV_MAILBOX_SIZE, isMailAddress } from '../docs/examples/server/mail.mjs';
 
 // No @types/node: the few Node APIs used here are typed narrowly, and loaded by a name typed as a
 // plain string, which TypeScript then does not resolve.
@@ -300,7 +300,25 @@ describe('the development mailbox (no smtpUrl)', () => {
     const mailer = createMailer({});
     const mail = { to: 'bob@example.com', subject: 'Your code', text: '123456', ...change };
     await expect(mailer.send(mail)).rejects.toThrow(message);
+    await expect(mailer.send(mail)).rejects.toMatchObject({ code: 'MAIL_INVALID' });
     expect(mailer.messages()).toEqual([]);
+  });
+
+  it('isMailAddress is the check send makes: what it refuses, send refuses', async () => {
+    const long = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`;
+    expect(long.length).toBe(255);
+    const accepted = ['bob@example.com', 'first.last+tag@mail.example.co.uk', 'no-reply@localhost'];
+    const refused = ['bob', 'bób@example.com', 'bob smith@example.com', '<bob@example.com>', long];
+    expect(accepted.map(isMailAddress)).toEqual([true, true, true]);
+    expect([...refused, 42, null].map(isMailAddress)).toEqual(Array(7).fill(false));
+    const mailer = createMailer({});
+    for (const to of accepted) await mailer.send({ to, subject: 'Code', text: '123456' });
+    for (const to of refused) {
+      await expect(mailer.send({ to, subject: 'Code', text: '123456' })).rejects.toMatchObject({
+        code: 'MAIL_INVALID',
+      });
+    }
+    expect(mailer.messages().map((m) => m.to)).toEqual([...accepted].reverse());
   });
 
   it('refuses a From with a line break or without an address, and a bad SMTP_URL, without echoing it', () => {
@@ -439,6 +457,12 @@ describe('SMTP in clear on loopback', () => {
     expect(spam.message).toBe(
       `mail through 127.0.0.1:${data.port} failed: the message was answered 554 5.7.1 rejected as spam`,
     );
+    // The codes name the step, for a log line; they never carry the reply.
+    expect([error.code, refused.code, spam.code]).toEqual([
+      'SMTP_RCPT_REFUSED',
+      'SMTP_AUTH_REFUSED',
+      'SMTP_MESSAGE_REFUSED',
+    ]);
     for (const e of [error, refused, spam]) {
       expect(e.message).not.toContain(PASSWORD);
       expect(e.message).not.toContain(URL_PASSWORD);
@@ -451,12 +475,16 @@ describe('SMTP in clear on loopback', () => {
     const mixed = await fakeSmtp({ reply: { EHLO: '250-fake.test\r\n251 AUTH PLAIN' } });
     const mail = { to: 'bob@example.com', subject: 'Your code', text: TEXT };
     await expect(createMailer({ smtpUrl: `smtp://127.0.0.1:${mixed.port}` }).send(mail)).rejects
-      .toThrow(`mail through 127.0.0.1:${mixed.port} failed: the server sent a malformed reply`);
+      .toMatchObject({
+        message: `mail through 127.0.0.1:${mixed.port} failed: the server sent a malformed reply`,
+        code: 'SMTP_MALFORMED_REPLY',
+      });
     const login = await fakeSmtp({ extensions: ['AUTH LOGIN CRAM-MD5'] });
     const smtpUrl = `smtp://alice:${URL_PASSWORD}@127.0.0.1:${login.port}`;
-    await expect(createMailer({ smtpUrl }).send(mail)).rejects.toThrow(
-      `mail through 127.0.0.1:${login.port} failed: the server offers no AUTH PLAIN`,
-    );
+    await expect(createMailer({ smtpUrl }).send(mail)).rejects.toMatchObject({
+      message: `mail through 127.0.0.1:${login.port} failed: the server offers no AUTH PLAIN`,
+      code: 'SMTP_NO_AUTH_PLAIN',
+    });
     expect(login.commands).toEqual(['EHLO [127.0.0.1]']);
   });
 
@@ -466,9 +494,10 @@ describe('SMTP in clear on loopback', () => {
       const fake = await fakeSmtp(options);
       const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${fake.port}`, timeoutMs: 300 });
       const started = Date.now();
-      await expect(mailer.send(mail)).rejects.toThrow(
-        `mail through 127.0.0.1:${fake.port} failed: no answer within 300 ms`,
-      );
+      await expect(mailer.send(mail)).rejects.toMatchObject({
+        message: `mail through 127.0.0.1:${fake.port} failed: no answer within 300 ms`,
+        code: 'SMTP_TIMEOUT',
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect(Date.now() - started).toBeLessThan(3_000);
     }
@@ -534,26 +563,36 @@ describe('TLS', () => {
   });
 
   it('STARTTLS refused, an untrusted certificate, or bytes after the 220: fails, never falls back to clear', async () => {
-    const cases: [FakeOptions, string][] = [
-      [{
-        extensions: ['STARTTLS', 'AUTH PLAIN'],
-        reply: { STARTTLS: '454 4.7.0 TLS not available' },
-      }, 'STARTTLS was answered 454 4.7.0 TLS not available'],
-      [{ extensions: ['STARTTLS', 'AUTH PLAIN'] }, 'self-signed certificate'],
+    const cases: [FakeOptions, string, string][] = [
+      [
+        {
+          extensions: ['STARTTLS', 'AUTH PLAIN'],
+          reply: { STARTTLS: '454 4.7.0 TLS not available' },
+        },
+        'STARTTLS was answered 454 4.7.0 TLS not available',
+        'SMTP_STARTTLS_REFUSED',
+      ],
+      [
+        { extensions: ['STARTTLS', 'AUTH PLAIN'] },
+        'self-signed certificate',
+        'DEPTH_ZERO_SELF_SIGNED_CERT', // Node's own code
+      ],
       [
         {
           extensions: ['STARTTLS', 'AUTH PLAIN'],
           reply: { STARTTLS: '220 go ahead\r\n250 injected' },
         },
         'the server sent more after its STARTTLS reply',
+        'SMTP_STARTTLS_INJECTION',
       ],
     ];
-    for (const [options, message] of cases) {
+    for (const [options, message, code] of cases) {
       const fake = await fakeSmtp(options);
       const smtpUrl = `smtp://alice:${URL_PASSWORD}@127.0.0.1:${fake.port}`;
       const error = await createMailer({ smtpUrl }).send(mail).catch((e) => e);
       expect(error.message).toContain(`mail through 127.0.0.1:${fake.port} failed: `);
       expect(error.message).toContain(message);
+      expect(error.code).toBe(code);
       expect(fake.commands).toEqual(['EHLO [127.0.0.1]', 'STARTTLS']);
       expect(fake.raw).not.toContain(AUTH_PAYLOAD);
     }
@@ -589,9 +628,11 @@ describe.skipIf(LAN === undefined && process.env.CI !== 'true')(
       expect(LAN).toBeDefined();
       const fake = await fakeSmtp({ host: LAN! });
       const smtpUrl = `smtp://alice:${URL_PASSWORD}@${LAN}:${fake.port}`;
-      await expect(createMailer({ smtpUrl }).send(mail)).rejects.toThrow(
-        `mail through ${LAN}:${fake.port} failed: refusing to send the password without TLS (no STARTTLS)`,
-      );
+      await expect(createMailer({ smtpUrl }).send(mail)).rejects.toMatchObject({
+        message:
+          `mail through ${LAN}:${fake.port} failed: refusing to send the password without TLS (no STARTTLS)`,
+        code: 'SMTP_NO_TLS',
+      });
       expect(fake.commands).toEqual([`EHLO [${LAN}]`]);
       expect(fake.raw).not.toContain(AUTH_PAYLOAD);
       expect(fake.raw).not.toContain(PASSWORD);

@@ -12,12 +12,58 @@ import { generateTOTP } from '../src/index.js';
 import { encodeQR, qrToSVG } from '../src/qr/index.js';
 import { memoryStore } from '../src/twofactor/index.js';
 import { startServer } from '../docs/examples/server/app.mjs';
-import { memoryStorage, type Storage, type User } from '../docs/examples/server/database.mjs';
-import { PBKDF2_ITERATIONS } from '../docs/examples/server/passwords.mjs';
+import {
+  memoryStorage,
+  openStorage,
+  type Storage,
+  type User,
+} from '../docs/examples/server/database.mjs';
+import { createMailer } from '../docs/examples/server/mail.mjs';
+import { MIN_ITERATIONS, PBKDF2_ITERATIONS } from '../docs/examples/server/passwords.mjs';
 
 vi.mock('otpkit', async () => await import('../src/index.js'));
 vi.mock('otpkit/qr', async () => await import('../src/qr/index.js'));
 vi.mock('otpkit/twofactor', async () => await import('../src/twofactor/index.js'));
+
+// The database clients a user installs (pg, redis: not installed here), as far as openStorage uses
+// them, on Node's EventEmitter: as in the real ones, an 'error' event nobody listens to throws.
+const fakeClients = vi.hoisted(() => ({ pools: [] as Emitter[], redis: [] as Emitter[] }));
+interface Emitter {
+  emit(event: string, value: unknown): boolean;
+}
+const loadModule = (name: string): Promise<any> => import(name);
+vi.mock('pg', async () => {
+  const { EventEmitter }: { EventEmitter: new () => Emitter } = await loadModule('node:events');
+  class Pool extends EventEmitter {
+    constructor() {
+      super();
+      fakeClients.pools.push(this);
+    }
+    async query() {
+      return { rows: [] };
+    }
+    async connect() {
+      return { query: async () => ({ rows: [] }), release: () => {} };
+    }
+    async end() {}
+  }
+  return { default: { Pool } };
+});
+vi.mock('redis', async () => {
+  const { EventEmitter }: { EventEmitter: new () => Emitter } = await loadModule('node:events');
+  class Client extends EventEmitter {
+    async connect() {}
+    async eval() {}
+    async quit() {}
+  }
+  return {
+    createClient: () => {
+      const client = new Client();
+      fakeClients.redis.push(client);
+      return client;
+    },
+  };
+});
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -163,7 +209,7 @@ async function enrolled(
   const b = await register(name, s);
   const secret = secretOf((await b.get('/2fa/enrol')).text);
   const confirmed = await b.post('/2fa/enrol', { code: await totp(secret) });
-  expect(confirmed.location).toBe('/recovery-codes');
+  expect(confirmed.location).toBe('/recovery-codes?m=2fa-on');
   const codes = (await b.get('/recovery-codes')).text.match(RECOVERY_RE) ?? [];
   expect(codes).toHaveLength(10);
   expect((await b.post('/recovery-codes/saved')).location).toBe('/settings?m=codes-saved');
@@ -182,6 +228,34 @@ async function passwordStep(name: string, s: Server = server): Promise<Browser> 
 
 async function signedIn(b: Browser): Promise<boolean> {
   return (await b.get('/settings')).res.status === 200;
+}
+
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** A stored password hash in the app's format, computed here with WebCrypto, with `iterations`. */
+async function pbkdf2Hash(password: string, iterations: number): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const material = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(password),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  );
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+    material,
+    256,
+  );
+  return `pbkdf2-sha256$${iterations}$${base64url(salt)}$${base64url(new Uint8Array(bits))}`;
+}
+
+/** A port nothing listens on right now: one the system gave a server, which is then closed. */
+async function closedPort(): Promise<number> {
+  const s = await startServer({ port: 0, log: () => {} });
+  await s.close();
+  return s.port;
 }
 
 /** SHA-256 base64url of the cookie value: the session's row id. */
@@ -291,12 +365,47 @@ describe('reference server: the server itself', () => {
     expect(await signedIn(b)).toBe(true);
   });
 
-  it('answers unknown paths with 404 and other methods with 405', async () => {
+  it('answers unknown paths with 404 and other methods with 405, Allow naming what the path takes', async () => {
     const b = new Browser();
     expect((await b.get('/nowhere')).res.status).toBe(404);
-    const put = await fetch(`${server.url}/login`, { method: 'PUT', redirect: 'manual' });
-    expect(put.status).toBe(405);
-    expect(put.headers.get('allow')).toBe('POST');
+    const allowed = { '/login': 'GET, HEAD, POST', '/logout': 'POST', '/settings': 'GET, HEAD' };
+    for (const [path, allow] of Object.entries(allowed)) {
+      for (const method of ['PUT', 'DELETE']) {
+        const res = await fetch(`${server.url}${path}`, { method, redirect: 'manual' });
+        expect([path, method, res.status, res.headers.get('allow')]).toEqual([
+          path,
+          method,
+          405,
+          allow,
+        ]);
+      }
+    }
+    // GET of a POST-only path, POST of a GET-only one.
+    expect((await b.get('/logout')).res.headers.get('allow')).toBe('POST');
+    await b.get('/login');
+    const post = await b.post('/settings');
+    expect([post.res.status, post.res.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('shows only the messages of its table: ?m=__proto__, toString and the like show none', async () => {
+    for (const m of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf', 'nope']) {
+      const page = await new Browser().get(`/login?m=${m}`);
+      expect(page.res.status).toBe(200);
+      expect(page.text).not.toContain('class="message');
+    }
+    expect((await new Browser().get('/login?m=wrong-password')).text).toContain(
+      '<p class="message" role="alert">Wrong user name or password.',
+    );
+  });
+
+  it('takes a form of 16 KB (bytes), and answers 413 beyond', async () => {
+    const b = new Browser();
+    await b.get('/login');
+    const big = await b.post('/login', { username: 'x', password: 'p'.repeat(16 * 1024) });
+    expect(big.res.status).toBe(413);
+    expect(big.text).toContain('That form was too large.');
+    const fits = await b.post('/login', { username: 'x', password: 'p'.repeat(15 * 1024) });
+    expect(fits.location).toBe('/login?m=wrong-password');
   });
 
   it('looks like an app: one inline stylesheet allowed by its hash, viewport, focus on the first field', async () => {
@@ -362,6 +471,58 @@ describe('reference server: accounts', () => {
     ).toBe(hashA);
   });
 
+  it('takes a password of 1,024 four-byte characters (12 KB form-encoded), refuses 1,025', async () => {
+    const emoji = '\u{1F600}'; // 4 bytes in UTF-8, %F0%9F%98%80 in a form
+    const b = await register('emoji-pw', server, emoji.repeat(1024));
+    expect(await signedIn(b)).toBe(true);
+    const again = await new Browser().submit('/login', '/login', {
+      username: 'emoji-pw',
+      password: emoji.repeat(1024),
+    });
+    expect(again.location).toBe('/');
+    const over = await new Browser().submit('/register', '/register', {
+      username: 'emoji-pw2',
+      email: 'emoji@example.com',
+      password: emoji.repeat(1025),
+    });
+    expect(over.location).toBe('/register?m=bad-password');
+  });
+
+  it('checks a stored hash with its own iterations, at least 310,000, and rehashes it at the next login', async () => {
+    expect([MIN_ITERATIONS, PBKDF2_ITERATIONS]).toEqual([310_000, 600_000]);
+    await register('rehash');
+    const { id } = await userNamed('rehash');
+    // A hash from a time when the app used 310,000 iterations still opens, and is made again.
+    await storageOf().users.setPasswordHash(id, await pbkdf2Hash(PASSWORD, MIN_ITERATIONS));
+    const login = async () =>
+      (await new Browser().submit('/login', '/login', { username: 'rehash', password: PASSWORD }))
+        .location;
+    expect(await login()).toBe('/');
+    const rehashed = (await userNamed('rehash')).passwordHash;
+    expect(rehashed).toMatch(/^pbkdf2-sha256\$600000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(logs).toContain(`password rehashed user=${id}`);
+    expect(await login()).toBe('/');
+    expect((await userNamed('rehash')).passwordHash).toBe(rehashed); // once only
+    // Fewer than 310,000: refused, though the hash is right for the password.
+    await storageOf().users.setPasswordHash(id, await pbkdf2Hash(PASSWORD, MIN_ITERATIONS - 1));
+    expect(await login()).toBe('/login?m=wrong-password');
+  });
+
+  it('logs a wrong password with the account id, never the name typed', async () => {
+    await register('Typed-Name');
+    const { id } = await userNamed('Typed-Name');
+    const before = logs.length;
+    for (const username of ['typed-name', 'nobody-here', 'my password 123']) {
+      const r = await new Browser().submit('/login', '/login', { username, password: 'wrong one' });
+      expect(r.location).toBe('/login?m=wrong-password');
+    }
+    expect(logs.slice(before)).toEqual([
+      `login refused user=${id} reason=wrong-password`,
+      'login refused user=unknown reason=wrong-password',
+      'login refused user=unknown reason=wrong-password',
+    ]);
+  });
+
   it('normalises passwords to NFC: the same password typed in NFD signs in', async () => {
     const composed = 'Crème brûlée à Zürich'.normalize('NFC');
     const decomposed = composed.normalize('NFD');
@@ -413,7 +574,19 @@ describe('reference server: accounts', () => {
   it('asks for an email address (required) and refuses a malformed one', async () => {
     const page = await new Browser().get('/register');
     expect(page.text).toMatch(/<input id="email" name="email" type="email"[^>]* required/);
-    for (const email of ['', 'no-at-sign', 'a@b', 'a b@example.com']) {
+    // Only what the mailer sends to (plain ASCII, isMailAddress), with a dot after the @.
+    for (
+      const email of [
+        '',
+        'no-at-sign',
+        'a@b',
+        'a b@example.com',
+        'jöe@example.com',
+        'joe@exämple.com',
+        'joe@example.com>',
+        `${'a'.repeat(65)}@example.com`,
+      ]
+    ) {
       const r = await new Browser().submit('/register', '/register', {
         username: 'mail-less',
         email,
@@ -421,6 +594,12 @@ describe('reference server: accounts', () => {
       });
       expect(r.location).toBe('/register?m=bad-email');
     }
+    const fine = await new Browser().submit('/register', '/register', {
+      username: 'mail-ok',
+      email: 'first.last+2fa@mail.example.co.uk',
+      password: PASSWORD,
+    });
+    expect(fine.location).toBe('/2fa/enrol');
     const short = await new Browser().submit('/register', '/register', {
       username: 'short-pw',
       email: 'short@example.com',
@@ -464,6 +643,31 @@ describe('reference server: enrolment', () => {
     expect((await recordOf('enrol')).secret).toBeNull();
   });
 
+  it("says how long the setup stays valid, from the enrolment's expiry", async () => {
+    const b = await register('enrol-ttl');
+    expect((await b.get('/2fa/enrol')).text).toContain('This setup stays valid for 15 minutes.');
+    clock += 4 * 60_000 + 50_000; // a reload shows the same enrolment, 10 min 10 s from its end
+    expect((await b.get('/2fa/enrol')).text).toContain('This setup stays valid for 10 minutes.');
+    clock += 9 * 60_000 + 40_000;
+    expect((await b.get('/2fa/enrol')).text).toContain('This setup stays valid for 30 seconds.');
+  });
+
+  it('HEAD /2fa/enrol changes nothing: the key shown to another session still confirms', async () => {
+    const b = await register('enrol-head');
+    const secret = secretOf((await b.get('/2fa/enrol')).text);
+    const other = new Browser(); // the same user, signed in elsewhere
+    await other.submit('/login', '/login', { username: 'enrol-head', password: PASSWORD });
+    const head = await other.head('/2fa/enrol');
+    expect([head.res.status, head.text]).toEqual([200, '']);
+    expect(head.res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(head.res.headers.get('cache-control')).toBe('no-store');
+    expect(head.res.headers.get('content-length')).toBeNull(); // known only once the page is made
+    expect((await b.post('/2fa/enrol', { code: await totp(secret) })).location).toBe(
+      '/recovery-codes?m=2fa-on',
+    );
+    clock += PERIOD_MS;
+  });
+
   it('turns on with the first code, ends the other sessions and rotates this one', async () => {
     const b = await register('rotate');
     const other = new Browser(); // the same user, signed in elsewhere with the password
@@ -474,7 +678,7 @@ describe('reference server: enrolment', () => {
     const secret = secretOf((await b.get('/2fa/enrol')).text);
     const before = b.cookie;
     const r = await b.post('/2fa/enrol', { code: await totp(secret) });
-    expect(r.location).toBe('/recovery-codes');
+    expect(r.location).toBe('/recovery-codes?m=2fa-on');
     expect(b.cookie).not.toBe(before);
     expect(await signedIn(b)).toBe(true);
     expect(await signedIn(other)).toBe(false);
@@ -490,9 +694,10 @@ describe('reference server: enrolment', () => {
     const b = await register('codes');
     const secret = secretOf((await b.get('/2fa/enrol')).text);
     expect((await b.post('/2fa/enrol', { code: await totp(secret) })).location).toBe(
-      '/recovery-codes',
+      '/recovery-codes?m=2fa-on',
     );
-    const first = await b.get('/recovery-codes');
+    const first = await b.get('/recovery-codes?m=2fa-on');
+    expect(first.text).toContain('Two-factor authentication is on. Your other sessions were');
     const codes = first.text.match(RECOVERY_RE)!;
     expect(new Set(codes).size).toBe(10);
     expect(first.res.headers.get('cache-control')).toBe('no-store');
@@ -537,7 +742,7 @@ describe('reference server: enrolment', () => {
     expect(attempt.location).toBe('/2fa/enrol?m=enrol-expired');
     expect((await recordOf('hijack')).secret).toBeNull();
     expect((await user.post('/2fa/enrol', { code: await totp(userSecret) })).location).toBe(
-      '/recovery-codes',
+      '/recovery-codes?m=2fa-on',
     );
     // The intruder's session ended with it, and their key opens nothing at login.
     expect(await signedIn(intruder)).toBe(false);
@@ -579,6 +784,24 @@ describe('reference server: login', () => {
     expect((await replay.post('/login/2fa', { code: await totp(secret) })).location).toBe('/');
     expect(await signedIn(replay)).toBe(true);
     clock += PERIOD_MS;
+  });
+
+  it('sends a half-signed-in user back to the code step from /, /2fa/enrol and /settings', async () => {
+    await enrolled('half-nav');
+    const b = await passwordStep('half-nav');
+    for (const path of ['/', '/2fa/enrol', '/settings', '/recovery-codes']) {
+      expect([path, (await b.get(path)).location]).toEqual([path, '/login/2fa']);
+    }
+    expect((await new Browser().get('/settings')).location).toBe('/login'); // a visitor
+  });
+
+  it('keeps the code step open as long as an emailed code works (10 minutes)', async () => {
+    await enrolled('half-ttl');
+    const b = await passwordStep('half-ttl');
+    clock += 10 * 60_000 - 1_000;
+    expect((await b.get('/login/2fa')).res.status).toBe(200);
+    clock += 2_000;
+    expect((await b.get('/login/2fa')).location).toBe('/login?m=start-again');
   });
 
   it('"use another account" ends the half-signed-in session', async () => {
@@ -735,6 +958,67 @@ describe('reference server: emailed codes', () => {
     expect(await signedIn(late)).toBe(false);
   });
 
+  it('sends no code while the account is locked', async () => {
+    const { secret } = await enrolled('locked-mail');
+    const b = await passwordStep('locked-mail');
+    for (let i = 0; i < 5; i++) await b.post('/login/2fa', { code: await wrongCode(secret) });
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=locked');
+    expect(mailsTo(server, 'locked-mail@example.com')).toEqual([]);
+    expect((await b.get('/login/2fa?m=locked')).text).toContain('Too many wrong codes');
+    clock += 60_000 + 1_000; // the lock is over
+    const after = await passwordStep('locked-mail');
+    expect((await after.post('/login/email-code')).location).toBe('/login/2fa?m=code-sent');
+    expect(mailsTo(server, 'locked-mail@example.com')).toHaveLength(1);
+  });
+
+  it('sends at most 10 codes a day (UTC) to one account', async () => {
+    const day = 24 * 60 * 60_000;
+    clock = Math.ceil(clock / day) * day + 60 * 60_000 + 1_000; // 01:00 UTC: no midnight here
+    const own = await serve();
+    await enrolled('daily-mail', own);
+    const b = await passwordStep('daily-mail', own);
+    const answers: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      answers.push((await b.post('/login/email-code')).location!);
+      clock += 31_000; // past "one per 30 s": 11 asks in under 6 minutes, within the code step
+    }
+    expect(answers).toEqual([...Array(10).fill('/login/2fa?m=code-sent'), '/login/2fa?m=code-cap']);
+    expect(mailsTo(own, 'daily-mail@example.com')).toHaveLength(10);
+    expect((await b.get('/login/2fa?m=code-cap')).text).toContain('at most 10 codes a day');
+    clock += day; // the next UTC day
+    const tomorrow = await passwordStep('daily-mail', own);
+    expect((await tomorrow.post('/login/email-code')).location).toBe('/login/2fa?m=code-sent');
+    for (const m of mailsTo(own, 'daily-mail@example.com')) codesSeen.push(codeIn(m.text));
+  });
+
+  it('says how long a code works, in seconds under a minute; lasts the code step as long', async () => {
+    const own = await serve({ emailCodeTtlMs: 30_000 });
+    await enrolled('quick-mail', own);
+    const b = await passwordStep('quick-mail', own);
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=code-sent');
+    const [mail] = mailsTo(own, 'quick-mail@example.com');
+    codesSeen.push(codeIn(mail!.text));
+    expect(mail!.text).toContain('It works once, within 30 seconds.');
+    const [tenMinutes] = mailsTo(server, 'mailed@example.com');
+    expect(tenMinutes!.text).toContain('It works once, within 10 minutes.');
+    clock += 31_000;
+    expect((await b.get('/login/2fa')).location).toBe('/login?m=start-again');
+  });
+
+  it('logs a failed mail by its code, never the server reply or the address', async () => {
+    const port = await closedPort();
+    const own = await serve({
+      mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, log: (l) => logs.push(l) }),
+    });
+    await enrolled('no-smtp', own);
+    const b = await passwordStep('no-smtp', own);
+    expect((await b.post('/login/email-code')).location).toBe('/login/2fa?m=mail-failed');
+    expect(logs).toContain(
+      `mail failed user=${(await userNamed('no-smtp', own)).id}: ECONNREFUSED`,
+    );
+    expect(logs.join('\n')).not.toContain('no-smtp@example.com');
+  });
+
   it('has /dev/mailbox only when devMailbox is on, and offers emailed codes only where they arrive', async () => {
     const plain = await serve({ devMailbox: false });
     expect((await new Browser(plain).get('/dev/mailbox')).res.status).toBe(404);
@@ -768,7 +1052,16 @@ describe('reference server: settings', () => {
     expect((await recordOf('settings')).recoveryCodesLeft).toBe(10);
     clock += PERIOD_MS;
     const regen = await b.post('/settings/recovery-codes', { code: await totp(secret) });
-    expect(regen.location).toBe('/recovery-codes');
+    expect(regen.location).toBe('/recovery-codes?m=codes-new');
+    const regenPage = await b.get(regen.location!);
+    expect(regenPage.text).toContain('New recovery codes are made: the old ones no longer work.');
+    expect(regenPage.text).not.toContain('Two-factor authentication is on.');
+    // A stale form on that page: its message is shown there, and the codes still are.
+    const stale = await b.post('/recovery-codes/saved', {}, 'x'.repeat(43));
+    expect(stale.location).toBe('/recovery-codes?m=form-expired');
+    const again = await b.get(stale.location!);
+    expect(again.text).toContain('That form had expired, so nothing was changed.');
+    expect(again.text.match(RECOVERY_RE)).toEqual(regenPage.text.match(RECOVERY_RE));
     const failures = (await recordOf('settings')).failures;
     const shown = (await b.get('/recovery-codes')).text.match(RECOVERY_RE)!;
     expect((await b.get('/recovery-codes')).text.match(RECOVERY_RE)).toEqual(shown);
@@ -807,6 +1100,77 @@ describe('reference server: settings', () => {
     expect(plain.location).toBe('/');
   });
 
+  it('lost phone: signed in with a recovery code, turns off with another one', async () => {
+    const { codes } = await enrolled('lost-phone');
+    const b = await passwordStep('lost-phone');
+    expect((await b.post('/login/2fa', { code: codes[0]! })).location).toBe('/');
+    const settings = await b.get('/settings');
+    expect(settings.text).toMatch(
+      /<label for="code-off">A code from your app, or a recovery code[^]*?<input id="code-off" name="code" type="text" class="code" autocomplete="off"/,
+    );
+    // The code spent to sign in is spent; and new recovery codes still take the app's code only.
+    expect((await b.post('/settings/disable-2fa', { code: codes[0]! })).location).toBe(
+      '/settings?m=invalid',
+    );
+    expect((await b.post('/settings/recovery-codes', { code: codes[1]! })).location).toBe(
+      '/settings?m=invalid',
+    );
+    expect((await recordOf('lost-phone')).recoveryCodesLeft).toBe(9);
+    const off = await b.post('/settings/disable-2fa', { code: codes[1]! });
+    expect(off.location).toBe('/settings?m=2fa-off');
+    expect((await recordOf('lost-phone')).secret).toBeNull();
+    expect((await userNamed('lost-phone')).twoFactor).toBe(false);
+    expect(await signedIn(b)).toBe(true);
+  });
+
+  it('turning off writes the app flag first: a failed write leaves the code required, never a dead end', async () => {
+    let failing: 'flag' | 'store' | null = null;
+    const base = memoryStorage();
+    const down = () => Object.assign(new Error('the database is down'), { code: 'DOWN' });
+    const own = await serve({
+      storage: {
+        ...base,
+        users: {
+          ...base.users,
+          setTwoFactor: async (id, on) => {
+            if (failing === 'flag') throw down();
+            await base.users.setTwoFactor(id, on);
+          },
+        },
+        twoFactorStore: {
+          ...base.twoFactorStore,
+          disable: async (userId) => {
+            if (failing === 'store') throw down();
+            await base.twoFactorStore.disable(userId);
+          },
+        },
+      },
+    });
+    const { b, secret } = await enrolled('half-off', own);
+    for (const what of ['flag', 'store'] as const) {
+      failing = what;
+      await b.get('/settings');
+      clock += PERIOD_MS;
+      expect((await b.post('/settings/disable-2fa', { code: await totp(secret) })).res.status)
+        .toBe(500);
+      // Either way the store still holds the secret, and the password alone does not sign in.
+      expect((await recordOf('half-off', own)).secret).not.toBeNull();
+      await passwordStep('half-off', own); // expects the code step, not a 500
+    }
+    expect((await userNamed('half-off', own)).twoFactor).toBe(false); // written before the store
+    failing = null; // the database is back: turning off again finishes it
+    await b.get('/settings');
+    clock += PERIOD_MS;
+    expect((await b.post('/settings/disable-2fa', { code: await totp(secret) })).location).toBe(
+      '/settings?m=2fa-off',
+    );
+    const plain = new Browser(own);
+    expect(
+      (await plain.submit('/login', '/login', { username: 'half-off', password: PASSWORD }))
+        .location,
+    ).toBe('/');
+  });
+
   it('answers HEAD on signed-in pages with the headers of GET', async () => {
     const { b } = await enrolled('head-user');
     for (const path of ['/', '/settings']) {
@@ -818,6 +1182,34 @@ describe('reference server: settings', () => {
         get.res.headers.get('content-security-policy'),
       );
     }
+  });
+});
+
+describe('reference server: database connections', () => {
+  it('logs a dropped pg or redis connection by its code or name only, and the process lives on', async () => {
+    const lines: string[] = [];
+    const storage = await openStorage({
+      databaseUrl: 'postgres://app:s3cret-pw@db.example:5432/app',
+      redisUrl: 'redis://:s3cret-pw@cache.example:6379',
+      log: (line) => lines.push(line),
+    });
+    expect(lines).toEqual([
+      'Storage: PostgreSQL at db.example:5432; second-factor state in Redis at cache.example:6379.',
+    ]);
+    // As pg-pool emits it: the error of an idle client, with the client (and its password) on it.
+    const dropped = Object.assign(new Error('Connection terminated unexpectedly'), {
+      code: 'ECONNRESET',
+      client: { connectionParameters: { password: 's3cret-pw' } },
+    });
+    fakeClients.pools.at(-1)!.emit('error', dropped);
+    const closed = new Error('Socket closed unexpectedly: s3cret-pw');
+    closed.name = 'SocketClosedUnexpectedlyError';
+    fakeClients.redis.at(-1)!.emit('error', closed);
+    expect(lines.slice(1)).toEqual([
+      'database connection lost: ECONNRESET',
+      'database connection lost: SocketClosedUnexpectedlyError',
+    ]);
+    await storage.close();
   });
 });
 

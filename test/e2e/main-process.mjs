@@ -1,12 +1,16 @@
 // main.mjs as a user starts it (`npm run example:server` is `node docs/examples/server/main.mjs` after
 // the build): the environment variables, --dev-mailbox, a port already in use, and the host Node 20
-// (no node:sqlite) falling back to memory in one line.
-import { existsSync } from 'node:fs';
+// (no node:sqlite) falling back to memory in one line; the SQLite file and its keys file (private,
+// made once when two processes start at once, a broken one said in one line); a database that cannot
+// be opened, said in one line naming what to check.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { enrolledUser, expectLanded, login, newUser } from './flows.mjs';
 import { assert, check, equal, needs } from './report.mjs';
 import { spawnMain } from './servers.mjs';
-import { request } from './visitor.mjs';
+import { request, visitor } from './visitor.mjs';
 
 const URL_LINE = /http:\/\/127\.0\.0\.1:(\d+)/;
 const STACK_LINE = /^\s+at\s|node:internal|Error:.*\n?\s+at /;
@@ -27,8 +31,20 @@ const urlOf = (run) => {
   return line ? `http://127.0.0.1:${line.line.match(URL_LINE)[1]}` : null;
 };
 const show = (lines) => lines.map((l) => `${l.stream}: ${l.line}`).join(' | ');
+const modeOf = (file) => (existsSync(file) ? (statSync(file).mode & 0o777).toString(8) : 'missing');
+/** Without the two keys (the runner's environment might have them): main.mjs makes a keys file. */
+const NO_KEYS = { OTPKIT_EXAMPLE_KEY: '', OTPKIT_EXAMPLE_PEPPER: '' };
 
-export async function runMainChecks({ node24, bun, hostNode, keys, tmp, databaseUrl }) {
+/** Throws unless the run printed exactly one line, on stderr, exited 1, and printed no stack. */
+function oneErrorLine(run) {
+  const errors = run.lines.filter((l) => l.stream === 'stderr');
+  equal(run.exit?.code, 1, `exit code (output: ${show(run.lines)})`);
+  equal(errors.length, 1, `lines on stderr (output: ${show(run.lines)})`);
+  assert(!run.lines.some((l) => STACK_LINE.test(l.line)), `a stack trace: ${show(run.lines)}`);
+  return errors[0].line;
+}
+
+export async function runMainChecks({ node24, bun, hostNode, keys, tmp, databaseUrl, runId }) {
   const scope = 'main.mjs';
   const env = { OTPKIT_EXAMPLE_KEY: keys.seal, OTPKIT_EXAMPLE_PEPPER: keys.pepper };
   const running = [];
@@ -53,11 +69,18 @@ export async function runMainChecks({ node24, bun, hostNode, keys, tmp, database
           `no "http://127.0.0.1:${port}" line: ${show(run.lines)}`,
         );
         assert(existsSync(file), `${file} was not created`);
+        // Private from its creation, and SQLite gives its -wal and -shm files the same mode.
+        const modes = ['', '-wal', '-shm'].map((end) => `${end || 'file'} ${modeOf(file + end)}`);
+        equal(modes.join(', '), 'file 600, -wal 600, -shm 600', 'the modes of the SQLite files');
         const home = await request(`${urlOf(run)}/`);
         equal(home.status, 200, 'GET /');
         const mailbox = await request(`${urlOf(run)}/dev/mailbox`);
         equal(mailbox.status, 404, 'GET /dev/mailbox without --dev-mailbox');
-        return { detail: `${run.lines.length} line(s): ${show(run.lines)}`, port, run };
+        return {
+          detail: `${run.lines.length} line(s): ${show(run.lines)}; modes ${modes.join(', ')}`,
+          port,
+          run,
+        };
       },
     );
 
@@ -88,6 +111,122 @@ export async function runMainChecks({ node24, bun, hostNode, keys, tmp, database
         } line(s)`;
       },
     );
+
+    await check(
+      scope,
+      'two main.mjs at once on a fresh SQLite file, three times: both start, one makes the keys file',
+      async () => {
+        const runtime = needs(node24, 'Node 24 from the tool cache');
+        const rounds = [];
+        for (let round = 1; round <= 3; round++) {
+          const file = join(tmp, `twice-${round}.sqlite`);
+          const start = (name) =>
+            spawnMain({
+              name,
+              runtime,
+              env: { ...NO_KEYS, PORT: '0', OTPKIT_EXAMPLE_DB: file },
+              until: listening,
+            });
+          const pair = await Promise.all([
+            start(`main.mjs twice-${round} a`),
+            start(`main.mjs twice-${round} b`),
+          ]);
+          running.push(...pair);
+          for (const run of pair) {
+            assert(urlOf(run), `round ${round}: a main.mjs did not start: ${show(run.lines)}`);
+          }
+          const keyLines = pair.flatMap((run) => run.lines.filter((l) => /^Keys: /.test(l.line)));
+          const made = keyLines.filter((l) => /^Keys: made and kept in /.test(l.line)).length;
+          const read = keyLines.filter((l) => /^Keys: from /.test(l.line)).length;
+          equal(`${made} made, ${read} read`, '1 made, 1 read', `round ${round}: the keys lines`);
+          equal(modeOf(`${file}.keys`), '600', `round ${round}: the mode of the keys file`);
+          rounds.push({ file, pair });
+        }
+        // Both processes hold the same keys: a recovery code shown by one signs in on the other
+        // (the code's hash takes the pepper, and the check first opens the sealed TOTP secret).
+        const [a, b] = rounds[0].pair.map(urlOf);
+        const user = newUser(runId, 'Two');
+        const clock = { now: () => Date.now() };
+        const { recoveryCodes } = await enrolledUser(visitor(a, 'on a'), clock, user, a);
+        const v = visitor(b, 'on b');
+        expectLanded(await login(v, user, b), '/login/2fa', 'the password step on the other');
+        const home = await v.submit('/login/2fa', { code: recoveryCodes[0] });
+        expectLanded(home, '/', 'a recovery code from one process, on the other');
+        for (const { pair } of rounds) for (const run of pair) await run.kill();
+        return '3 rounds, 6 processes started; a recovery code made by one works on the other';
+      },
+    );
+
+    await check(
+      scope,
+      'main.mjs waits for another process writing to the fresh SQLite file, then starts',
+      async () => {
+        const runtime = needs(node24, 'Node 24 from the tool cache');
+        const file = join(tmp, 'busy.sqlite');
+        // A write transaction on the new file: switching it to WAL is refused at once meanwhile
+        // (SQLITE_BUSY, which the busy timeout does not cover), as when two instances start at once.
+        const holder = await holdWriteLock(runtime, file, 1_500);
+        try {
+          const run = await spawnMain({
+            name: 'main.mjs (busy file)',
+            runtime,
+            env: { ...env, PORT: '0', OTPKIT_EXAMPLE_DB: file },
+            until: listening,
+          });
+          running.push(run);
+          assert(urlOf(run), `main.mjs did not start: ${show(run.lines)}`);
+          const released = await holder.released;
+          const waited = released.at - holder.lockedAt;
+          assert(waited >= 1_000, `the lock was held ${waited} ms only`);
+          equal((await request(`${urlOf(run)}/`)).status, 200, 'GET /');
+          return `started after the other process's lock of ${waited} ms`;
+        } finally {
+          holder.kill();
+        }
+      },
+    );
+
+    await check(
+      scope,
+      'a SQLite file that cannot be opened: one line naming the file, not DATABASE_URL',
+      async () => {
+        const runtime = needs(node24, 'Node 24 from the tool cache');
+        const file = join(tmp, 'no-such-folder', 'app.sqlite');
+        const run = await spawnMain({
+          name: 'main.mjs (no folder)',
+          runtime,
+          env: { ...env, PORT: '0', OTPKIT_EXAMPLE_DB: file },
+        });
+        if (run.exit === null) await run.kill();
+        const line = oneErrorLine(run);
+        equal(
+          line,
+          `Could not open the database: ENOENT. Check the SQLite file ${file} (OTPKIT_EXAMPLE_DB).`,
+          'the line',
+        );
+        return `"${line}"`;
+      },
+    );
+
+    await check(scope, 'a broken keys file: one line, not its text, exit code 1', async () => {
+      const runtime = needs(node24, 'Node 24 from the tool cache');
+      const file = join(tmp, 'broken-keys.sqlite');
+      const text = '{"key":"half-written';
+      writeFileSync(`${file}.keys`, text, { mode: 0o600 });
+      const run = await spawnMain({
+        name: 'main.mjs (broken keys)',
+        runtime,
+        env: { ...NO_KEYS, PORT: '0', OTPKIT_EXAMPLE_DB: file },
+      });
+      if (run.exit === null) await run.kill();
+      const line = oneErrorLine(run);
+      assert(
+        line.startsWith(`Could not read ${file}.keys (SyntaxError): `),
+        `the line: "${line}"`,
+      );
+      assert(!run.lines.some((l) => l.line.includes('half-written')), 'the file text was printed');
+      return `"${line}"`;
+    });
 
     await check(scope, '--dev-mailbox serves /dev/mailbox', async () => {
       const runtime = needs(node24, 'Node 24 from the tool cache');
@@ -160,4 +299,30 @@ export async function runMainChecks({ node24, bun, hostNode, keys, tmp, database
   } finally {
     for (const run of running) if (run.exit === null) await run.kill();
   }
+}
+
+/**
+ * Starts a process that opens `file` (a new SQLite file) and holds a write transaction on it for
+ * `ms`; resolves once it holds it: { lockedAt, released (a promise of { at }), kill() }.
+ */
+function holdWriteLock(runtime, file, ms) {
+  const script = `
+    const { DatabaseSync } = require('node:sqlite');
+    const db = new DatabaseSync(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    console.log('locked');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); console.log('released'); }, ${ms});`;
+  const child = spawn(runtime.bin, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let onReleased;
+  const released = new Promise((resolve) => (onReleased = resolve));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => reject(new Error('the lock holder exited before holding the lock')));
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      if (chunk.includes('locked')) {
+        resolve({ lockedAt: Date.now(), released, kill: () => child.kill('SIGKILL') });
+      }
+      if (chunk.includes('released')) onReleased({ at: Date.now() });
+    });
+  });
 }

@@ -237,6 +237,7 @@ async function main() {
     keys,
     tmp: folder,
     databaseUrl: pg?.databaseUrl,
+    runId,
   });
 
   // ---- the browser (against the SQLite instance) -------------------------------------------------

@@ -3,6 +3,7 @@
 // a visitor's cookies go to either, as behind a load balancer. Each scenario uses its own users. What
 // the servers computed is read from their counters (server-process.mjs), and what they stored from
 // the database itself; the HTTP answers alone prove nothing about either.
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import {
   codeNow,
   enrolledUser,
@@ -25,6 +26,8 @@ import { formsOf, posts, request, textOf, visitor } from './visitor.mjs';
 
 const GUESSES = 1000;
 const MAX_CHECKED = 5; // the app's limit (README: a lock after 5 failed codes)
+const CODES_PER_DAY = 10; // README: at most 10 emailed codes a day per account
+const DAY_MS = 86_400_000;
 
 /** The distinct server processes of a backend (SQLite: one, reached as both `a` and `b`). */
 const processesOf = ({ a, b }) => (a === b ? [a] : [a, b]);
@@ -209,7 +212,7 @@ export async function runSuite(backend) {
     const wait = Number(row.locked_until) - clock.now();
     assert(wait > 0, `the account is not locked (locked_until ${row.locked_until})`);
     await clock.advance(wait + 1_000);
-    // The half-signed-in session may have outlived its 5 minutes: sign in with the password again.
+    // The half-signed-in session may have outlived its 10 minutes: sign in with the password again.
     let page = await login(v, user, a.url);
     expectLanded(page, '/login/2fa', 'the password step after the lock');
     page = await v.submit('/login/2fa', { code: codeNow(clock, secret) }, { via: b.url });
@@ -634,11 +637,100 @@ export async function runSuite(backend) {
     const lifetime = Number(stored.expires_at) - clock.now();
     await clock.advance(lifetime + 1_000);
     const again = visitor(b.url);
-    const next = await login(again, user, b.url); // the half session (5 minutes) is gone by now
+    const next = await login(again, user, b.url); // the half session (as long as the code) is gone
     const page = await again.submit('/login/2fa', { code }, { from: next });
     expectLanded(page, '/login/2fa?m=expired', 'the emailed code after its lifetime');
     return `lifetime ${Math.round(lifetime / 1000)} s; then ${pathOf(page)}`;
   });
+
+  await check(
+    scope,
+    `at most ${CODES_PER_DAY} emailed codes a day per account (app_users.code_sends), again the next day`,
+    async () => {
+      // 01:00 UTC of the next day, so that no midnight falls inside the check.
+      await clock.advance(Math.ceil(clock.now() / DAY_MS) * DAY_MS + 3_600_000 - clock.now());
+      const user = newUser(runId, 'Dai');
+      await enrolledUser(visitor(a.url), clock, user, a.url);
+      const v = visitor(a.url, 'mail');
+      let page = await login(v, user, a.url);
+      const answers = [];
+      for (let i = 0; i <= CODES_PER_DAY; i++) {
+        page = await v.submit('/login/email-code', {}, { from: page });
+        answers.push(messageOf(page));
+        await clock.advance(31_000); // past "asked again within 30 s"
+      }
+      const expected = [...Array(CODES_PER_DAY).fill('code-sent'), 'code-cap'];
+      equal(answers.join(' '), expected.join(' '), 'the answers');
+      const [row] = await sql(backend, 'SELECT code_sends FROM app_users WHERE username_key = ?', [
+        user.username.toLowerCase(),
+      ]);
+      equal(Number(row.code_sends), CODES_PER_DAY, 'app_users.code_sends');
+      await clock.advance(DAY_MS);
+      const next = visitor(a.url, 'mail, next day');
+      const sent = await next.submit('/login/email-code', {}, { from: await login(next, user) });
+      expectLanded(sent, '/login/2fa?m=code-sent', 'the next day');
+      await mailedCode(a, user.email); // remembered, for the search of the logs
+      return `${CODES_PER_DAY} sent, then code-cap; one the next day`;
+    },
+  );
+
+  await check(
+    scope,
+    'lost phone: signed in with a recovery code, two-factor is turned off with another one',
+    async () => {
+      const user = newUser(runId, 'Lea');
+      const { recoveryCodes } = await enrolledUser(visitor(a.url), clock, user, a.url);
+      const v = visitor(a.url, 'without the phone');
+      expectLanded(await login(v, user, a.url), '/login/2fa', 'the password step');
+      const home = await v.submit('/login/2fa', { code: recoveryCodes[0] });
+      expectLanded(home, '/', 'a recovery code');
+      const settings = await v.get('/settings', { via: b.url });
+      const off = await v.submit('/settings/disable-2fa', { code: recoveryCodes[1] }, {
+        from: settings,
+      });
+      expectLanded(off, '/settings?m=2fa-off', 'turning off with another recovery code');
+      const row = await twoFactorRow(backend, user.username);
+      assert(row === null || row.secret === null, 'otp_users still holds a secret');
+      const [app] = await sql(backend, 'SELECT two_factor FROM app_users WHERE username_key = ?', [
+        user.username.toLowerCase(),
+      ]);
+      equal(Number(app.two_factor), 0, 'app_users.two_factor');
+      return 'turned off with a recovery code, on the other instance';
+    },
+  );
+
+  await check(
+    scope,
+    'a password hash of 310,000 iterations still signs in, and is stored again with 600,000',
+    async () => {
+      const user = newUser(runId, 'Old');
+      expectLanded(await register(visitor(a.url), user, a.url), '/2fa/enrol', 'registering');
+      // Made here with node:crypto, in the app's format: as an older configuration stored it.
+      const salt = randomBytes(16);
+      const hash = pbkdf2Sync(user.password.normalize('NFC'), salt, 310_000, 32, 'sha256');
+      const old = `pbkdf2-sha256$310000$${salt.toString('base64url')}$${
+        hash.toString('base64url')
+      }`;
+      await sql(backend, 'UPDATE app_users SET password_hash = ? WHERE username_key = ?', [
+        old,
+        user.username.toLowerCase(),
+      ]);
+      expectLanded(await login(visitor(b.url), user, b.url), '/', 'the password, old hash');
+      const [row] = await sql(
+        backend,
+        'SELECT password_hash FROM app_users WHERE username_key = ?',
+        [
+          user.username.toLowerCase(),
+        ],
+      );
+      assert(
+        /^pbkdf2-sha256\$600000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/.test(row.password_hash),
+        `the hash after the login: ${row.password_hash.split('$').slice(0, 2).join('$')}$...`,
+      );
+      expectLanded(await login(visitor(a.url), user, a.url), '/', 'the password, new hash');
+      return 'rehashed to 600,000 at the first login';
+    },
+  );
 
   if (a !== b) {
     await check(scope, `/dev/mailbox is 404 on ${b.name}, started without the flag`, async () => {

@@ -15,6 +15,7 @@ export interface AppOptions {
   secureCookies?: boolean;
   emailCodeTtlMs?: number;
   emailCodeIntervalMs?: number;
+  emailCodesPerDay?: number;
 }
 
 export interface App {

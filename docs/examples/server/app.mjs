@@ -7,30 +7,37 @@
 import { createServer } from 'node:http';
 import { encodeQR, qrToSVG } from 'otpkit/qr';
 import { createTwoFactor } from 'otpkit/twofactor';
-import { memoryStorage } from './database.mjs';
+import { memoryStorage, startOfDay } from './database.mjs';
 import { codeField, field, form, markup, page, raw, STYLE_HASH } from './html.mjs';
-import { createMailer } from './mail.mjs';
-import { hashPassword, normalisePassword, verifyPassword } from './passwords.mjs';
+import { createMailer, isMailAddress } from './mail.mjs';
+import { hashPassword, needsRehash, normalisePassword, verifyPassword } from './passwords.mjs';
 import { createSessions, randomToken } from './sessions.mjs';
 
 export const ISSUER = 'otpkit example';
-/** How long an emailed code works, and how often one can be asked for (otpkit does not limit it). */
+/**
+ * How long an emailed code works (and the half-signed-in step between password and code with it),
+ * how often one can be asked for, and how many a day (UTC) per account: otpkit limits none of them.
+ */
 const EMAIL_CODE_TTL_MS = 10 * 60_000;
 const EMAIL_CODE_INTERVAL_MS = 30_000;
+const EMAIL_CODES_PER_DAY = 10;
 /** How often startServer sweeps expired sessions, and how many at most each time. */
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_LIMIT = 1_000;
-const MAX_BODY = 8 * 1024;
+/** In bytes: a password of 1,024 four-byte characters is 12,288 once form-encoded (%F0%9F...). */
+const MAX_BODY = 16 * 1024;
 
-// guide: "Registration". Letters of one script only (ASCII), so that no two names look alike;
-// compared in lower case, so 'Erin2' and 'erin2' are one name.
+// guide: "Registration". ASCII only, so that no name mixes scripts (a Cyrillic 'е' among Latin
+// letters); names can still look alike (Bill, BiII, bi1l). Compared in lower case: names that
+// differ only in case are the same name ('Erin2' and 'erin2').
 const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
 const USERNAME_RULE = '3 to 32 characters: letters A to Z, digits, dot (.), hyphen (-) ' +
   'and underscore (_). Upper and lower case are the same name.';
 const usernameKey = (name) => name.toLowerCase();
-// Enough to catch a typo; a real app also confirms the address by sending it a code (issueCode with
-// purpose 'verify-email'). No whitespace, so no line break can reach an SMTP command.
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+// The mailer's own check (a plain ASCII address: nothing that could reach an SMTP command), so that
+// every account can be sent its codes, and a dot after the @, to catch 'name@gmail'. A real app also
+// confirms the address by sending it a code (issueCode with purpose 'verify-email').
+const emailAccepted = (email) => isMailAddress(email) && /@.*\./.test(email);
 
 /**
  * The messages a redirect can name with `?m=`: a fixed table, so nothing the user typed travels in
@@ -42,7 +49,8 @@ const MESSAGES = {
     text: 'That user name is taken (upper and lower case count as the same name). Choose another.',
   },
   'bad-email': {
-    text: 'Enter your email address, like name@example.com: sign-in codes are sent there.',
+    text: 'Enter your email address, like name@example.com: sign-in codes are sent there. ' +
+      'This server cannot send to an address with letters other than A to Z.',
   },
   'bad-password': { text: 'Choose a password of 8 to 1,024 characters.' },
   'wrong-password': { text: 'Wrong user name or password. Check both and try again.' },
@@ -71,9 +79,21 @@ const MESSAGES = {
   'code-wait': {
     text: 'A code was sent a moment ago. Check your mail (and its spam folder), or ask again soon.',
   },
+  'code-cap': {
+    text: `We send at most ${EMAIL_CODES_PER_DAY} codes a day to one account, and that is done ` +
+      'for today. Use your app or a recovery code, or try again tomorrow.',
+  },
   'mail-failed': {
     text:
       'We could not send the email just now. Use your app or a recovery code, or try again later.',
+  },
+  '2fa-on': {
+    ok: true,
+    text: 'Two-factor authentication is on. Your other sessions were signed out.',
+  },
+  'codes-new': {
+    ok: true,
+    text: 'New recovery codes are made: the old ones no longer work.',
   },
   'codes-saved': {
     ok: true,
@@ -104,7 +124,8 @@ async function asKey(value, algorithm, usages) {
  * - `mailer`: from mail.mjs (createMailer); default its development mailbox
  * - `devMailbox`: serve GET /dev/mailbox (the mail "sent"); default false, and then it is a 404
  * - `secureCookies`: Secure and the `__Host-` prefix, behind HTTPS; default false (plain loopback)
- * - `emailCodeTtlMs` (10 minutes), `emailCodeIntervalMs` (30 s): emailed codes
+ * - `emailCodeTtlMs` (10 minutes; the half-signed-in step lasts as long), `emailCodeIntervalMs`
+ *   (30 s), `emailCodesPerDay` (10 per account, UTC days): emailed codes
  */
 export function createApp(options = {}) {
   const storage = options.storage ?? memoryStorage();
@@ -117,6 +138,7 @@ export function createApp(options = {}) {
   const canEmail = mailer.kind === 'smtp' || devMailbox;
   const emailCodeTtlMs = options.emailCodeTtlMs ?? EMAIL_CODE_TTL_MS;
   const emailCodeIntervalMs = options.emailCodeIntervalMs ?? EMAIL_CODE_INTERVAL_MS;
+  const emailCodesPerDay = options.emailCodesPerDay ?? EMAIL_CODES_PER_DAY;
   // Imported once, as non-extractable CryptoKeys.
   const sealKey = asKey(options.sealingKey, 'AES-GCM', ['encrypt', 'decrypt']);
   const pepper = asKey(options.pepper, { name: 'HMAC', hash: 'SHA-256' }, ['sign']);
@@ -125,6 +147,8 @@ export function createApp(options = {}) {
     now,
     sealKey,
     secureCookies: options.secureCookies ?? false,
+    // A code asked for as soon as the code page opens can still be typed there.
+    passwordStageMs: emailCodeTtlMs,
     log,
   });
   // guide: "The second factor". The one instance: every rule is decided by the store in one step,
@@ -139,6 +163,8 @@ export function createApp(options = {}) {
   const signedIn = (ctx) => (ctx.session?.stage === 'full' ? ctx.user : null);
   /** The user of a half-signed-in session (password right, code due), or null. */
   const halfSignedIn = (ctx) => (ctx.session?.stage === 'password' ? ctx.user : null);
+  /** Where a page for signed-in users sends anyone else: half signed in, back to the code step. */
+  const signInFirst = (ctx) => redirect(halfSignedIn(ctx) === null ? '/login' : '/login/2fa');
 
   /**
    * The session of a page with a form, created now if the visitor has none (a form needs its CSRF
@@ -149,8 +175,11 @@ export function createApp(options = {}) {
     return ctx.session;
   }
 
-  /** The message `?m=` names, or null. */
-  const messageOf = (ctx) => MESSAGES[ctx.url.searchParams.get('m')] ?? null;
+  /** The message `?m=` names, or null (own keys only: not '__proto__' or 'toString'). */
+  function messageOf(ctx) {
+    const key = ctx.url.searchParams.get('m');
+    return key !== null && Object.hasOwn(MESSAGES, key) ? MESSAGES[key] : null;
+  }
 
   /** While locked, the wait replaces any other message: it is what the user must know first. */
   function lockedMessage(lockedUntil) {
@@ -175,6 +204,7 @@ export function createApp(options = {}) {
 
   async function home(ctx) {
     const user = signedIn(ctx);
+    if (halfSignedIn(ctx) !== null) return redirect('/login/2fa');
     // A visitor's home page has no form: no session is created for it.
     if (user === null) {
       return show(
@@ -316,10 +346,13 @@ ${form('/login/email-code', csrf, '', 'Email me a code instead', { style: 'secon
   // theirs void. The URI and the QR code are the secret: the page is no-store (every page is).
   async function enrolPage(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
+    if (user === null) return signInFirst(ctx);
     const twoFactor = await ready;
     if ((await twoFactor.status({ userId: user.id })).enabled) return redirect('/settings');
-    const { uri, secret } = await twoFactor.beginEnrolment({
+    // HEAD changes nothing: beginEnrolment would void the key another session is being shown. The
+    // page's length is known only once it is made, so HEAD gets the headers without it.
+    if (ctx.head) return { status: 200, body: null };
+    const { uri, secret, expiresAt } = await twoFactor.beginEnrolment({
       userId: user.id,
       account: user.username,
       binding: ctx.session.id,
@@ -344,7 +377,7 @@ On this phone: <a href="${uri}">open it in the app</a>.</p>
 <h2>2. Enter the code the app shows</h2>
 ${confirm}
 <p class="muted">Not now? <a href="/">Skip for now</a>: you can turn it on later in Settings.
-This setup stays valid for 15 minutes.</p>`,
+This setup stays valid for ${duration(expiresAt - now())}.</p>`,
     );
   }
 
@@ -352,7 +385,7 @@ This setup stays valid for 15 minutes.</p>`,
   // user says they saved them: a refresh shows them again, nothing else ever does.
   async function recoveryCodesPage(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
+    if (user === null) return signInFirst(ctx);
     const codes = await sessions.heldCodes(ctx.session);
     if (codes === null) return redirect('/settings');
     return show(
@@ -364,7 +397,6 @@ printed): this is the only time they are shown.</p>
 <ul class="codes">${codes.map((code) => markup`<li>${code}</li>`)}</ul>
 <p><a class="button secondary" href="/recovery-codes.txt">Download as a text file</a></p>
 ${form('/recovery-codes/saved', ctx.session.csrf, '', 'I have saved them')}`,
-      { message: { ok: true, text: 'Two-factor authentication is on.' } },
     );
   }
 
@@ -386,7 +418,7 @@ ${form('/recovery-codes/saved', ctx.session.csrf, '', 'I have saved them')}`,
 
   async function settingsPage(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
+    if (user === null) return signInFirst(ctx);
     const { csrf } = ctx.session;
     const status = await (await ready).status({ userId: user.id });
     const twoFactorPart = status.enabled
@@ -404,12 +436,13 @@ ${
         )
       }
 <h2>Turn off two-factor authentication</h2>
-<p>Your password alone will then open this account, and your other sessions are signed out.</p>
+<p>Your password alone will then open this account, and your other sessions are signed out.
+Lost your phone? A recovery code works here.</p>
 ${
         form(
           '/settings/disable-2fa',
           csrf,
-          codeField(undefined, { id: 'code-off' }),
+          codeField('A code from your app, or a recovery code', { id: 'code-off', numeric: false }),
           'Turn off two-factor authentication',
           { style: 'danger' },
         )
@@ -457,7 +490,7 @@ ${content}`,
     const email = String(ctx.form.get('email') ?? '').trim();
     const password = String(ctx.form.get('password') ?? '');
     if (!USERNAME.test(username)) return redirect('/register?m=bad-username');
-    if (email.length > 254 || !EMAIL.test(email)) return redirect('/register?m=bad-email');
+    if (!emailAccepted(email)) return redirect('/register?m=bad-email');
     const length = [...normalisePassword(password)].length;
     if (length < 8 || length > 1024) return redirect('/register?m=bad-password');
     const id = randomToken().slice(0, 22); // 128 random bits
@@ -479,13 +512,20 @@ ${content}`,
   // half-signed-in session that grants nothing else.
   async function login(ctx) {
     const name = String(ctx.form.get('username') ?? '').trim();
+    const password = String(ctx.form.get('password') ?? '');
     const user = USERNAME.test(name) ? await users.byName(usernameKey(name)) : null;
     // An unknown name still costs one PBKDF2 (verifyPassword with null), like a wrong password.
-    const good = await verifyPassword(
-      String(ctx.form.get('password') ?? ''),
-      user?.passwordHash ?? null,
-    );
-    if (!good) return redirect('/login?m=wrong-password');
+    if (!(await verifyPassword(password, user?.passwordHash ?? null))) {
+      // The account's id, never the name typed (it may be a password typed in the wrong field).
+      log(`login refused user=${user?.id ?? 'unknown'} reason=wrong-password`);
+      return redirect('/login?m=wrong-password');
+    }
+    // Stored with fewer iterations than new hashes get (PBKDF2_ITERATIONS was raised since): hash
+    // it again, now that the password is at hand.
+    if (needsRehash(user.passwordHash)) {
+      await users.setPasswordHash(user.id, await hashPassword(password));
+      log(`password rehashed user=${user.id}`);
+    }
     const { enabled } = await (await ready).status({ userId: user.id });
     if (user.twoFactor && !enabled) {
       // The users table says on, the second-factor store has nothing: it lost data. Never treat that
@@ -521,26 +561,32 @@ ${content}`,
     const user = halfSignedIn(ctx);
     if (user === null) return redirect('/login?m=start-again');
     if (!canEmail) return redirect('/login/2fa?m=mail-failed');
-    // One mail per interval per account, decided by one conditional UPDATE, across instances.
-    if (!(await users.claimCodeSend(user.id, now(), emailCodeIntervalMs))) {
-      return redirect('/login/2fa?m=code-wait');
+    const twoFactor = await ready;
+    // While the account is locked a code could not be used, and the wait is what to show.
+    if ((await twoFactor.status({ userId: user.id })).lockedUntil !== null) {
+      return redirect('/login/2fa?m=locked');
     }
-    const { code } = await (await ready).issueCode({
+    // One mail per interval and emailCodesPerDay a day per account, decided by one conditional
+    // UPDATE, across instances.
+    if (!(await users.claimCodeSend(user.id, now(), emailCodeIntervalMs, emailCodesPerDay))) {
+      const sentToday = user.codeSentAt >= startOfDay(now()) ? user.codeSends : 0;
+      return redirect(`/login/2fa?m=${sentToday >= emailCodesPerDay ? 'code-cap' : 'code-wait'}`);
+    }
+    const { code } = await twoFactor.issueCode({
       userId: user.id,
       purpose: 'login',
       ttlMs: emailCodeTtlMs,
     });
-    const minutes = Math.round(emailCodeTtlMs / 60_000);
     try {
       await mailer.send({
         to: user.email,
         subject: `Your ${ISSUER} sign-in code`,
         text: `Your sign-in code for ${ISSUER} is ${code}\n\n` +
-          `It works once, within ${minutes} minute${minutes === 1 ? '' : 's'}. ` +
+          `It works once, within ${duration(emailCodeTtlMs)}. ` +
           'If you did not try to sign in, someone else knows your password: ignore this code.\n',
       });
     } catch (error) {
-      log(`mail failed user=${user.id}: ${error?.code ?? error?.name}`);
+      log(`mail failed user=${user.id}: ${error?.code ?? error?.name}`); // a code, never a reply
       return redirect('/login/2fa?m=mail-failed');
     }
     log(`login code emailed user=${user.id}`);
@@ -557,7 +603,7 @@ ${content}`,
   // recovery codes are held for the next page.
   async function confirmEnrolment(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
+    if (user === null) return signInFirst(ctx);
     const twoFactor = await ready;
     if ((await twoFactor.status({ userId: user.id })).enabled) return redirect('/settings');
     const token = typed(ctx.form);
@@ -579,42 +625,46 @@ ${content}`,
       ctx.session,
     );
     log(`2fa on user=${user.id} other-sessions-ended=${ended}`);
-    return redirect('/recovery-codes');
+    return redirect('/recovery-codes?m=2fa-on');
   }
 
   async function codesSaved(ctx) {
-    if (signedIn(ctx) === null) return redirect('/login');
+    if (signedIn(ctx) === null) return signInFirst(ctx);
     await sessions.holdCodes(ctx.session, null);
     return redirect('/settings?m=codes-saved');
   }
 
-  // guide: "Settings". Both need a fresh code from the app (methods: ['totp']: a code already used
-  // to sign in is refused, no recovery code is spent here), so a stolen session cookie alone cannot
-  // weaken the account.
-  async function freshCode(ctx, user) {
+  // guide: "Settings". Both need a fresh code (a code already used to sign in is refused), so a
+  // stolen session cookie alone cannot weaken the account. New recovery codes take a code from the
+  // app only (methods: ['totp']): a recovery code must not buy ten new ones. Turning off also takes
+  // a recovery code, so that someone who lost their phone and signed in with one can turn it off.
+  async function freshCode(ctx, user, methods) {
     const token = typed(ctx.form);
     if (token === '') return { ok: false, reason: 'empty' };
-    return (await ready).verify({ userId: user.id, token, methods: ['totp'] });
+    return (await ready).verify({ userId: user.id, token, methods });
   }
 
   async function newRecoveryCodes(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
-    const check = await freshCode(ctx, user);
+    if (user === null) return signInFirst(ctx);
+    const check = await freshCode(ctx, user, ['totp']);
     if (!check.ok) return redirect(`/settings?m=${check.reason}`);
     const codes = await (await ready).regenerateRecoveryCodes({ userId: user.id });
     await sessions.holdCodes(ctx.session, codes);
     log(`recovery codes replaced user=${user.id}`);
-    return redirect('/recovery-codes');
+    return redirect('/recovery-codes?m=codes-new');
   }
 
   async function turnOff(ctx) {
     const user = signedIn(ctx);
-    if (user === null) return redirect('/login');
-    const check = await freshCode(ctx, user);
+    if (user === null) return signInFirst(ctx);
+    const check = await freshCode(ctx, user, ['totp', 'recovery']);
     if (!check.ok) return redirect(`/settings?m=${check.reason}`);
-    await (await ready).disable({ userId: user.id });
+    // The app's flag first. Should disable then fail, the store still asks for a code at login (and
+    // turning off again finishes it); the other order would leave a flag saying on over a store
+    // saying off, and every login would fail (STATE_MISSING) until someone repaired the row.
     await users.setTwoFactor(user.id, false);
+    await (await ready).disable({ userId: user.id });
     const ended = await storage.sessions.deleteOthersOf(user.id, ctx.session.id);
     await sessions.start(ctx.res, { userId: user.id, stage: 'full' }, ctx.session);
     log(`2fa off user=${user.id} other-sessions-ended=${ended}`);
@@ -667,11 +717,15 @@ ${content}`,
       }
       return run(ctx);
     }
-    if (Object.hasOwn(GET, pathname) || Object.hasOwn(POST, pathname)) {
+    const allowed = [
+      ...(Object.hasOwn(GET, pathname) ? ['GET', 'HEAD'] : []),
+      ...(Object.hasOwn(POST, pathname) ? ['POST'] : []),
+    ];
+    if (allowed.length > 0) {
       return {
         status: 405,
         body: page('Method not allowed', markup`<p>This address does not take that method.</p>`),
-        headers: { Allow: Object.hasOwn(POST, pathname) ? 'POST' : 'GET, HEAD' },
+        headers: { Allow: allowed.join(', ') },
       };
     }
     return notFound();
@@ -757,6 +811,14 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** A time in words, in whole minutes rounded down from one ("30 seconds", "1 minute", "15 minutes"). */
+function duration(ms) {
+  const seconds = Math.round(ms / 1000); // a few ms spent making the page do not count
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 /** The typed code without spaces (apps show "123 456"; recovery codes may be typed in groups). */
 const typed = (formData) => String(formData.get('code') ?? '').replace(/\s+/g, '');
 
@@ -783,6 +845,7 @@ function notFound() {
   };
 }
 
+/** Sends a reply; `body` null is a HEAD whose page was not made, sent without Content-Length. */
 function send(res, { status, body, headers = {} }) {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -797,7 +860,7 @@ function send(res, { status, body, headers = {} }) {
     `default-src 'none'; style-src ${STYLE_HASH}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
   // HEAD: the same headers (Content-Length included); node:http sends no body for HEAD.
-  res.end(body);
+  if (body !== null) res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body ?? '');
 }

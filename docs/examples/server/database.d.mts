@@ -10,6 +10,7 @@ export interface User {
   passwordHash: string;
   twoFactor: boolean;
   codeSentAt: number;
+  codeSends: number;
 }
 
 export interface NewUser {
@@ -37,7 +38,8 @@ export interface Users {
   byId(id: string): Promise<User | null>;
   byName(usernameKey: string): Promise<User | null>;
   setTwoFactor(id: string, on: boolean): Promise<void>;
-  claimCodeSend(id: string, now: number, intervalMs: number): Promise<boolean>;
+  setPasswordHash(id: string, hash: string): Promise<void>;
+  claimCodeSend(id: string, now: number, intervalMs: number, perDay: number): Promise<boolean>;
 }
 
 export interface Sessions {
@@ -69,3 +71,4 @@ export interface OpenStorageOptions {
 export declare function openStorage(options?: OpenStorageOptions): Promise<Storage>;
 export declare function memoryStorage(): Storage;
 export declare function appSchema(dialect: 'sqlite' | 'postgres'): string;
+export declare function startOfDay(time: number): number;

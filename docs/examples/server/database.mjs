@@ -7,6 +7,7 @@
 // The database clients are the runtime's own (node:sqlite, bun:sqlite, Bun's SQL and RedisClient) or
 // a package the user installs (pg, redis): otpkit itself depends on none of them.
 // guide: "Several instances"
+import { closeSync, openSync } from 'node:fs';
 import { memoryStore, redisStore, sqlSchema, sqlStore } from 'otpkit/twofactor';
 
 const isBun = typeof process.versions.bun === 'string';
@@ -21,11 +22,11 @@ const isBun = typeof process.versions.bun === 'string';
  */
 export async function openStorage({ databaseUrl, redisUrl, sqlitePath, log = console.log } = {}) {
   const database = databaseUrl
-    ? await openPostgres(databaseUrl)
+    ? await openPostgres(databaseUrl, log)
     : sqlitePath
     ? ((await openSqlite(sqlitePath, log)) ?? openMemory())
     : openMemory();
-  const redis = redisUrl ? await openRedis(redisUrl) : null;
+  const redis = redisUrl ? await openRedis(redisUrl, log) : null;
   const twoFactorStore = redis
     ? redisStore({ eval: redis.eval })
     : database.kind === 'memory'
@@ -64,7 +65,8 @@ CREATE TABLE IF NOT EXISTS app_users (
   email TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   two_factor INTEGER NOT NULL DEFAULT 0, -- 1 while on: a lost otp_users row is then an error, not "off"
-  code_sent_at ${time} NOT NULL DEFAULT 0,
+  code_sent_at ${time} NOT NULL DEFAULT 0,   -- when the last emailed code was sent
+  code_sends INTEGER NOT NULL DEFAULT 0,     -- how many were sent on that (UTC) day
   created_at ${time} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS app_sessions (
@@ -95,6 +97,7 @@ const toUser = (row) =>
       passwordHash: row.password_hash,
       twoFactor: Number(row.two_factor) === 1,
       codeSentAt: Number(row.code_sent_at),
+      codeSends: Number(row.code_sends),
     }
     : null;
 
@@ -134,14 +137,23 @@ function sqlTables(query) {
         id,
       ]);
     },
+    async setPasswordHash(id, hash) {
+      await query('UPDATE app_users SET password_hash = ? WHERE id = ? RETURNING id', [hash, id]);
+    },
     /**
-     * Claims the right to email a code now: true when the last one was sent `intervalMs` or more ago.
-     * The condition is in the statement, so two instances asked at once send one mail.
+     * Claims the right to email a code now: true when the last one was sent `intervalMs` or more ago
+     * and fewer than `perDay` were sent today (UTC). The conditions are in the statement, so two
+     * instances asked at once send one mail. (SET reads the row as it was: the old code_sent_at.)
      */
-    async claimCodeSend(id, now, intervalMs) {
+    async claimCodeSend(id, now, intervalMs, perDay) {
+      const today = startOfDay(now);
       const rows = await query(
-        'UPDATE app_users SET code_sent_at = ? WHERE id = ? AND code_sent_at <= ? RETURNING id',
-        [now, id, now - intervalMs],
+        `UPDATE app_users
+           SET code_sends = CASE WHEN code_sent_at >= ? THEN code_sends + 1 ELSE 1 END,
+               code_sent_at = ?
+         WHERE id = ? AND code_sent_at <= ? AND (code_sent_at < ? OR code_sends < ?)
+         RETURNING id`,
+        [today, now, id, now - intervalMs, today, perDay],
       );
       return rows.length === 1;
     },
@@ -190,32 +202,32 @@ function sqlTables(query) {
   return { users, sessions };
 }
 
+/** The start of the UTC day of `time` (Unix ms): the daily limit of emailed codes counts from it. */
+export const startOfDay = (time) => time - (time % 86_400_000);
+
 // ---- SQLite ----------------------------------------------------------------------------------------
 
 /** SQLite through bun:sqlite or node:sqlite; null (after one log line) when the runtime has neither. */
 async function openSqlite(path, log) {
-  let db;
-  try {
-    if (isBun) {
-      const { Database } = await import('bun:sqlite');
-      db = new Database(path, { create: true });
-    } else {
-      const { DatabaseSync } = await import('node:sqlite');
-      db = new DatabaseSync(path);
-    }
-  } catch (error) {
-    if (!isMissingModule(error)) throw error;
+  const Database = await sqliteDriver();
+  if (Database === null) {
     log(
       `SQLite needs Node 22.13 or later, or Bun (this is Node ${process.versions.node}): ` +
         'keeping everything in memory instead, lost when the server stops.',
     );
     return null;
   }
-  // WAL and a busy timeout: a second process on the same file waits for the writer instead of failing.
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA busy_timeout = 5000');
-  db.exec(sqlSchema('sqlite'));
-  db.exec(appSchema('sqlite'));
+  // Created readable by this user only: it holds password hashes and sessions, and SQLite gives the
+  // -wal and -shm files the mode of the database file. A file that exists keeps its mode.
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
+  const db = new Database(path);
+  // The busy timeout first, so that every statement after it waits for another process's lock
+  // instead of failing with "database is locked"; then WAL, where readers do not wait for the writer.
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  await switchToWal(db);
+  // IMMEDIATE: the write lock from the start, waited for, so that two instances creating the tables
+  // at once take turns.
+  db.exec(`BEGIN IMMEDIATE; ${sqlSchema('sqlite')}; ${appSchema('sqlite')}; COMMIT`);
   // One prepared statement per SQL text, made on first use.
   const prepared = new Map();
   const statement = (sql) => {
@@ -232,6 +244,40 @@ async function openSqlite(path, log) {
     ...sqlTables(query),
     close: async () => db.close(),
   };
+}
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again for up to BUSY_TIMEOUT_MS. The switch needs the file to
+ * itself, and while another process writes to it (the other instance, starting at the same moment)
+ * SQLite answers SQLITE_BUSY at once: the busy timeout does not cover this one step.
+ */
+async function switchToWal(db) {
+  for (let waited = 0;; waited += 20) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL'); // kept in the file: later opens find it in WAL already
+      return;
+    } catch (error) {
+      if (!isBusy(error) || waited >= BUSY_TIMEOUT_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** SQLITE_BUSY (5), as node:sqlite (errcode) and bun:sqlite (errno) report it. */
+const isBusy = (error) => (error?.errcode ?? error?.errno) === 5;
+
+/** The runtime's SQLite class (bun:sqlite's Database, node:sqlite's DatabaseSync), or null. */
+async function sqliteDriver() {
+  try {
+    return isBun
+      ? (await import('bun:sqlite')).Database
+      : (await import('node:sqlite')).DatabaseSync;
+  } catch (error) {
+    if (isMissingModule(error)) return null;
+    throw error;
+  }
 }
 
 function isMissingModule(error) {
@@ -252,8 +298,17 @@ const numbered = (sql) => {
 // one after the other (concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL's catalog).
 const SCHEMA_LOCK = 4_242_015;
 
+/**
+ * Logs a dropped connection. Without an 'error' listener, pg's Pool and node-redis turn a connection
+ * the server closes (a restart, a failover) into an uncaught error that ends the process; they
+ * connect again on the next query. The code or name only: pg-pool's error.client holds the
+ * connection settings, the password with them.
+ */
+const connectionLost = (log) => (error) =>
+  log(`database connection lost: ${error?.code ?? error?.name ?? 'error'}`);
+
 /** PostgreSQL through Bun's SQL client under Bun, or the pg package under Node. */
-async function openPostgres(url) {
+async function openPostgres(url, log) {
   const where = `PostgreSQL at ${hostOf(url)}`;
   const statements = [
     ...statementsOf(sqlSchema('postgres')),
@@ -273,6 +328,7 @@ async function openPostgres(url) {
   } else {
     const pg = await importClient('pg', 'DATABASE_URL');
     const pool = new (pg.default ?? pg).Pool({ connectionString: url, max: 10 });
+    pool.on('error', connectionLost(log));
     query = async (text, params) => (await pool.query(numbered(text), params)).rows;
     migrate = async () => {
       const client = await pool.connect();
@@ -297,7 +353,7 @@ async function openPostgres(url) {
 // ---- Redis -----------------------------------------------------------------------------------------
 
 /** Redis through Bun's RedisClient under Bun, or the redis package (node-redis) under Node. */
-async function openRedis(url) {
+async function openRedis(url, log) {
   const where = hostOf(url);
   if (isBun) {
     const { RedisClient } = await import('bun');
@@ -312,6 +368,7 @@ async function openRedis(url) {
   }
   const { createClient } = await importClient('redis', 'REDIS_URL');
   const client = createClient({ url });
+  client.on('error', connectionLost(log));
   await client.connect();
   return {
     where,
@@ -327,7 +384,8 @@ async function importClient(name, variable) {
   } catch (error) {
     if (!isMissingModule(error)) throw error;
     const missing = new Error(
-      `${variable} is set, but the ${name} package is not installed: run \`npm install ${name}\`, or run the server under Bun.`,
+      `${variable} is set, but the ${name} package is not installed: run \`npm install --no-save ${name}\` ` +
+        '(--no-save leaves package.json as it is), or run the server under Bun.',
     );
     missing.code = 'ERR_EXAMPLE_CLIENT_MISSING';
     throw missing;
@@ -359,7 +417,7 @@ function openMemory() {
   const users = {
     async create(u) {
       for (const row of userRows.values()) if (row.usernameKey === u.usernameKey) return false;
-      userRows.set(u.id, { ...u, twoFactor: false, codeSentAt: 0 });
+      userRows.set(u.id, { ...u, twoFactor: false, codeSentAt: 0, codeSends: 0 });
       return true;
     },
     byId: async (id) => copy(userRows.get(id)),
@@ -371,9 +429,16 @@ function openMemory() {
       const row = userRows.get(id);
       if (row) row.twoFactor = on;
     },
-    async claimCodeSend(id, now, intervalMs) {
+    async setPasswordHash(id, hash) {
       const row = userRows.get(id);
+      if (row) row.passwordHash = hash;
+    },
+    async claimCodeSend(id, now, intervalMs, perDay) {
+      const row = userRows.get(id);
+      const today = startOfDay(now);
       if (!row || row.codeSentAt > now - intervalMs) return false;
+      if (row.codeSentAt >= today && row.codeSends >= perDay) return false;
+      row.codeSends = row.codeSentAt >= today ? row.codeSends + 1 : 1;
       row.codeSentAt = now;
       return true;
     },

@@ -25,10 +25,15 @@ export interface MailerOptions {
 
 export interface Mailer {
   kind: 'smtp' | 'dev';
+  /**
+   * Rejects with an Error whose `code` is safe to log: MAIL_INVALID, SMTP_<STEP>_REFUSED,
+   * SMTP_TIMEOUT, SMTP_CLOSED, ..., or Node's (ECONNREFUSED, a TLS check's); SMTP_FAILED otherwise.
+   */
   send(mail: Mail): Promise<void>;
   /** The development mailbox, newest first (copies); always empty for 'smtp'. */
   messages(): SentMail[];
 }
 
 export declare const DEV_MAILBOX_SIZE: number;
+export declare function isMailAddress(address: unknown): boolean;
 export declare function createMailer(options?: MailerOptions): Mailer;

@@ -16,6 +16,22 @@ const MAX_SUBJECT = 200;
 const ADDRESS = /^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*$/;
 
 /**
+ * Whether the mailer sends to `address`: a plain ASCII address of at most 254 characters (no space,
+ * no line break, no brackets: nothing that could change an SMTP command). The server checks addresses
+ * with it at registration, so that every account can be sent its codes.
+ */
+export const isMailAddress = (address) =>
+  typeof address === 'string' && address.length <= 254 && ADDRESS.test(address);
+
+/** An error whose `code` may go into a log line: what failed, never text the server sent. */
+const mailError = (code, message) => Object.assign(new Error(message), { code });
+
+/** The code of a failed delivery: ours, or Node's (ECONNREFUSED, a TLS check's); else SMTP_FAILED. */
+const codeOf = (
+  error,
+) => (/^[A-Z][A-Z0-9_]*$/.test(error?.code ?? '') ? error.code : 'SMTP_FAILED');
+
+/**
  * The mailer the server sends codes with. Options:
  * - `smtpUrl`: `smtp://[user:pass@]host[:port]` (port 587, STARTTLS whenever the server offers it) or
  *   `smtps://[user:pass@]host[:port]` (TLS from the first byte, port 465). Without it: the development
@@ -54,24 +70,32 @@ export function createMailer(
       try {
         await deliver(server, checked, { timeoutMs, ca, log });
       } catch (error) {
-        throw new Error(`mail through ${server.host}:${server.port} failed: ${error.message}`);
+        throw mailError(
+          codeOf(error),
+          `mail through ${server.host}:${server.port} failed: ${error.message}`,
+        );
       }
     },
     messages: () => [],
   };
 }
 
-/** `to`, `subject`, `text` checked: no line break in a header (header injection), a plain address. */
+/**
+ * `to`, `subject`, `text` checked: no line break in a header (header injection), a plain address.
+ * Errors have the code MAIL_INVALID.
+ */
 function checkMail({ to, subject, text }) {
   for (const [name, value] of Object.entries({ to, subject, text })) {
-    if (typeof value !== 'string') throw new TypeError(`mail ${name} must be a string`);
+    if (typeof value !== 'string') throw mailError('MAIL_INVALID', `mail ${name} must be a string`);
   }
   for (const [name, value] of Object.entries({ to, subject })) {
-    if (/[\r\n]/.test(value)) throw new Error(`mail ${name} holds a line break: refused`);
+    if (/[\r\n]/.test(value)) {
+      throw mailError('MAIL_INVALID', `mail ${name} holds a line break: refused`);
+    }
   }
-  if (!ADDRESS.test(to) || to.length > 254) throw new Error('mail to is not an address like a@b.c');
+  if (!isMailAddress(to)) throw mailError('MAIL_INVALID', 'mail to is not an address like a@b.c');
   if (subject.length > MAX_SUBJECT) {
-    throw new Error(`mail subject is over ${MAX_SUBJECT} characters`);
+    throw mailError('MAIL_INVALID', `mail subject is over ${MAX_SUBJECT} characters`);
   }
   return { to, subject, text };
 }
@@ -121,16 +145,20 @@ async function deliver(server, mail, { timeoutMs, ca, log }) {
   const sockets = [socket];
   let replies = replyReader(socket);
   const timer = setTimeout(
-    () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+    () => socket.destroy(mailError('SMTP_TIMEOUT', `no answer within ${timeoutMs} ms`)),
     timeoutMs,
   );
   // Sends a command (null: none, for the greeting), reads the reply, and requires its first digit
-  // to be `expected` (RFC 5321 §4.2.1). `shown` names the command in errors: never its argument.
+  // to be `expected` (RFC 5321 §4.2.1). `shown` names the command in errors: never its argument;
+  // the error's code names the step (SMTP_RCPT_REFUSED), never the reply.
   const step = async (command, expected, shown) => {
     if (command !== null) socket.write(`${command}\r\n`);
     const { code, lines } = await replies.next();
     if (Math.floor(code / 100) !== expected) {
-      throw new Error(`${shown} was answered ${code} ${shown === 'AUTH' ? '' : lines[0]}`.trim());
+      throw mailError(
+        `SMTP_${shown.replace('the ', '').toUpperCase()}_REFUSED`,
+        `${shown} was answered ${code} ${shown === 'AUTH' ? '' : lines[0]}`.trim(),
+      );
     }
     return lines;
   };
@@ -141,17 +169,23 @@ async function deliver(server, mail, { timeoutMs, ca, log }) {
     if (!server.implicitTLS && offers(extensions, 'STARTTLS')) {
       await step('STARTTLS', 2, 'STARTTLS');
       // Bytes after the 220 came in clear, before TLS: a man in the middle may have put them there.
-      if (replies.buffered()) throw new Error('the server sent more after its STARTTLS reply');
+      if (replies.buffered()) {
+        throw mailError('SMTP_STARTTLS_INJECTION', 'the server sent more after its STARTTLS reply');
+      }
       socket = connectTLS({ ...tlsOptions, socket });
       sockets.push(socket);
       replies = replyReader(socket);
       extensions = await step(ehlo, 2, 'EHLO'); // RFC 3207 §4.2: forget what was said in clear
     } else if (!server.implicitTLS && !isLoopback(socket.remoteAddress)) {
-      if (server.user) throw new Error('refusing to send the password without TLS (no STARTTLS)');
+      if (server.user) {
+        throw mailError('SMTP_NO_TLS', 'refusing to send the password without TLS (no STARTTLS)');
+      }
       log(`mail to ${domainOf(mail.to)} sent without TLS: ${host} offers no STARTTLS`);
     }
     if (server.user) {
-      if (!offers(extensions, 'AUTH', 'PLAIN')) throw new Error('the server offers no AUTH PLAIN');
+      if (!offers(extensions, 'AUTH', 'PLAIN')) {
+        throw mailError('SMTP_NO_AUTH_PLAIN', 'the server offers no AUTH PLAIN');
+      }
       // RFC 4616 §2: authorization identity (empty), NUL, user name, NUL, password; in base64.
       const credentials = Buffer.from(`\0${server.user}\0${server.password}`).toString('base64');
       await step(`AUTH PLAIN ${credentials}`, 2, 'AUTH'); // RFC 4954 §4: the initial response
@@ -188,7 +222,7 @@ function replyReader(socket) {
       if (
         !/^\d{3}([ -]|$)/.test(line) || (lines.length > 0 && !line.startsWith(lines[0].slice(0, 3)))
       ) {
-        throw new Error('the server sent a malformed reply');
+        throw mailError('SMTP_MALFORMED_REPLY', 'the server sent a malformed reply');
       }
       lines.push(line);
       if (line[3] !== '-') {
@@ -213,11 +247,12 @@ function replyReader(socket) {
   socket.setEncoding('utf8');
   socket.on('data', (chunk) => {
     buffer += chunk;
-    if (buffer.length > MAX_REPLY) fail(new Error('the server sent a reply that is too long'));
-    else answer();
+    if (buffer.length > MAX_REPLY) {
+      fail(mailError('SMTP_REPLY_TOO_LONG', 'the server sent a reply that is too long'));
+    } else answer();
   });
   socket.on('error', fail);
-  socket.on('close', () => fail(new Error('the server closed the connection')));
+  socket.on('close', () => fail(mailError('SMTP_CLOSED', 'the server closed the connection')));
   return {
     next: () =>
       failure ? Promise.reject(failure) : new Promise((resolve, reject) => {

@@ -2,11 +2,12 @@
 //   PORT                    default 3000
 //   OTPKIT_EXAMPLE_DB       the SQLite file, default otpkit-example.sqlite in the current directory
 //                           (Node >= 22.13 or Bun; on Node 20 everything stays in memory)
-//   DATABASE_URL            postgres://...: PostgreSQL instead (Bun's SQL client, or `npm install pg`)
-//   REDIS_URL               redis://...: the second-factor state in Redis (Bun's, or `npm install redis`)
+//   DATABASE_URL            postgres://...: PostgreSQL instead (Bun's SQL client, or the pg package)
+//   REDIS_URL               redis://...: the second-factor state in Redis (Bun's, or the redis package)
 //   OTPKIT_EXAMPLE_KEY      the 32-byte sealing key for TOTP secrets, base64url (43 characters)
 //   OTPKIT_EXAMPLE_PEPPER   the 32-byte key of the recovery-code and sent-code hashes, base64url
-//   OTPKIT_EXAMPLE_CODE_TTL how long an emailed code works, in seconds (10..86400, default 600)
+//   OTPKIT_EXAMPLE_CODE_TTL how long an emailed code works, in seconds (10..86400, default 600); the
+//                           code page after the password lasts as long
 //   SMTP_URL, MAIL_FROM     smtp://user:pass@host:587: real mail; without it, the development mailbox
 //   --dev-mailbox           serve /dev/mailbox, the mail "sent" (never in production)
 // Without the two keys: on SQLite they are made once and kept in <file>.keys beside the database; in
@@ -14,7 +15,7 @@
 // Make one with:
 //   node -e "console.log(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'))"
 // guide: "Running it"
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { startServer } from './app.mjs';
 import { openStorage } from './database.mjs';
 import { createMailer } from './mail.mjs';
@@ -37,7 +38,7 @@ function integerFromEnvironment(name, fallback, min, max) {
 
 /** 32 key bytes from base64url text, or a one-line exit naming `name`. */
 function keyBytes(name, text) {
-  const bytes = Buffer.from(text, 'base64url');
+  const bytes = Buffer.from(typeof text === 'string' ? text : '', 'base64url');
   // Exactly 32 bytes written canonically (Buffer skips characters it does not know).
   if (bytes.length !== 32 || bytes.toString('base64url') !== text) {
     fail(`${name} must be 32 bytes in base64url (43 characters, no padding).`);
@@ -55,17 +56,46 @@ const newKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toS
  */
 function keysBeside(databaseFile) {
   const path = `${databaseFile}.keys`;
+  const made = createOnce(path, `${JSON.stringify({ key: newKey(), pepper: newKey() })}\n`);
+  console.log(
+    made
+      ? `Keys: made and kept in ${path} (or set OTPKIT_EXAMPLE_KEY and _PEPPER).`
+      : `Keys: from ${path}.`,
+  );
+  let keys;
   try {
-    // 'wx': only if absent, so that two instances starting at once both use the first file written.
-    const made = { key: newKey(), pepper: newKey() };
-    writeFileSync(path, `${JSON.stringify(made)}\n`, { flag: 'wx', mode: 0o600 });
-    console.log(`Keys: made and kept in ${path} (or set OTPKIT_EXAMPLE_KEY and _PEPPER).`);
+    keys = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    if (error?.code !== 'EEXIST') fail(`Could not write ${path}: ${error?.code}.`);
-    console.log(`Keys: from ${path}.`);
+    // The error's name or code only: a JSON.parse message quotes the text, and that is the keys.
+    fail(
+      `Could not read ${path} (${
+        error?.code ?? error?.name
+      }): it must hold {"key":...,"pepper":...}` +
+        ' as written at the first start. Restore it, or set OTPKIT_EXAMPLE_KEY and _PEPPER.',
+    );
   }
-  const { key, pepper } = JSON.parse(readFileSync(path, 'utf8'));
-  return { sealingKey: keyBytes(path, key), pepper: keyBytes(path, pepper) };
+  return { sealingKey: keyBytes(path, keys?.key), pepper: keyBytes(path, keys?.pepper) };
+}
+
+/**
+ * Creates `path` with `text`, readable by this user only, unless it exists; true when it made it.
+ * The text is written whole to a file of this process, then linked to `path`: a link never replaces
+ * a file, so of two instances starting at once both keep the first one's, and neither can read a
+ * file half written.
+ */
+function createOnce(path, text) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  let code = null;
+  try {
+    writeFileSync(temporary, text, { mode: 0o600 });
+    linkSync(temporary, path);
+  } catch (error) {
+    code = error?.code ?? 'error';
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  if (code !== null && code !== 'EEXIST') fail(`Could not write ${path}: ${code}.`);
+  return code === null;
 }
 
 const port = integerFromEnvironment('PORT', 3000, 0, 65_535);
@@ -95,14 +125,17 @@ let storage;
 try {
   storage = await openStorage({ databaseUrl, redisUrl, sqlitePath });
 } catch (error) {
-  // A missing client package or a bad URL says what to do; otherwise the error's code alone: the
-  // message of a driver may quote the URL, with its password.
+  // A missing client package or a bad URL says what to do; otherwise the error's code alone (the
+  // message of a driver may quote the URL, with its password), and what to check: what is in use.
+  if (error?.code?.startsWith('ERR_EXAMPLE_')) fail(error.message);
+  const inUse = [
+    databaseUrl ? 'DATABASE_URL' : `the SQLite file ${sqlitePath} (OTPKIT_EXAMPLE_DB)`,
+  ];
+  if (redisUrl) inUse.push('REDIS_URL');
   fail(
-    error?.code?.startsWith('ERR_EXAMPLE_')
-      ? error.message
-      : `Could not open the database: ${
-        error?.code ?? error?.name ?? 'error'
-      }. Check DATABASE_URL and REDIS_URL.`,
+    `Could not open the database: ${error?.code ?? error?.name ?? 'error'}. Check ${
+      inUse.join(' and ')
+    }.`,
   );
 }
 

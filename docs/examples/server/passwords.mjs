@@ -1,10 +1,18 @@
-// Password hashing with PBKDF2-HMAC-SHA256 through WebCrypto: a per-user random salt and at least
-// 600,000 iterations (OWASP's figure for PBKDF2-SHA256). Stored as 'pbkdf2-sha256$<iterations>$<salt>$<hash>'.
+// Password hashing with PBKDF2-HMAC-SHA256 through WebCrypto: a per-user random salt and 600,000
+// iterations (OWASP's figure for PBKDF2-SHA256). Stored as 'pbkdf2-sha256$<iterations>$<salt>$<hash>'.
+// A hash is checked with the iterations it was stored with, and made again at the next login when
+// that is fewer than PBKDF2_ITERATIONS: raising the figure locks nobody out.
 // Passwords are normalised to Unicode NFC first (NIST SP 800-63B §5.1.1.2): 'é' typed as one code
 // point on one keyboard and as 'e' + combining accent on another is the same password.
 import { timingSafeEqual } from 'node:crypto';
 
+/** The iterations of every new hash. */
 export const PBKDF2_ITERATIONS = 600_000;
+/**
+ * The fewest iterations a stored hash may have, fixed (not PBKDF2_ITERATIONS, which may grow):
+ * OWASP's figure of 2021. A hash with fewer is refused rather than checked cheaply.
+ */
+export const MIN_ITERATIONS = 310_000;
 const SALT_BYTES = 16;
 const HASH_BITS = 256;
 
@@ -42,14 +50,26 @@ export async function hashPassword(password) {
 // long as a wrong password and the login form does not reveal which names are registered.
 const dummy = hashPassword('not the password of anyone');
 
+/** The parts of a stored hash, or null when it is not one this module accepts. */
+function parse(stored) {
+  const [scheme, count, salt, hash] = stored.split('$');
+  const iterations = Number(count);
+  const valid = scheme === 'pbkdf2-sha256' && Number.isSafeInteger(iterations) &&
+    iterations >= MIN_ITERATIONS && salt !== undefined && hash !== undefined;
+  return valid ? { iterations, salt: fromB64(salt), hash: fromB64(hash) } : null;
+}
+
 /**
  * True when `password` matches `stored`; `stored` null means "no such user" (still costs one PBKDF2).
  * The comparison is constant-time.
  */
 export async function verifyPassword(password, stored) {
-  const [scheme, iterations, salt, hash] = (stored ?? (await dummy)).split('$');
-  if (scheme !== 'pbkdf2-sha256' || !(Number(iterations) >= PBKDF2_ITERATIONS)) return false;
-  const expected = fromB64(hash);
-  const actual = await derive(password, fromB64(salt), Number(iterations));
-  return stored !== null && expected.length === actual.length && timingSafeEqual(expected, actual);
+  const parts = parse(stored ?? (await dummy));
+  if (parts === null) return false;
+  const actual = await derive(password, parts.salt, parts.iterations);
+  return stored !== null && parts.hash.length === actual.length &&
+    timingSafeEqual(parts.hash, actual);
 }
+
+/** Whether a stored hash has fewer iterations than new ones get: then hash the password again. */
+export const needsRehash = (stored) => (parse(stored)?.iterations ?? 0) < PBKDF2_ITERATIONS;

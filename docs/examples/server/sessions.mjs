@@ -5,18 +5,24 @@
 // guide: "Sessions"
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** How long each stage lasts: 'password' is the half-signed-in step between password and code. */
-export const SESSION_MS = { anonymous: 60 * 60_000, password: 5 * 60_000, full: 12 * 60 * 60_000 };
+/** How long a visitor's session and a signed-in one last ('password' is createSessions' option). */
+const ANONYMOUS_MS = 60 * 60_000;
+const FULL_MS = 12 * 60 * 60_000;
 
 /** Expired rows deleted with each new session: bounded work per request, and it keeps up. */
 const SWEEP_ON_WRITE = 20;
 
 /**
  * `table`: storage.sessions (database.mjs); `now`: the app's clock; `sealKey`: a promise of the
- * AES-GCM key, for the recovery codes a session holds; `secureCookies`: Secure and `__Host-`.
+ * AES-GCM key, for the recovery codes a session holds; `secureCookies`: Secure and `__Host-`;
+ * `passwordStageMs`: how long the half-signed-in step between password and code lasts (the app
+ * passes the lifetime of an emailed code, so that a code asked for at once can still be typed).
  */
-export function createSessions({ table, now, sealKey, secureCookies = false, log }) {
+export function createSessions(
+  { table, now, sealKey, secureCookies = false, passwordStageMs, log },
+) {
   const cookieName = secureCookies ? '__Host-sid' : 'sid';
+  const lifetime = { anonymous: ANONYMOUS_MS, password: passwordStageMs, full: FULL_MS };
   const idOf = (token) => createHash('sha256').update(token).digest('base64url');
 
   /** The request's session, or null (no cookie, unknown, or expired). */
@@ -49,7 +55,7 @@ export function createSessions({ table, now, sealKey, secureCookies = false, log
       userId,
       stage,
       recoveryCodes: recoveryCodes === null ? null : await sealCodes(id, recoveryCodes),
-      expiresAt: now() + SESSION_MS[stage],
+      expiresAt: now() + lifetime[stage],
     };
     await table.create(session);
     setCookie(res, token);
@@ -73,7 +79,7 @@ export function createSessions({ table, now, sealKey, secureCookies = false, log
     userId: null,
     stage: 'anonymous',
     recoveryCodes: null,
-    expiresAt: now() + SESSION_MS.anonymous,
+    expiresAt: now() + ANONYMOUS_MS,
   });
 
   /** The form's CSRF token against the session's, in constant time. */
