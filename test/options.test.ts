@@ -277,12 +277,12 @@ const READ_CASES: Record<string, ReadCase> = {
     deterministic: true,
   },
   'qrToSVG (light: null)': {
-    taken: { margin: 2, dark: '#123', light: null },
+    taken: { margin: 2, dark: '#123', light: null, width: 300 },
     call: (o) => qrToSVG(MATRIX, o as never),
     deterministic: true,
   },
   "qrToSVG (light: '#eee')": {
-    taken: { margin: 0, dark: 'currentColor', light: '#eee' },
+    taken: { margin: 0, dark: 'currentColor', light: '#eee', width: '40mm', height: '100%' },
     call: (o) => qrToSVG(MATRIX, o as never),
     deterministic: true,
   },

@@ -8,6 +8,7 @@ import {
   encodeQR,
   type QRErrorCorrection,
   type QRMatrix,
+  type QRSVGOptions,
   qrToSVG,
   qrToTerminal,
 } from '../src/qr/index.js';
@@ -502,7 +503,7 @@ describe('mask selection (ISO/IEC 18004 §7.8.3)', () => {
 /** The dark modules of an SVG from qrToSVG, from its path: "M x y h n v1 h -n z" rectangles. */
 function svgModules(svg: string, side: number): string[] {
   const grid = Array.from({ length: side }, () => new Array<string>(side).fill('0'));
-  const d = /<path fill="[^"]*" d="([^"]*)"\/>/.exec(svg)?.[1] ?? '';
+  const d = /<path fill="[^"]*" stroke="none" d="([^"]*)"\/>/.exec(svg)?.[1] ?? '';
   expect(d.replace(/M(\d+) (\d+)h(\d+)v1h-\3z/g, '')).toBe('');
   for (const [, x, y, n] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
     for (let i = 0; i < Number(n); i++) (grid[Number(y)] as string[])[Number(x) + i] = '1';
@@ -547,7 +548,7 @@ describe('qrToSVG', () => {
     expect(svg).toContain(
       `<rect width="${q.size + 8}" height="${
         q.size + 8
-      }" fill="#fff"/><path fill="#000" d="M4 4h7v1h-7z`,
+      }" fill="#fff" stroke="none"/><path fill="#000" stroke="none" d="M4 4h7v1h-7z`,
     );
     const transparent = qrToSVG(q, { light: null, dark: 'currentColor' });
     expect(transparent).not.toContain('<rect');
@@ -563,6 +564,103 @@ describe('qrToSVG', () => {
     expect(svg).toContain('fill="&#34;/&#62;&#60;script&#62;alert(1)&#60;/script&#62;"');
     expect(svg).toContain('fill="red&#39; onload=&#39;x&#38;"');
     expect(svg.match(/</g)).toHaveLength(4); // <svg, <rect, <path, </svg
+  });
+
+  // Three dark modules in a 21 x 21 symbol: (0, 0), and a run of three on row 1.
+  const TINY: QRMatrix = {
+    size: 21,
+    version: 1,
+    ecc: 'M',
+    mask: 0,
+    isDark: (x, y) => (y === 0 && x === 0) || (y === 1 && x < 3),
+  };
+
+  it('writes the whole document: stroke="none" on the background and on the path, no size by default', () => {
+    expect(qrToSVG(TINY, { margin: 1 })).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 23 23" shape-rendering="crispEdges">' +
+        '<rect width="23" height="23" fill="#fff" stroke="none"/>' +
+        '<path fill="#000" stroke="none" d="M1 1h1v1h-1zM1 2h3v1h-3z"/></svg>',
+    );
+    expect(qrToSVG(TINY, { margin: 0, light: null, dark: 'red' })).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21" shape-rendering="crispEdges">' +
+        '<path fill="red" stroke="none" d="M0 0h1v1h-1zM0 1h3v1h-3z"/></svg>',
+    );
+  });
+
+  it('writes width and height on the <svg>: pixels or a length, one alone giving both', () => {
+    const opening = (options: QRSVGOptions): string =>
+      qrToSVG(TINY, { margin: 0, ...options }).split('><')[0] as string;
+    const start = '<svg xmlns="http://www.w3.org/2000/svg"';
+    const rest = ' viewBox="0 0 21 21" shape-rendering="crispEdges"';
+    expect(opening({ width: 300 })).toBe(`${start} width="300" height="300"${rest}`);
+    expect(opening({ height: '40mm' })).toBe(`${start} width="40mm" height="40mm"${rest}`);
+    expect(opening({ width: 256, height: '50%' })).toBe(`${start} width="256" height="50%"${rest}`);
+    expect(opening({ width: undefined, height: undefined })).toBe(`${start}${rest}`);
+    const written: [number | string, string][] = [
+      [0.5, '0.5'],
+      [1e21, '1e+21'],
+      [2e-7, '2e-7'],
+      ['12.5px', '12.5px'],
+      ['.5in', '.5in'],
+      ['100%', '100%'],
+      ['3', '3'],
+      ['0.1cm', '0.1cm'],
+      ['10pt', '10pt'],
+      ['2pc', '2pc'],
+      ['20em', '20em'],
+      ['30ex', '30ex'],
+    ];
+    for (const [value, attribute] of written) {
+      expect(opening({ width: value }), String(value)).toBe(
+        `${start} width="${attribute}" height="${attribute}"${rest}`,
+      );
+    }
+  });
+
+  it('refuses a width or height that is not a positive number or length, naming the option and not the value', async () => {
+    const bad = [
+      0,
+      -1,
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      '',
+      '0',
+      '0mm',
+      '0.0px',
+      '-1px',
+      '+1px',
+      '1e3px',
+      ' 300',
+      '300 ',
+      '40 mm',
+      '40MM',
+      '1rem',
+      '1.px',
+      'calc(1px)',
+      '300px;',
+      '"><script>',
+      null,
+      true,
+      300n,
+      {},
+      [300],
+    ];
+    for (const name of ['width', 'height'] as const) {
+      for (const value of bad) {
+        const error = await expectOTPError(
+          () => qrToSVG(TINY, { [name]: value } as never),
+          'ERR_INVALID_OPTION',
+          `${name} ${String(value)}`,
+        );
+        expect(error.message).toBe(
+          `"${name}" must be a positive number of pixels or a length such as "40mm"`,
+        );
+      }
+    }
+    // Each is checked, also when the other is good.
+    await expectOTPError(() => qrToSVG(TINY, { width: 300, height: 0 }), 'ERR_INVALID_OPTION');
+    await expectOTPError(() => qrToSVG(TINY, { width: '1x', height: 9 }), 'ERR_INVALID_OPTION');
   });
 });
 

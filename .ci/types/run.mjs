@@ -4,8 +4,10 @@
 // (program.ts) and the mistakes it must refuse (probes.ts, `@ts-expect-error` each), plus the files of
 // that profile. `@types/node` comes from the npm registry at the versions pinned below, into the tool
 // cache .ci/tools/ (git-ignored), never package.json. Also checks that every optional property in
-// dist/*.d.ts admits `undefined` (optional.mjs). Prints one line per check and
-// `types: N passed, M failed`; exits 1 on any failure.
+// dist/*.d.ts admits `undefined` (optional.mjs) and that each entry exports every name its declarations
+// take from the shared types chunk (chunks.mjs); the declaration profiles emit a .d.ts of their own
+// per entry (declarations-<entry>.ts) and refuse any path into the package but its entries. Prints one
+// line per check and `types: N passed, M failed`; exits 1 on any failure.
 //
 //   node .ci/types/run.mjs [--tsc path/to/tsc.js] [--keep]
 //
@@ -17,6 +19,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -26,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, installOnce, ROOT, unpackInto } from '../runtimes/tools.mjs';
+import { chunkNamesNotExported } from './chunks.mjs';
 import { declarationFiles, optionalWithoutUndefined } from './optional.mjs';
 
 const run = promisify(execFile);
@@ -49,6 +53,10 @@ const COMMON = {
   skipDefaultLibCheck: true,
 };
 const NODE = ['program.ts', 'probes.ts', 'node.ts'];
+/** Declaration profiles: emit .d.ts (only) here, in each profile's directory, then read them back. */
+const EMIT = { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: 'emitted' };
+/** The only ways into the package an emitted declaration may name: the entries of package.json "exports". */
+const PUBLIC_SPECIFIERS = new Set(['otpkit', 'otpkit/qr', 'otpkit/twofactor']);
 
 /**
  * The profiles: how a project is set up (package.json "type", compilerOptions, which @types/node) and
@@ -119,7 +127,33 @@ const PROFILES = [
       skipLibCheck: true,
     },
   },
+  ...declarationProfiles(),
 ];
+
+/**
+ * The declaration profiles: a library of the user's own, built with `declaration: true`, exporting
+ * inferred types (declarations-<entry>.ts), one program per entry that imports that entry alone (a
+ * program that also imports `otpkit` could name a shared type through it and hide a leak), under
+ * nodenext and node10 (`"moduleResolution": "node"` with `"module": "commonjs"`, subpaths through
+ * typesVersions). A type an entry uses but does not export is TS2742 under nodenext; under node10 it is
+ * no error but an emitted `import("otpkit/dist/types-<hash>")`, which emittedSpecifiers finds.
+ */
+function declarationProfiles() {
+  const resolutions = [
+    { label: 'nodenext', type: 'module', module: 'nodenext', moduleResolution: 'nodenext' },
+    { label: 'node10 CJS', type: 'commonjs', module: 'commonjs', moduleResolution: 'node10' },
+  ];
+  return resolutions.flatMap(({ label, type, module, moduleResolution }) =>
+    [...PUBLIC_SPECIFIERS].map((entry) => ({
+      name: `declarations, ${entry} alone, ${label}`,
+      type,
+      typesNode: null,
+      declarations: true,
+      files: [`declarations-${entry === 'otpkit' ? 'otpkit' : entry.slice('otpkit/'.length)}.ts`],
+      options: { module, moduleResolution, lib: ['ES2022', 'DOM'], types: [], ...EMIT },
+    }))
+  );
+}
 
 /** The directory holding a fetched package's files, fetching it first (npm pack + tar) when missing. */
 async function ensurePackage(name) {
@@ -170,6 +204,12 @@ console.log(`compiler: ${tscVersion.trim()} (${relative(ROOT, tscPath)})`);
     faults.length === 0
       ? `${optional} optional members in ${files.length} files`
       : faults.map((f) => `\n     ${relative(ROOT, f.file)}:${f.line} ${f.text}`).join(''),
+  );
+  const leaks = chunkNamesNotExported(ts, files);
+  report(
+    leaks.length === 0,
+    'every name an entry imports from the shared types chunk is exported by that entry',
+    leaks.map((f) => `\n     ${relative(ROOT, f.file)}: ${f.names.join(', ')}`).join(''),
   );
 }
 
@@ -248,10 +288,20 @@ async function compileProfile(index, profile, typePackages) {
   );
   try {
     await run(process.execPath, [tscPath, '-p', dir], { cwd: dir, maxBuffer: 16 << 20 });
+    const emitted = profile.declarations ? emittedSpecifiers(join(dir, 'emitted')) : null;
+    const leaks = [...new Set(emitted?.specifiers)].filter((s) => !PUBLIC_SPECIFIERS.has(s));
     return {
-      ok: true,
+      ok: leaks.length === 0 && emitted?.files !== 0,
       name: profile.name,
-      detail: `${setup}; ${profile.files.length} files, ${probes} expected errors reported`,
+      detail: `${setup}; ${profile.files.length} file${
+        profile.files.length === 1 ? '' : 's'
+      }, ${probes} expected errors reported${
+        emitted
+          ? `; ${emitted.files} .d.ts emitted, naming ${
+            [...new Set(emitted.specifiers)].sort().join(', ')
+          }`
+          : ''
+      }${leaks.length > 0 ? `\n     not an entry of the package: ${leaks.join(', ')}` : ''}`,
     };
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n');
@@ -262,4 +312,19 @@ async function compileProfile(index, profile, typePackages) {
       detail: `${setup}${shown}${output.length > 30 ? '\n     ...' : ''}`,
     };
   }
+}
+
+/**
+ * The package specifiers (`otpkit...`) the emitted declarations in `dir` import, one per import, and how
+ * many .d.ts files there are. Both forms count: `from 'otpkit/qr'` and `import("otpkit/dist/...")`.
+ */
+function emittedSpecifiers(dir) {
+  const files = existsSync(dir)
+    ? readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.d.ts'))
+    : [];
+  const specifiers = files.flatMap((file) =>
+    [...readFileSync(join(dir, file), 'utf8').matchAll(/(?:from |import\()["'](otpkit[^"']*)["']/g)]
+      .map((m) => m[1])
+  );
+  return { files: files.length, specifiers };
 }

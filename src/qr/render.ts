@@ -10,6 +10,16 @@ export interface QRSVGOptions {
   dark?: string | undefined;
   /** The background, quiet zone included; `null` leaves it transparent. Default `'#fff'`. */
   light?: string | null | undefined;
+  /**
+   * The `width` attribute of the `<svg>`: a number of pixels (positive, finite) or a length, a positive
+   * number with an SVG 1.1 unit, `px`, `mm`, `cm`, `in`, `pt`, `pc`, `em`, `ex` or `%` (`'40mm'`,
+   * `'100%'`). Given alone, `height` takes the same value: the symbol is square, and ImageMagick,
+   * given one of the two, draws another shape than a browser does. Default: neither attribute, the
+   * size left to CSS (ImageMagick and librsvg then draw one pixel per module).
+   */
+  width?: number | string | undefined;
+  /** The `height` attribute of the `<svg>`, as `width`; given alone, `width` takes the same value. */
+  height?: number | string | undefined;
 }
 
 /** Options for {@link qrToTerminal}. */
@@ -60,29 +70,54 @@ function paint(name: string, value: unknown, fallback: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// A number with no sign and a digit other than 0 (so '0mm' is refused too), then an SVG 1.1 length
+// unit or none (SVG 1.1 §4.2, `<length>`).
+const LENGTH = /^(?=.*[1-9])(?:\d+(?:\.\d+)?|\.\d+)(?:px|mm|cm|in|pt|pc|em|ex|%)?$/;
+
+/** A `width` or `height` option as its attribute value; `undefined` stays `undefined`. */
+function length(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  // A number is written as JavaScript writes it, which SVG reads (an exponent included).
+  if (
+    typeof value === 'number' ? value > 0 && value < Infinity : typeof value === 'string' &&
+      LENGTH.test(value)
+  ) return String(value);
+  return invalid(name, 'a positive number of pixels or a length such as "40mm"');
+}
+
 /**
  * Draws a QR symbol as a standalone SVG document: one `<path>` for all dark modules, a `viewBox` in
- * modules (scale it with CSS or width/height), `shape-rendering="crispEdges"`, no script.
+ * modules, `shape-rendering="crispEdges"`, `stroke="none"` on what it paints (ImageMagick's renderer
+ * would otherwise stroke the modules into each other), no script. Scale it with CSS, or with the
+ * `width` and `height` options, which renderers outside a browser go by.
  *
  * @param matrix - what `encodeQR` returned
- * @param options - `margin` (default 4), `dark` (default `'#000'`), `light` (default `'#fff'`, `null` for transparent)
+ * @param options - `margin` (default 4), `dark` (default `'#000'`), `light` (default `'#fff'`, `null` for
+ *   transparent), `width` and `height` (default none; one alone sets both)
  * @returns the SVG markup
  * @throws OTPError `ERR_INVALID_OPTION` when `matrix` is not a QR matrix or an option is invalid
  * @example
  * ```ts
  * const svg = qrToSVG(encodeQR(uri), { light: null, dark: 'currentColor' })
+ * const file = qrToSVG(encodeQR(uri), { width: '40mm' }) // 40 mm square, in print and in ImageMagick
  * ```
  */
 export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
   const modules = modulesOf(matrix);
   const { size } = modules;
-  const { margin: marginValue, dark: darkValue, light: lightValue } = optionalOptions(
-    options,
-    'qrToSVG options',
-  );
+  const {
+    margin: marginValue,
+    dark: darkValue,
+    light: lightValue,
+    width: widthValue,
+    height: heightValue,
+  } = optionalOptions(options, 'qrToSVG options');
   const margin = intOption('margin', marginValue, 0, 64, 4);
   const dark = paint('dark', darkValue, '#000');
   const light = lightValue === null ? null : paint('light', lightValue, '#fff');
+  const width = length('width', widthValue);
+  const height = length('height', heightValue) ?? width;
+  const dimensions = height === undefined ? '' : ` width="${width ?? height}" height="${height}"`;
   const side = size + 2 * margin;
   let d = '';
   for (let y = 0; y < size; y++) {
@@ -96,8 +131,8 @@ export function qrToSVG(matrix: QRMatrix, options?: QRSVGOptions): string {
   }
   const background = light === null
     ? ''
-    : `<rect width="${side}" height="${side}" fill="${light}"/>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges">${background}<path fill="${dark}" d="${d}"/></svg>`;
+    : `<rect width="${side}" height="${side}" fill="${light}" stroke="none"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg"${dimensions} viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges">${background}<path fill="${dark}" stroke="none" d="${d}"/></svg>`;
 }
 
 /**

@@ -49,6 +49,9 @@ export {
   type SqlStoreOptions,
 } from './sql.ts';
 export { type RedisEval, redisStore, type RedisStoreOptions } from './redis.ts';
+// The shared types these declarations use, so that a consumer's own declarations can name them from
+// this entry alone (else TS2742: tsup's shared chunk is no path of the package).
+export type { HashAlgorithm, WebCryptoKey } from '../types.ts';
 export type {
   AttemptPolicy,
   PendingEnrolment,

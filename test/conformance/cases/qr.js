@@ -193,10 +193,11 @@ export default function qrCases({ otp, qr, vectors, assert }) {
   });
 
   add(
-    'qrToSVG: one path, a viewBox in modules with the 4-module quiet zone, crispEdges, white background, no script',
+    'qrToSVG: one path, a viewBox in modules with the 4-module quiet zone, crispEdges, stroke none, white background, no script; width and height when asked',
     ({ encodeQR, qrToSVG }) => {
       const annex = annexI();
-      const svg = qrToSVG(encodeQR(annex.text, annex.options));
+      const m = encodeQR(annex.text, annex.options);
+      const svg = qrToSVG(m);
       assert.ok(
         svg.startsWith(
           '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29" shape-rendering="crispEdges">',
@@ -207,11 +208,36 @@ export default function qrCases({ otp, qr, vectors, assert }) {
       assert.equal(svg.match(/<path\b/g)?.length, 1, 'one <path>');
       assert.equal(svg.match(/<rect\b/g)?.length, 1, 'one background <rect>');
       assert.ok(
-        svg.includes('<rect width="29" height="29" fill="#fff"/>'),
-        'white background over the whole picture',
+        svg.includes('<rect width="29" height="29" fill="#fff" stroke="none"/>'),
+        'white background over the whole picture, not stroked',
       );
-      assert.ok(svg.includes('<path fill="#000" '), 'black modules');
+      assert.ok(svg.includes('<path fill="#000" stroke="none" d="'), 'black modules, not stroked');
       assert.ok(!/<script|\bon\w+=|javascript:/i.test(svg), 'no script');
+      const opening = (/** @type {unknown} */ options) => qrToSVG(m, wrong(options)).split('><')[0];
+      assert.equal(
+        opening({ width: 290 }),
+        '<svg xmlns="http://www.w3.org/2000/svg" width="290" height="290" viewBox="0 0 29 29" shape-rendering="crispEdges"',
+        'width alone gives both',
+      );
+      assert.ok(
+        opening({ height: '40mm' })?.includes(' width="40mm" height="40mm" '),
+        'height alone',
+      );
+      assert.ok(
+        opening({ width: 100, height: '50%' })?.includes(' width="100" height="50%" '),
+        'both',
+      );
+      for (
+        const size of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '0mm', '40 mm', '1rem', '"']
+      ) {
+        for (const name of ['width', 'height']) {
+          throwsQRError(
+            () => qrToSVG(m, wrong({ [name]: size })),
+            'ERR_INVALID_OPTION',
+            `qrToSVG ${name} ${assert.show(size)}`,
+          );
+        }
+      }
     },
   );
   add(
