@@ -2,14 +2,17 @@
 // the build): the environment variables, --dev-mailbox, a port already in use, and the host Node 20
 // (no node:sqlite) falling back to memory in one line; the SQLite file and its keys file (private,
 // made once when two processes start at once, a broken one said in one line); a database that cannot
-// be opened, said in one line naming what to check.
+// be opened, said in one line naming what to check; SMTP_URL, with a code mailed to a fake SMTP
+// server (smtp.mjs) and signed in with.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { enrolledUser, expectLanded, login, newUser } from './flows.mjs';
 import { assert, check, equal, needs } from './report.mjs';
+import { remember } from './secrets.mjs';
 import { spawnMain } from './servers.mjs';
+import { startFakeSmtp } from './smtp.mjs';
 import { request, visitor } from './visitor.mjs';
 
 const URL_LINE = /http:\/\/127\.0\.0\.1:(\d+)/;
@@ -243,6 +246,65 @@ export async function runMainChecks({ node24, bun, hostNode, keys, tmp, database
       equal(mailbox.status, 200, 'GET /dev/mailbox with --dev-mailbox');
       return '200';
     });
+
+    await check(
+      scope,
+      'SMTP_URL: "email me a code" mails it to an SMTP server, and the code read from there signs in',
+      async () => {
+        const runtime = needs(node24, 'Node 24 from the tool cache');
+        const smtp = await startFakeSmtp();
+        try {
+          const run = await spawnMain({
+            name: 'main.mjs (SMTP_URL)',
+            runtime,
+            env: {
+              ...env,
+              PORT: '0',
+              OTPKIT_EXAMPLE_DB: join(tmp, 'smtp.sqlite'),
+              SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+              MAIL_FROM: 'otpkit e2e <e2e@example.test>',
+            },
+            until: listening,
+          });
+          running.push(run);
+          const url = urlOf(run);
+          assert(url, `main.mjs did not start: ${show(run.lines)}`);
+          assert(
+            run.lines.some((l) => l.line === 'Mail: sent through SMTP_URL.'),
+            `no "Mail: sent through SMTP_URL." line: ${show(run.lines)}`,
+          );
+          const user = newUser(runId, 'Smt');
+          await enrolledUser(visitor(url, 'smtp user'), { now: () => Date.now() }, user, url);
+          const v = visitor(url, 'smtp');
+          const step = await login(v, user, url);
+          expectLanded(step, '/login/2fa', 'the password step');
+          const sent = await v.submit('/login/email-code', {}, { from: step });
+          expectLanded(sent, '/login/2fa?m=code-sent', 'email me a code');
+          equal(smtp.messages.length, 1, 'messages the SMTP server received');
+          const [mail] = smtp.messages;
+          equal(mail.from, 'e2e@example.test', 'MAIL FROM');
+          equal(mail.to, [user.email], 'RCPT TO');
+          equal(mail.headers.to, user.email, 'the To header');
+          const code = mail.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+          assert(code, 'no 6-digit code in the message received');
+          remember('emailed code', code);
+          const home = await v.submit('/login/2fa', { code }, { from: sent });
+          expectLanded(home, '/', 'the code from the SMTP server');
+          // The line is printed before the answer is sent, and may reach the pipe a moment later.
+          const isEmailed = (l) => /^login code emailed user=/.test(l.line);
+          for (let i = 0; i < 50 && !run.lines.some(isEmailed); i++) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          const emailed = run.lines.find(isEmailed);
+          assert(emailed, `no "login code emailed" line: ${show(run.lines)}`);
+          return `1 message to ${user.email.replace(/^.*@/, '<user>@')} (${
+            mail.headers['content-transfer-encoding']
+          }), signed in with its code; "${emailed.line.replace(/=.*/, '=<id>')}"`;
+        } finally {
+          await smtp.close();
+        }
+      },
+    );
 
     // The host Node is the runner's: Node 20 under CI, which has no node:sqlite. A host that has it
     // (Node >= 22.5) is checked for what it must do instead: use the SQLite file.

@@ -8,6 +8,7 @@
 //   stdin  {id, op:'clock', offsetMs} -> {id, ok}        the app's clock is Date.now() + offsetMs
 //   stdin  {id, op:'counts'}          -> {id, counts}    HMAC signs so far, by the key's hash
 //   stdin  {id, op:'query', sql, params} -> {id, rows}   a direct query on the app's database
+//   stdin  {id, op:'redis', command}  -> {id, reply}     a command ([name, ...args]) on its Redis
 //   stdin  {id, op:'stop'}            -> {id, ok}, then the process exits
 //   app log line                      -> {type:'log', line}
 //
@@ -24,6 +25,7 @@ const runtime = typeof Bun === 'undefined' ? `node ${process.versions.node}` : `
 let offsetMs = 0;
 let started = null;
 let database = null;
+let redis = null;
 
 /** The wrapper's own connection to the app's database (node:sqlite, bun:sqlite or Bun's SQL). */
 async function openDatabase({ sqlitePath, databaseUrl }) {
@@ -69,6 +71,9 @@ async function start(config) {
     mailer,
   });
   database = await openDatabase(config.storage);
+  if (config.storage.redisUrl) {
+    redis = new (await import('bun')).RedisClient(config.storage.redisUrl);
+  }
   started = { app, storage };
   send({
     type: 'ready',
@@ -90,9 +95,15 @@ async function handle(message) {
     case 'query':
       if (database === null) throw new Error('no database to query (memory storage)');
       return { rows: await database.query(message.sql, message.params) };
+    case 'redis': {
+      if (redis === null) throw new Error('no Redis (the instance was started without redisUrl)');
+      const [name, ...args] = message.command;
+      return { reply: await redis.send(name, args.map(String)) };
+    }
     case 'stop':
       await started?.app.close();
       await database?.close();
+      redis?.close();
       await started?.storage.close();
       return {};
     default:

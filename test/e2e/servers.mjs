@@ -33,9 +33,10 @@ export function killAll() {
 }
 
 /**
- * Starts one server instance: `config` is server-process.mjs's ({storage, keys, devMailbox}).
+ * Starts one server instance: `config` is server-process.mjs's ({storage, keys, devMailbox}), with
+ * `storage` as openStorage takes it ({sqlitePath} or {databaseUrl}, and optionally {redisUrl}).
  * Resolves to { name, url, port, kind, twoFactorKind, runtime, command(op, fields), clock(offsetMs),
- * counts(), query(sql, params), output, stop() }.
+ * counts(), query(sql, params), redis(name, ...args), output, stop() }.
  */
 export function startInstance({ name, runtime, config }) {
   const child = spawn(runtime.bin, runArgs(runtime, WRAPPER), {
@@ -137,6 +138,7 @@ export function startInstance({ name, runtime, config }) {
       clock: (offsetMs) => command('clock', { offsetMs }),
       counts: async () => (await command('counts')).counts,
       query: async (sql, params = []) => (await command('query', { sql, params })).rows,
+      redis: async (...args) => (await command('redis', { command: args })).reply,
       async stop() {
         if (!live.has(child)) return;
         await Promise.race([command('stop').catch(() => {}), exited]);

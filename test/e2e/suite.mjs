@@ -1,8 +1,10 @@
-// The suite one backend runs: SQLite (Node 24, node:sqlite, one process) or PostgreSQL (Bun, two
-// processes on two ports over one database). `a` and `b` are the instances (the same one for SQLite);
-// a visitor's cookies go to either, as behind a load balancer. Each scenario uses its own users. What
-// the servers computed is read from their counters (server-process.mjs), and what they stored from
-// the database itself; the HTTP answers alone prove nothing about either.
+// The suite a backend runs, over two server processes on two ports sharing its storage: SQLite (Node
+// 24, node:sqlite, one file), PostgreSQL (Bun, one database), Redis (Bun: the second-factor state in
+// Redis, users and sessions in one bun:sqlite file; runSecondFactorChecks alone). `a` and `b` are the
+// instances; a visitor's cookies go to either, as behind a load balancer. Each scenario uses its own
+// users. What the servers computed is read from their counters (server-process.mjs), and what they
+// stored from the store itself (SQL rows, Redis keys); the HTTP answers alone prove nothing about
+// either. `backend.store` is 'redis' where the second-factor state is in Redis, else 'sql'.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import {
   codeNow,
@@ -29,7 +31,7 @@ const MAX_CHECKED = 5; // the app's limit (README: a lock after 5 failed codes)
 const CODES_PER_DAY = 10; // README: at most 10 emailed codes a day per account
 const DAY_MS = 86_400_000;
 
-/** The distinct server processes of a backend (SQLite: one, reached as both `a` and `b`). */
+/** The distinct server processes of a backend (one if `a` and `b` are the same). */
 const processesOf = ({ a, b }) => (a === b ? [a] : [a, b]);
 
 /** HMAC-SHA-1 signs (TOTP checks) made by all the processes since `before` (per process). */
@@ -47,14 +49,71 @@ function sql(backend, text, params = []) {
   return backend.a.query(statement, params);
 }
 
-/** The otp_users row of an app user (looked up by user name). */
-async function twoFactorRow(backend, username) {
+/** The app's id of a user (app_users, looked up by user name). */
+async function userIdOf(backend, username) {
   const [user] = await sql(backend, 'SELECT id FROM app_users WHERE username_key = ?', [
     username.toLowerCase(),
   ]);
   assert(user, `no app_users row for ${username}`);
-  const [row] = await sql(backend, 'SELECT * FROM otp_users WHERE user_id = ?', [user.id]);
-  return row ?? null;
+  return user.id;
+}
+
+/** redisStore's default key prefix, which the app keeps (database.mjs). */
+const REDIS_PREFIX = 'otp:';
+/** A user's Redis keys (src/twofactor/redis.ts): the record, the recovery codes, the sent codes. */
+export const redisKeysOf = (userId) => {
+  const record = `${REDIS_PREFIX}{${userId}}`;
+  return [record, `${record}:rc`, `${record}:sent`];
+};
+
+/**
+ * What the second-factor store holds for a user, read from the store itself (the otp_users row, or
+ * the user's Redis hash and set): { secret, failures, lockedUntil, recoveryLeft }, or null when it
+ * holds nothing (`stateName` names where, in messages).
+ */
+async function twoFactorState(backend, username) {
+  const id = await userIdOf(backend, username);
+  if (backend.store === 'redis') {
+    const [record, rc] = redisKeysOf(id);
+    const hash = await backend.a.redis('HGETALL', record);
+    if (Object.keys(hash).length === 0) return null;
+    return {
+      secret: hash.secret ?? null,
+      failures: Number(hash.failures ?? 0),
+      lockedUntil: Number(hash.locked_until ?? 0),
+      recoveryLeft: Number(await backend.a.redis('SCARD', rc)),
+    };
+  }
+  const [row] = await sql(backend, 'SELECT * FROM otp_users WHERE user_id = ?', [id]);
+  if (!row) return null;
+  return {
+    secret: row.secret,
+    failures: Number(row.failures),
+    lockedUntil: Number(row.locked_until),
+    recoveryLeft: row.recovery.split(',').filter(Boolean).length,
+  };
+}
+
+/** Where the store keeps a user's second-factor record, for messages. */
+function stateName(backend) {
+  return backend.store === 'redis' ? `Redis ${REDIS_PREFIX}{id}` : 'otp_users';
+}
+
+/** When the user's emailed login code expires, read from the store (otp_sent_codes, or Redis). */
+async function sentCodeExpiry(backend, username) {
+  const id = await userIdOf(backend, username);
+  if (backend.store === 'redis') {
+    const sent = await backend.a.redis('HGET', redisKeysOf(id)[2], 'login');
+    assert(sent, `no login code in Redis ${redisKeysOf(id)[2]}`);
+    return Number(sent.slice(0, sent.indexOf(':')));
+  }
+  const [stored] = await sql(
+    backend,
+    "SELECT expires_at FROM otp_sent_codes WHERE user_id = ? AND purpose = 'login'",
+    [id],
+  );
+  assert(stored, 'no otp_sent_codes row for the user');
+  return Number(stored.expires_at);
 }
 
 const sessionRows = async (backend) =>
@@ -63,11 +122,27 @@ const sessionRows = async (backend) =>
 /** The message key a page was sent to (?m=), or null. */
 const messageOf = (page) => new URL(page.url).searchParams.get('m');
 
+/**
+ * The whole suite of a SQL backend: the checks on second-factor state, then those on the app's own
+ * tables (users, sessions), then Post/Redirect/Get over every POST sent, then the sweep (last: it
+ * moves the clock 13 hours).
+ */
 export async function runSuite(backend) {
-  const { scope, a, b, clock, runId } = backend;
-  const ours = (entry) =>
-    processesOf(backend).some((p) => new URL(entry.url ?? 'http://x/').origin === p.url);
   const firstPost = posts.length;
+  await runSecondFactorChecks(backend);
+  await appChecks(backend);
+  await everyPostRedirected(backend, firstPost);
+  await sweepChecks(backend);
+}
+
+/**
+ * The checks on second-factor state (what otpkit/twofactor's store holds): the happy path, the
+ * 1,000 parallel guesses and the lock, the hijack, replays across the instances, turning off,
+ * emailed codes (once, expiry), the lost phone. The Redis backend runs these alone, then
+ * `everyPostRedirected`: its users and sessions are in SQL, as on the other backends.
+ */
+export async function runSecondFactorChecks(backend) {
+  const { scope, a, b, clock, runId } = backend;
 
   // ---- the happy path, across the instances -----------------------------------------------------
   await check(
@@ -141,13 +216,13 @@ export async function runSuite(backend) {
         byAnswer[key] = (byAnswer[key] ?? 0) + 1;
       }
       const checked = sum(signs) / perCheck;
-      const row = await twoFactorRow(backend, user.username);
+      const state = await twoFactorState(backend, user.username);
       const figures = `${checked} checked (HMAC-SHA-1 signs per process: ${
         signs.join(' + ')
-      }, ${perCheck} per wrong code); answers ${
-        JSON.stringify(byAnswer)
-      }; otp_users.failures=${row?.failures}, locked for ${
-        Math.round((Number(row?.locked_until) - clock.now()) / 1000)
+      }, ${perCheck} per wrong code); answers ${JSON.stringify(byAnswer)}; ${
+        stateName(backend)
+      } failures=${state?.failures}, locked for ${
+        Math.round((Number(state?.lockedUntil) - clock.now()) / 1000)
       } s; ${seconds.toFixed(1)} s`;
       assert(
         Number.isInteger(checked),
@@ -208,9 +283,9 @@ export async function runSuite(backend) {
 
   await check(scope, 'after the lock (clock moved past it), the right code signs in', async () => {
     const { v, secret, user } = needs(storm, 'the parallel guesses');
-    const row = await twoFactorRow(backend, user.username);
-    const wait = Number(row.locked_until) - clock.now();
-    assert(wait > 0, `the account is not locked (locked_until ${row.locked_until})`);
+    const state = await twoFactorState(backend, user.username);
+    const wait = Number(state?.lockedUntil) - clock.now();
+    assert(wait > 0, `the account is not locked (locked until ${state?.lockedUntil})`);
     await clock.advance(wait + 1_000);
     // The half-signed-in session may have outlived its 10 minutes: sign in with the password again.
     let page = await login(v, user, a.url);
@@ -269,9 +344,9 @@ export async function runSuite(backend) {
     });
     equal(page.postStatus, 303, 'the POST status');
     equal(page.headers.location, '/2fa/enrol?m=enrol-expired', 'where the POST redirects');
-    const row = await twoFactorRow(backend, hijack.user.username);
-    assert(row === null || row.secret === null, "two-factor is on after the intruder's code");
-    return `303 to ${page.headers.location}; otp_users.secret is null`;
+    const state = await twoFactorState(backend, hijack.user.username);
+    assert(state === null || state.secret === null, "two-factor is on after the intruder's code");
+    return `303 to ${page.headers.location}; no secret in ${stateName(backend)}`;
   });
 
   const turnedOn = await check(
@@ -343,10 +418,11 @@ export async function runSuite(backend) {
       expectLanded(await login(second, user, a.url), '/login/2fa', 'the password step');
       const page = await second.submit('/login/2fa', { code });
       expectLanded(page, '/login/2fa?m=invalid', 'the same recovery code again');
-      const row = await twoFactorRow(backend, user.username);
-      return `second use: ${pathOf(page)}; recovery codes left in the database: ${
-        row.recovery.split(',').filter(Boolean).length
-      }`;
+      const state = await twoFactorState(backend, user.username);
+      equal(state?.recoveryLeft, 9, `recovery codes left in ${stateName(backend)}`);
+      return `second use: ${pathOf(page)}; recovery codes left in ${
+        stateName(backend)
+      }: ${state.recoveryLeft}`;
     },
   );
 
@@ -369,8 +445,8 @@ export async function runSuite(backend) {
         from: settings,
       });
       expectLanded(page, '/settings?m=2fa-off', 'turning two-factor off');
-      const row = await twoFactorRow(backend, user.username);
-      assert(row === null || row.secret === null, 'otp_users still holds a secret');
+      const state = await twoFactorState(backend, user.username);
+      assert(state === null || state.secret === null, `${stateName(backend)} still holds a secret`);
       assert(one.cookie('sid') !== old.cookie('sid'), 'the session cookie did not change');
       assert(await signedIn(one, b.url), 'signed out by turning two-factor off');
       assert(!(await signedIn(old, a.url)), 'the session id from before still works');
@@ -378,6 +454,84 @@ export async function runSuite(backend) {
       return 'other session ended, current one rotated';
     },
   );
+
+  // ---- codes by email ---------------------------------------------------------------------------
+  const mail = await check(
+    scope,
+    `email me a code: read from ${a.name}'s /dev/mailbox, it signs in${
+      a === b ? '' : ` on ${b.name}`
+    }`,
+    async () => {
+      const user = newUser(runId, 'Mai');
+      await enrolledUser(visitor(a.url), clock, user, a.url);
+      const v = visitor(a.url, 'mail');
+      const step = await login(v, user, a.url);
+      expectLanded(step, '/login/2fa', 'the password step');
+      const sent = await v.submit('/login/email-code', {}, { from: step });
+      expectLanded(sent, '/login/2fa?m=code-sent', 'email me a code');
+      const code = await mailedCode(a, user.email);
+      const page = await v.submit('/login/2fa', { code }, { via: b.url, from: sent });
+      expectLanded(page, '/', 'the emailed code');
+      assert(await signedIn(v, b.url), 'not signed in with the emailed code');
+      return { detail: 'mailed, read, signed in', user, code };
+    },
+  );
+
+  await check(scope, 'an emailed code works once', async () => {
+    const { user, code } = needs(mail, 'the emailed code');
+    const v = visitor(b.url);
+    const step = await login(v, user, b.url);
+    const page = await v.submit('/login/2fa', { code }, { from: step });
+    expectLanded(page, '/login/2fa?m=invalid', 'the emailed code, second use');
+    return pathOf(page);
+  });
+
+  await check(scope, 'an emailed code expires (clock moved past its lifetime)', async () => {
+    const { user } = needs(mail, 'the emailed code');
+    await clock.advance(31_000); // past "asked again within 30 s"
+    const v = visitor(a.url);
+    const step = await login(v, user, a.url);
+    const sent = await v.submit('/login/email-code', {}, { from: step });
+    expectLanded(sent, '/login/2fa?m=code-sent', 'email me a code, again');
+    const code = await mailedCode(a, user.email);
+    const lifetime = (await sentCodeExpiry(backend, user.username)) - clock.now();
+    await clock.advance(lifetime + 1_000);
+    const again = visitor(b.url);
+    const next = await login(again, user, b.url); // the half session (as long as the code) is gone
+    const page = await again.submit('/login/2fa', { code }, { from: next });
+    expectLanded(page, '/login/2fa?m=expired', 'the emailed code after its lifetime');
+    return `lifetime ${Math.round(lifetime / 1000)} s; then ${pathOf(page)}`;
+  });
+
+  await check(
+    scope,
+    'lost phone: signed in with a recovery code, two-factor is turned off with another one',
+    async () => {
+      const user = newUser(runId, 'Lea');
+      const { recoveryCodes } = await enrolledUser(visitor(a.url), clock, user, a.url);
+      const v = visitor(a.url, 'without the phone');
+      expectLanded(await login(v, user, a.url), '/login/2fa', 'the password step');
+      const home = await v.submit('/login/2fa', { code: recoveryCodes[0] });
+      expectLanded(home, '/', 'a recovery code');
+      const settings = await v.get('/settings', { via: b.url });
+      const off = await v.submit('/settings/disable-2fa', { code: recoveryCodes[1] }, {
+        from: settings,
+      });
+      expectLanded(off, '/settings?m=2fa-off', 'turning off with another recovery code');
+      const state = await twoFactorState(backend, user.username);
+      assert(state === null || state.secret === null, `${stateName(backend)} still holds a secret`);
+      const [app] = await sql(backend, 'SELECT two_factor FROM app_users WHERE username_key = ?', [
+        user.username.toLowerCase(),
+      ]);
+      equal(Number(app.two_factor), 0, 'app_users.two_factor');
+      return 'turned off with a recovery code, on the other instance';
+    },
+  );
+}
+
+/** The checks on the app's own pages and tables: recovery-code pages, accounts, sessions, HEAD. */
+async function appChecks(backend) {
+  const { scope, a, b, clock, runId } = backend;
 
   // ---- Post/Redirect/Get and the recovery codes --------------------------------------------------
   const codes = await check(
@@ -461,8 +615,8 @@ export async function runSuite(backend) {
       equal(recoveryCodesOn(again.body), fresh, 'the new codes after a second refresh');
       assert(messageOf(refreshed) === null, `the refresh shows a message: ${messageOf(refreshed)}`);
       equal(sum(delta(await sha1Signs(backend), before)), 0, 'HMACs computed by the refreshes');
-      const row = await twoFactorRow(backend, user.username);
-      equal(Number(row.failures), 0, 'otp_users.failures after the refreshes');
+      const state = await twoFactorState(backend, user.username);
+      equal(state?.failures, 0, `${stateName(backend)} failures after the refreshes`);
       return 'same 10 codes twice, 0 HMACs, failures=0';
     },
   );
@@ -589,60 +743,6 @@ export async function runSuite(backend) {
     return 'HEAD / /login /register: same status and type, no body';
   });
 
-  // ---- codes by email ---------------------------------------------------------------------------
-  const mail = await check(
-    scope,
-    `email me a code: read from ${a.name}'s /dev/mailbox, it signs in${
-      a === b ? '' : ` on ${b.name}`
-    }`,
-    async () => {
-      const user = newUser(runId, 'Mai');
-      await enrolledUser(visitor(a.url), clock, user, a.url);
-      const v = visitor(a.url, 'mail');
-      const step = await login(v, user, a.url);
-      expectLanded(step, '/login/2fa', 'the password step');
-      const sent = await v.submit('/login/email-code', {}, { from: step });
-      expectLanded(sent, '/login/2fa?m=code-sent', 'email me a code');
-      const code = await mailedCode(a, user.email);
-      const page = await v.submit('/login/2fa', { code }, { via: b.url, from: sent });
-      expectLanded(page, '/', 'the emailed code');
-      assert(await signedIn(v, b.url), 'not signed in with the emailed code');
-      return { detail: 'mailed, read, signed in', user, code };
-    },
-  );
-
-  await check(scope, 'an emailed code works once', async () => {
-    const { user, code } = needs(mail, 'the emailed code');
-    const v = visitor(b.url);
-    const step = await login(v, user, b.url);
-    const page = await v.submit('/login/2fa', { code }, { from: step });
-    expectLanded(page, '/login/2fa?m=invalid', 'the emailed code, second use');
-    return pathOf(page);
-  });
-
-  await check(scope, 'an emailed code expires (clock moved past its lifetime)', async () => {
-    const { user } = needs(mail, 'the emailed code');
-    await clock.advance(31_000); // past "asked again within 30 s"
-    const v = visitor(a.url);
-    const step = await login(v, user, a.url);
-    const sent = await v.submit('/login/email-code', {}, { from: step });
-    expectLanded(sent, '/login/2fa?m=code-sent', 'email me a code, again');
-    const code = await mailedCode(a, user.email);
-    const [stored] = await sql(
-      backend,
-      'SELECT expires_at FROM otp_sent_codes WHERE user_id = (SELECT id FROM app_users WHERE username_key = ?)',
-      [user.username.toLowerCase()],
-    );
-    assert(stored, 'no otp_sent_codes row for the user');
-    const lifetime = Number(stored.expires_at) - clock.now();
-    await clock.advance(lifetime + 1_000);
-    const again = visitor(b.url);
-    const next = await login(again, user, b.url); // the half session (as long as the code) is gone
-    const page = await again.submit('/login/2fa', { code }, { from: next });
-    expectLanded(page, '/login/2fa?m=expired', 'the emailed code after its lifetime');
-    return `lifetime ${Math.round(lifetime / 1000)} s; then ${pathOf(page)}`;
-  });
-
   await check(
     scope,
     `at most ${CODES_PER_DAY} emailed codes a day per account (app_users.code_sends), again the next day`,
@@ -671,31 +771,6 @@ export async function runSuite(backend) {
       expectLanded(sent, '/login/2fa?m=code-sent', 'the next day');
       await mailedCode(a, user.email); // remembered, for the search of the logs
       return `${CODES_PER_DAY} sent, then code-cap; one the next day`;
-    },
-  );
-
-  await check(
-    scope,
-    'lost phone: signed in with a recovery code, two-factor is turned off with another one',
-    async () => {
-      const user = newUser(runId, 'Lea');
-      const { recoveryCodes } = await enrolledUser(visitor(a.url), clock, user, a.url);
-      const v = visitor(a.url, 'without the phone');
-      expectLanded(await login(v, user, a.url), '/login/2fa', 'the password step');
-      const home = await v.submit('/login/2fa', { code: recoveryCodes[0] });
-      expectLanded(home, '/', 'a recovery code');
-      const settings = await v.get('/settings', { via: b.url });
-      const off = await v.submit('/settings/disable-2fa', { code: recoveryCodes[1] }, {
-        from: settings,
-      });
-      expectLanded(off, '/settings?m=2fa-off', 'turning off with another recovery code');
-      const row = await twoFactorRow(backend, user.username);
-      assert(row === null || row.secret === null, 'otp_users still holds a secret');
-      const [app] = await sql(backend, 'SELECT two_factor FROM app_users WHERE username_key = ?', [
-        user.username.toLowerCase(),
-      ]);
-      equal(Number(app.two_factor), 0, 'app_users.two_factor');
-      return 'turned off with a recovery code, on the other instance';
     },
   );
 
@@ -739,8 +814,13 @@ export async function runSuite(backend) {
       return '404';
     });
   }
+}
 
-  // ---- every POST answered 303 ------------------------------------------------------------------
+/** Every POST sent to the backend's processes since `firstPost` was answered 303. */
+export async function everyPostRedirected(backend, firstPost) {
+  const { scope } = backend;
+  const ours = (entry) =>
+    processesOf(backend).some((p) => new URL(entry.url ?? 'http://x/').origin === p.url);
   await check(scope, 'every POST answered 303 (Post/Redirect/Get)', async () => {
     const mine = posts.slice(firstPost).filter(ours);
     const other = mine.filter((p) => p.status !== 303);
@@ -752,8 +832,11 @@ export async function runSuite(backend) {
     assert(other.length === 0, `not 303: ${JSON.stringify(tally)}`);
     return `${mine.length} POSTs`;
   });
+}
 
-  // ---- expired sessions are swept (last: it moves the clock 13 hours) ---------------------------------
+/** Expired sessions are swept: last, since it moves the clock 13 hours. */
+async function sweepChecks(backend) {
+  const { scope, a, b, clock } = backend;
   await check(scope, 'expired sessions are swept', async () => {
     for (let i = 0; i < 30; i++) await visitor(a.url).get('/login', { via: i % 2 ? b.url : a.url });
     const total = await sessionRows(backend);

@@ -74,7 +74,8 @@ const MESSAGES = {
   'not-enrolled': { text: 'Two-factor authentication is off for this account.' },
   'code-sent': {
     ok: true,
-    text: 'We sent a 6-digit code to your email address: enter it above. It works once.',
+    text: 'We sent a 6-digit code to your email address: enter it in the code field below. ' +
+      'It works once.',
   },
   'code-wait': {
     text: 'A code was sent a moment ago. Check your mail (and its spam folder), or ask again soon.',
@@ -393,7 +394,7 @@ This setup stays valid for ${duration(expiresAt - now())}.</p>`,
       'Save your recovery codes',
       markup`<p>If you lose your phone, each of these codes lets you sign in <b>once</b> instead
 of a code from the app. Save them now, somewhere other than your phone (a password manager, or
-printed): this is the only time they are shown.</p>
+printed): they are shown here until you choose "I have saved them", and never again after that.</p>
 <ul class="codes">${codes.map((code) => markup`<li>${code}</li>`)}</ul>
 <p><a class="button secondary" href="/recovery-codes.txt">Download as a text file</a></p>
 ${form('/recovery-codes/saved', ctx.session.csrf, '', 'I have saved them')}`,
