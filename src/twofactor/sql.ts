@@ -81,49 +81,37 @@ export interface SqlStoreOptions {
   query: SqlQuery;
 }
 
+/**
+ * The DDL of both dialects: the only difference is the type of steps and Unix-ms times, which
+ * outgrow PostgreSQL's 32-bit INTEGER (SQLite's INTEGER holds 64 bits).
+ */
+function schemaFor(time: 'INTEGER' | 'BIGINT'): string {
+  return `CREATE TABLE IF NOT EXISTS otp_users (
+  user_id TEXT NOT NULL PRIMARY KEY,
+  secret TEXT,
+  last_step ${time} NOT NULL DEFAULT -1,
+  recovery TEXT NOT NULL DEFAULT ',',
+  failures INTEGER NOT NULL DEFAULT 0,
+  locked_until ${time} NOT NULL DEFAULT 0,
+  lock_ms ${time} NOT NULL DEFAULT 0,
+  granted INTEGER NOT NULL DEFAULT 0,
+  pending_binding TEXT,
+  pending_secret TEXT,
+  pending_expires ${time}
+);
+CREATE TABLE IF NOT EXISTS otp_sent_codes (
+  user_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  expires_at ${time} NOT NULL,
+  PRIMARY KEY (user_id, purpose)
+);
+`;
+}
+
 const SCHEMA: Readonly<Record<SqlDialect, string>> = {
-  sqlite: `CREATE TABLE IF NOT EXISTS otp_users (
-  user_id TEXT NOT NULL PRIMARY KEY,
-  secret TEXT,
-  last_step INTEGER NOT NULL DEFAULT -1,
-  recovery TEXT NOT NULL DEFAULT ',',
-  failures INTEGER NOT NULL DEFAULT 0,
-  locked_until INTEGER NOT NULL DEFAULT 0,
-  lock_ms INTEGER NOT NULL DEFAULT 0,
-  granted INTEGER NOT NULL DEFAULT 0,
-  pending_binding TEXT,
-  pending_secret TEXT,
-  pending_expires INTEGER
-);
-CREATE TABLE IF NOT EXISTS otp_sent_codes (
-  user_id TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  PRIMARY KEY (user_id, purpose)
-);
-`,
-  postgres: `CREATE TABLE IF NOT EXISTS otp_users (
-  user_id TEXT NOT NULL PRIMARY KEY,
-  secret TEXT,
-  last_step BIGINT NOT NULL DEFAULT -1,
-  recovery TEXT NOT NULL DEFAULT ',',
-  failures INTEGER NOT NULL DEFAULT 0,
-  locked_until BIGINT NOT NULL DEFAULT 0,
-  lock_ms BIGINT NOT NULL DEFAULT 0,
-  granted INTEGER NOT NULL DEFAULT 0,
-  pending_binding TEXT,
-  pending_secret TEXT,
-  pending_expires BIGINT
-);
-CREATE TABLE IF NOT EXISTS otp_sent_codes (
-  user_id TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  PRIMARY KEY (user_id, purpose)
-);
-`,
+  sqlite: schemaFor('INTEGER'),
+  postgres: schemaFor('BIGINT'),
 };
 
 /** A dialect, or `ERR_INVALID_OPTION`. */
