@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { freshClone } from './package/clone.mjs';
 import { brokenLinks } from './package/links.mjs';
 import { attw, publint } from './package/lint.mjs';
+import { createReport } from './report.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -30,22 +31,7 @@ const run = (cmd, args, cwd) =>
     maxBuffer: 1 << 24,
   });
 const node = (type, code, cwd) => run('node', [`--input-type=${type}`, '-e', code], cwd).trim();
-let passed = 0;
-let failed = 0;
-const check = async (name, fn) => {
-  try {
-    const detail = await fn();
-    passed++;
-    console.log(`ok   ${name}${detail ? `: ${detail}` : ''}`);
-  } catch (error) {
-    failed++;
-    const stderr = /** @type {{ stderr?: string }} */ (error).stderr?.trim();
-    const message = error instanceof Error ? error.message : String(error);
-    console.log(
-      `FAIL ${name}: ${message}${stderr && !message.includes(stderr) ? `\n${stderr}` : ''}`,
-    );
-  }
-};
+const { check, finish } = createReport('smoke');
 const seconds = (started) => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 /** Every file package.json points at in dist/: main, module, types, bin, exports, typesVersions. */
@@ -336,5 +322,4 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-console.log(`smoke: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+process.exit(finish());

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureTool, ROOT, TOOLS_DIR } from '../runtimes/tools.mjs';
 import { brokenLinks } from '../package/links.mjs';
+import { createReport } from '../report.mjs';
 
 const readJSON = (file) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 const config = readJSON('deno.json');
@@ -175,8 +176,7 @@ const CHECKS = [
   ],
 ];
 
-let passed = 0;
-let failed = 0;
+const report = createReport('jsr');
 try {
   for (const [name, check] of CHECKS) {
     let problem;
@@ -187,17 +187,9 @@ try {
       problem = error instanceof Error ? error.stack ?? error.message : String(error);
     }
     const seconds = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    if (problem === null) {
-      passed++;
-      console.log(`ok    ${name} (${seconds})`);
-    } else {
-      failed++;
-      console.log(`FAIL  ${name} (${seconds})`);
-      console.log(problem.trimEnd().replace(/^/gm, '      '));
-    }
+    report.record(problem === null, `${name} (${seconds})`, problem);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`jsr: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(report.finish());

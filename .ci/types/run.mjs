@@ -30,6 +30,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir, installOnce, ROOT, unpackInto } from '../runtimes/tools.mjs';
 import { chunkNamesNotExported } from './chunks.mjs';
+import { createReport } from '../report.mjs';
 import { declarationFiles, optionalWithoutUndefined } from './optional.mjs';
 
 const run = promisify(execFile);
@@ -175,18 +176,11 @@ function argument(name) {
   return at < 0 ? undefined : process.argv[at + 1];
 }
 
-let passed = 0;
-let failed = 0;
-function report(ok, name, detail) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
-}
+const { record: report, finish } = createReport('types');
 
 if (!existsSync(join(DIST, 'index.d.ts'))) {
-  console.log('FAIL dist/ is not built: run `npm run build` first');
-  console.log('types: 0 passed, 1 failed');
-  process.exit(1);
+  report(false, 'dist/', 'not built: run `npm run build` first');
+  process.exit(finish());
 }
 
 const tscPath = argument('--tsc') ?? join(ROOT, 'node_modules', 'typescript', 'lib', 'tsc.js');
@@ -252,8 +246,7 @@ try {
   else rmSync(scratch, { recursive: true, force: true });
 }
 
-console.log(`types: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(finish());
 
 /** Lays out profile `index` in the scratch project and compiles it: `{ ok, name, detail }`. */
 async function compileProfile(index, profile, typePackages) {

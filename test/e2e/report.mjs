@@ -2,7 +2,9 @@
 // checked, and the figures or the reason), then `e2e: N passed, M failed`. A check whose inputs came
 // from a check that failed fails too ("needs ..."): nothing is skipped.
 
-const results = [];
+import { createReport } from '../../.ci/report.mjs';
+
+const report = createReport('e2e');
 
 /** A failed precondition: the check cannot run, which counts as a failure. */
 export class Needs extends Error {}
@@ -17,13 +19,16 @@ export async function check(scope, name, fn) {
     const detail = await fn();
     const seconds = (Date.now() - started) / 1000;
     const text = typeof detail === 'string' ? detail : detail?.detail;
-    results.push({ ok: true });
-    console.log(`ok   ${scope}: ${name}${text ? `: ${text}` : ''}${timing(seconds)}`);
+    const took = timing(seconds);
+    report.record(
+      true,
+      `${scope}: ${name}${text ? '' : took}`,
+      text ? `${text}${took}` : undefined,
+    );
     return detail ?? true;
   } catch (error) {
-    results.push({ ok: false });
     const reason = error instanceof Error ? error.message : String(error);
-    console.log(`FAIL ${scope}: ${name}: ${reason.split('\n').slice(0, 8).join('\n     ')}`);
+    report.record(false, `${scope}: ${name}`, reason.split('\n').slice(0, 8).join('\n'));
     if (process.env.E2E_VERBOSE && error instanceof Error && !(error instanceof Needs)) {
       console.log(error.stack);
     }
@@ -53,7 +58,5 @@ export function needs(value, what) {
   return value;
 }
 
-export const summary = () => {
-  const passed = results.filter((r) => r.ok).length;
-  return { passed, failed: results.length - passed };
-};
+/** Prints `e2e: N passed, M failed`; the exit code. */
+export const finish = report.finish;
