@@ -22,6 +22,7 @@ import {
 } from './index.ts';
 import type { HashAlgorithm, KeyURI } from './index.ts';
 import { algorithmList, readAlgorithmName } from './internal/algorithms.ts';
+import { KEY_URI_PARAMETERS } from './internal/key-uri.ts';
 import { encodeQR, qrToSVG, qrToTerminal } from './qr/index.ts';
 
 type Listener = (...args: never[]) => void;
@@ -440,9 +441,6 @@ function keyOf(text: string): KeyURI | { type: undefined; secret: string } {
 
 const base32Text = (text: string): string => text.replace(/[\s-]+/g, '');
 
-// The parameters parseKeyURI reads (src/uri.ts, compared in any case); any other lands in `params`.
-const URI_PARAMETERS = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder'];
-
 /**
  * Warns about each unknown URI parameter within two edits of a known one (`perod`, `Algoritm`): the
  * app would ignore it too, and the code would silently be another one. Names the parameter only.
@@ -450,7 +448,7 @@ const URI_PARAMETERS = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'co
 function warnMisspelt(params: Readonly<Record<string, string>>): void {
   for (const name of Object.keys(params)) {
     if (name.length > 11) continue; // longer than "algorithm" + 2: no known name is that close
-    const near = URI_PARAMETERS.find((known) => editDistance(name.toLowerCase(), known) <= 2);
+    const near = KEY_URI_PARAMETERS.find((known) => editDistance(name.toLowerCase(), known) <= 2);
     if (near !== undefined) {
       warn(`the URI parameter "${name}" is unknown and ignored; did you mean "${near}"?`);
     }

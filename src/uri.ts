@@ -5,6 +5,7 @@ import { assertOptions, fail, invalid, MAX_COUNTER } from './internal/assert.ts'
 import { STEAM_FORMAT } from './internal/code-format.ts';
 import {
   CONTROL,
+  KEY_URI_PARAMETERS,
   keyFields,
   MAX_URI_LENGTH,
   noControl,
@@ -14,8 +15,6 @@ import {
 } from './internal/key-uri.ts';
 import { secretBytes } from './internal/secret.ts';
 import type { BuildKeyURIOptions, CodeEncoder, HashAlgorithm, KeyURI } from './types.ts';
-
-const KNOWN = ['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoder'];
 
 /**
  * Percent-decodes (RFC 3986 §2.1, UTF-8) a part of a URI named `what` in messages. Invalid escapes,
@@ -45,7 +44,7 @@ function shownName(text: string, what: string): string {
 /** How a parameter is named in messages: a known name as such, any other without repeating the input. */
 const parameterName = (
   key: string,
-): string => (KNOWN.includes(key) ? `parameter "${key}"` : 'an unknown parameter');
+): string => (KEY_URI_PARAMETERS.includes(key) ? `parameter "${key}"` : 'an unknown parameter');
 
 /** The parameters of a query, by name (known names lower-cased), values decoded; a conflicting repeat is refused. */
 function queryParameters(query: string): Map<string, string> {
@@ -57,7 +56,7 @@ function queryParameters(query: string): Map<string, string> {
     const spaced = pair.replaceAll('+', ' ');
     const equals = spaced.indexOf('=');
     const name = decodePart(equals < 0 ? spaced : spaced.slice(0, equals), 'a parameter name');
-    const key = KNOWN.includes(name.toLowerCase()) ? name.toLowerCase() : name;
+    const key = KEY_URI_PARAMETERS.includes(name.toLowerCase()) ? name.toLowerCase() : name;
     const what = parameterName(key);
     const value = decodePart(equals < 0 ? '' : spaced.slice(equals + 1), what);
     // An identical repeat is harmless; two different values mean one app would see one and another the other.
@@ -165,7 +164,9 @@ export function parseKeyURI(uri: string): KeyURI {
     ? decimalParameter(values, 'counter', 0n, MAX_COUNTER)
     : undefined;
   // Every other parameter, by name as written: Object.fromEntries defines own keys, so "__proto__" stays a key.
-  const params = Object.fromEntries([...values].filter(([name]) => !KNOWN.includes(name)));
+  const params = Object.fromEntries(
+    [...values].filter(([name]) => !KEY_URI_PARAMETERS.includes(name)),
+  );
   return toKey({
     type,
     secret,
@@ -241,7 +242,7 @@ export function buildKeyURI(options: BuildKeyURIOptions): string {
   add('encoder', key.encoder);
   // Object.entries reads each extra parameter once.
   for (const [name, value] of Object.entries(params)) {
-    if (!/^[\w-]+$/.test(name) || KNOWN.includes(name.toLowerCase())) {
+    if (!/^[\w-]+$/.test(name) || KEY_URI_PARAMETERS.includes(name.toLowerCase())) {
       invalid('params', 'names of A-Za-z0-9_- other than known parameters');
     }
     if (typeof value !== 'string' || CONTROL.test(value)) {

@@ -17,6 +17,20 @@ import { secretBytes } from './secret.ts';
 /** The longest URI parsed: more than any QR code holds (ISO/IEC 18004: 2,953 bytes or 4,296 alphanumerics). */
 export const MAX_URI_LENGTH = 4096;
 
+/**
+ * The query parameters otpkit reads from a key URI (Key Uri Format), compared in any case; any other
+ * is kept as it is in `params`. The command line's warning about misspelt parameters uses it too.
+ */
+export const KEY_URI_PARAMETERS: readonly string[] = [
+  'secret',
+  'issuer',
+  'algorithm',
+  'digits',
+  'period',
+  'counter',
+  'encoder',
+];
+
 // Characters no part of a key URI may hold: the controls C0, DEL and C1 (\p{Cc}), which cannot be
 // displayed and break logs and terminals; the line and paragraph separators; and a lone surrogate,
 // which no URI or UTF-8 can carry (percent-encoding one throws; TextEncoder turns it into U+FFFD).
